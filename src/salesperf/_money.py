@@ -32,6 +32,11 @@ DECIMAL_CONTEXT = decimal.Context(prec=34, rounding=decimal.ROUND_HALF_EVEN, tra
 ])
 
 
+def plain(value: Decimal) -> Decimal:
+    """The same number without a positive exponent, so it prints as 250000, not 2.5E+5."""
+    return value.quantize(Decimal(1)) if value.as_tuple().exponent > 0 else value  # type: ignore[operator]
+
+
 class RoundingMode(enum.Enum):
     """How an amount is rounded to its currency's minor unit; the plan names one."""
 
@@ -203,7 +208,7 @@ class Money:
     __rmul__ = __mul__
 
     def __neg__(self) -> Money:
-        return Money(-self.amount, self.currency)
+        return Money(DECIMAL_CONTEXT.minus(self.amount), self.currency)
 
     def __lt__(self, other: Money) -> bool:
         self._same(other, "compare")
@@ -235,20 +240,38 @@ def round_cumulative(
     Line *i* is ``round(cumulative through i) - round(cumulative through i-1)``: the lines sum
     to ``round(sum(amounts))`` and each is within one minor unit of its exact value.
 
+    `UP` and `DOWN` point away from or towards zero, so a running total whose sign differs
+    from the grand total's is rounded in the grand total's direction (`CEILING` or `FLOOR`);
+    otherwise a line could miss its exact value by almost two minor units.
+
     >>> third = Decimal(1) / 3
     >>> round_cumulative([third, third, third], "USD")
     [Decimal('0.33'), Decimal('0.34'), Decimal('0.33')]
     """
     cur = currency(cur)
+    amounts = list(amounts)
+    if mode in _DIRECTED:
+        total = Decimal(0)
+        for amount in amounts:
+            total = DECIMAL_CONTEXT.add(total, amount)
+        for_positive, for_negative = _DIRECTED[mode]
+        mode = for_negative if total < 0 else for_positive
     lines: list[Decimal] = []
     exact = Decimal(0)
     rounded_before = Decimal(0).quantize(cur.quantum)
     for amount in amounts:
         exact = DECIMAL_CONTEXT.add(exact, amount)
         rounded_now = cur.round(exact, mode)
-        lines.append(rounded_now - rounded_before)
+        lines.append(DECIMAL_CONTEXT.subtract(rounded_now, rounded_before))
         rounded_before = rounded_now
     return lines
+
+
+#: UP and DOWN as a fixed direction: (for a grand total >= 0, for a grand total < 0).
+_DIRECTED: Mapping[RoundingMode, tuple[RoundingMode, RoundingMode]] = {
+    RoundingMode.UP: (RoundingMode.CEILING, RoundingMode.FLOOR),
+    RoundingMode.DOWN: (RoundingMode.FLOOR, RoundingMode.CEILING),
+}
 
 
 def _rate(value: object) -> Decimal:

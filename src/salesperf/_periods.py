@@ -18,6 +18,7 @@ from collections.abc import Collection, Iterator
 from decimal import Decimal
 
 import attrs
+from dateutil.relativedelta import relativedelta
 
 from salesperf._errors import DefinitionError, Problem
 from salesperf._money import DECIMAL_CONTEXT
@@ -163,6 +164,19 @@ class Period:
             return Period(self.grain, self.start - (self.end - self.start), self.start,
                           self.calendar)
         return self._cal().period(self.grain, self.start - _ONE_DAY)
+
+    def same_period_last_year(self) -> Period:
+        """The period in the same position of the previous year (a custom period: a year back).
+
+        >>> str(CalendarYear().parse("2026-Q2").same_period_last_year())
+        '2025-Q2'
+        """
+        if self.grain is Grain.CUSTOM:
+            back = relativedelta(years=-1)
+            return Period(self.grain, self.start + back, self.end + back, self.calendar)
+        cal = self._cal()
+        year, index = cal._index(self)
+        return cal.periods(self.grain, year - 1)[index]
 
     def subperiods(self, grain: Grain) -> list[Period]:
         """The periods of a finer `grain` that partition this one.

@@ -1,0 +1,317 @@
+"""A small declarative condition language over record fields.
+
+Conditions are data — frozen values built in Python or loaded from plain dicts — never code.
+Metrics, crediting rules, SPIFFs and recommendation rules all select records with them.
+`compile` turns a condition into a plain function once, so that evaluation over many records
+is a single call per record.
+"""
+
+from __future__ import annotations
+
+import enum
+import operator
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+from typing import Any, TypeAlias
+
+import attrs
+
+from salesperf._errors import DataError, DefinitionError, Problem
+from salesperf._records import Record
+
+__all__ = [
+    "AllOf",
+    "AnyOf",
+    "Between",
+    "Compare",
+    "Condition",
+    "Eq",
+    "In",
+    "IsSet",
+    "Missing",
+    "Ne",
+    "Not",
+    "NotIn",
+    "Predicate",
+    "compile_condition",
+]
+
+Predicate: TypeAlias = Callable[[Record], bool]
+_ABSENT: Any = object()
+
+
+class Missing(enum.Enum):
+    """What a field condition does with a record that lacks the field."""
+
+    ERROR = "error"  # raise a DataError naming the record and the field (the default)
+    FALSE = "false"  # the condition does not hold
+    TRUE = "true"  # the condition holds
+
+
+def _getter(field: str, missing: Missing) -> Callable[[Record], object]:
+    def get(record: Record) -> object:
+        value = record.get(field, _ABSENT)
+        if value is _ABSENT and missing is Missing.ERROR:
+            raise DataError(record.id, field, "the record has no such field; give the "
+                            "condition a `missing` policy to treat absent values")
+        return value
+
+    return get
+
+
+def _field_test(field: str, missing: Missing, test: Callable[[object], bool]) -> Predicate:
+    get = _getter(field, missing)
+    absent_result = missing is Missing.TRUE
+
+    def predicate(record: Record) -> bool:
+        value = get(record)
+        if value is _ABSENT:
+            return absent_result
+        try:
+            return test(value)
+        except TypeError:
+            raise DataError(record.id, field, f"cannot compare {value!r} "
+                            f"({type(value).__name__}) in this condition") from None
+
+    return predicate
+
+
+def _comparable(value: object) -> object:
+    """Numbers compare as Decimal whatever their type (a float never reaches here)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return Decimal(value)
+    return value
+
+
+def _no_float(value: object, path: str) -> list[Problem]:
+    if isinstance(value, float):
+        return [Problem(path, f"must not be a float, got {value!r}; use Decimal or text")]
+    return []
+
+
+@attrs.frozen
+class Eq:
+    """``field == value``."""
+
+    field: str
+    value: object
+    missing: Missing = Missing.ERROR
+
+    def compile(self) -> Predicate:
+        expected = _comparable(self.value)
+        return _field_test(self.field, self.missing, lambda v: _comparable(v) == expected)
+
+    def problems(self, path: str) -> list[Problem]:
+        return _no_float(self.value, f"{path}.value")
+
+
+@attrs.frozen
+class Ne:
+    """``field != value``."""
+
+    field: str
+    value: object
+    missing: Missing = Missing.ERROR
+
+    def compile(self) -> Predicate:
+        expected = _comparable(self.value)
+        return _field_test(self.field, self.missing, lambda v: _comparable(v) != expected)
+
+    def problems(self, path: str) -> list[Problem]:
+        return _no_float(self.value, f"{path}.value")
+
+
+def _tuple(values: Iterable[object]) -> tuple[object, ...]:
+    return tuple(values)
+
+
+@attrs.frozen
+class In:
+    """``field`` is one of ``values``."""
+
+    field: str
+    values: tuple[object, ...] = attrs.field(converter=_tuple)
+    missing: Missing = Missing.ERROR
+
+    def compile(self) -> Predicate:
+        allowed = frozenset(_comparable(v) for v in self.values)
+        return _field_test(self.field, self.missing, lambda v: _comparable(v) in allowed)
+
+    def problems(self, path: str) -> list[Problem]:
+        return [p for i, v in enumerate(self.values) for p in _no_float(v, f"{path}.values[{i}]")]
+
+
+@attrs.frozen
+class NotIn:
+    """``field`` is none of ``values``."""
+
+    field: str
+    values: tuple[object, ...] = attrs.field(converter=_tuple)
+    missing: Missing = Missing.ERROR
+
+    def compile(self) -> Predicate:
+        banned = frozenset(_comparable(v) for v in self.values)
+        return _field_test(self.field, self.missing, lambda v: _comparable(v) not in banned)
+
+    def problems(self, path: str) -> list[Problem]:
+        return [p for i, v in enumerate(self.values) for p in _no_float(v, f"{path}.values[{i}]")]
+
+
+_OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
+    "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
+}
+
+
+@attrs.frozen
+class Compare:
+    """``field <op> value`` with op one of ``<``, ``<=``, ``>``, ``>=``."""
+
+    field: str
+    op: str
+    value: object
+    missing: Missing = Missing.ERROR
+
+    def compile(self) -> Predicate:
+        fn, bound = _OPERATORS[self.op], _comparable(self.value)
+        return _field_test(self.field, self.missing, lambda v: fn(_comparable(v), bound))
+
+    def problems(self, path: str) -> list[Problem]:
+        out = _no_float(self.value, f"{path}.value")
+        if self.op not in _OPERATORS:
+            out.append(Problem(f"{path}.op",
+                               f"must be one of '<', '<=', '>', '>=', got {self.op!r}"))
+        return out
+
+
+@attrs.frozen
+class Between:
+    """``start <= field <= end`` (both inclusive), for dates or numbers; either end may be open.
+
+    >>> Between("date", dt.date(2026, 3, 1), dt.date(2026, 3, 31)).compile()(
+    ...     Record("D-1", dt.date(2026, 3, 31)))
+    True
+    """
+
+    field: str
+    start: object = None
+    end: object = None
+    missing: Missing = Missing.ERROR
+
+    def compile(self) -> Predicate:
+        low, high = _comparable(self.start), _comparable(self.end)
+
+        def test(value: object) -> bool:
+            v: Any = _comparable(value)
+            return (low is None or low <= v) and (high is None or v <= high)
+
+        return _field_test(self.field, self.missing, test)
+
+    def problems(self, path: str) -> list[Problem]:
+        out = _no_float(self.start, f"{path}.start") + _no_float(self.end, f"{path}.end")
+        if self.start is None and self.end is None:
+            out.append(Problem(path, "needs a start, an end or both"))
+        elif self.start is not None and self.end is not None:
+            try:
+                if _comparable(self.start) > _comparable(self.end):  # type: ignore[operator]
+                    out.append(Problem(f"{path}.end", f"must not be before start {self.start}, "
+                                       f"got {self.end}"))
+            except TypeError:
+                out.append(Problem(path, f"start {self.start!r} and end {self.end!r} are not "
+                                   "comparable"))
+        return out
+
+
+@attrs.frozen
+class IsSet:
+    """The record has a non-null value for ``field``."""
+
+    field: str
+
+    def compile(self) -> Predicate:
+        field = self.field
+        return lambda record: record.get(field, None) is not None
+
+    def problems(self, path: str) -> list[Problem]:
+        return []
+
+
+def _conditions(values: Iterable[Condition]) -> tuple[Condition, ...]:
+    return tuple(values)
+
+
+@attrs.frozen
+class AllOf:
+    """Every condition holds (true when empty)."""
+
+    conditions: tuple[Condition, ...] = attrs.field(converter=_conditions)
+
+    def compile(self) -> Predicate:
+        parts = tuple(c.compile() for c in self.conditions)
+        return lambda record: all(p(record) for p in parts)
+
+    def problems(self, path: str) -> list[Problem]:
+        return _nested(self.conditions, f"{path}.all")
+
+
+@attrs.frozen
+class AnyOf:
+    """At least one condition holds (false when empty)."""
+
+    conditions: tuple[Condition, ...] = attrs.field(converter=_conditions)
+
+    def compile(self) -> Predicate:
+        parts = tuple(c.compile() for c in self.conditions)
+        return lambda record: any(p(record) for p in parts)
+
+    def problems(self, path: str) -> list[Problem]:
+        return _nested(self.conditions, f"{path}.any")
+
+
+@attrs.frozen
+class Not:
+    """The condition does not hold."""
+
+    condition: Condition
+
+    def compile(self) -> Predicate:
+        inner = self.condition.compile()
+        return lambda record: not inner(record)
+
+    def problems(self, path: str) -> list[Problem]:
+        return self.condition.problems(f"{path}.not")
+
+
+Condition: TypeAlias = Eq | Ne | In | NotIn | Compare | Between | IsSet | AllOf | AnyOf | Not
+
+#: The largest nesting of all/any/not a condition may have; bounds the cost of untrusted input.
+MAX_DEPTH = 32
+
+
+def _nested(conditions: tuple[Condition, ...], path: str) -> list[Problem]:
+    return [p for i, c in enumerate(conditions) for p in c.problems(f"{path}[{i}]")]
+
+
+def _depth(condition: Condition) -> int:
+    if isinstance(condition, AllOf | AnyOf):
+        return 1 + max((_depth(c) for c in condition.conditions), default=0)
+    if isinstance(condition, Not):
+        return 1 + _depth(condition.condition)
+    return 1
+
+
+def compile_condition(condition: Condition | None, path: str = "where") -> Predicate:
+    """Check a condition and turn it into a function of a record; None matches everything.
+
+    >>> match = compile_condition(AllOf([Eq("status", "won"), Compare("amount", ">=", 1000)]))
+    >>> match(Record("D-1", dt.date(2026, 1, 5), amount=Decimal(1500),
+    ...              attributes={"status": "won"}))
+    True
+    """
+    if condition is None:
+        return lambda record: True
+    problems = condition.problems(path)
+    if _depth(condition) > MAX_DEPTH:
+        problems.append(Problem(path, f"nests deeper than {MAX_DEPTH} levels"))
+    if problems:
+        raise DefinitionError(problems)
+    return condition.compile()

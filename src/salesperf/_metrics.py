@@ -1,0 +1,222 @@
+"""Declarative metrics: measures over records in a period, ratios, growth, supplied values."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from typing import TypeAlias
+
+import attrs
+
+from salesperf._conditions import Condition, compile_condition
+from salesperf._errors import DataError, DefinitionError, Problem
+from salesperf._money import DECIMAL_CONTEXT, to_decimal
+from salesperf._periods import Period
+from salesperf._records import Record
+
+__all__ = [
+    "Aggregation",
+    "Growth",
+    "GrowthBase",
+    "Measure",
+    "Metric",
+    "MetricValue",
+    "Ratio",
+    "Supplied",
+    "evaluate_metric",
+]
+
+
+class Aggregation(enum.Enum):
+    """How a measure combines the values of the records it selects."""
+
+    SUM = "sum"
+    COUNT = "count"
+    DISTINCT_COUNT = "distinct_count"
+    AVERAGE = "average"
+    MIN = "min"
+    MAX = "max"
+
+
+class GrowthBase(enum.Enum):
+    """What a growth metric compares a period with."""
+
+    PREVIOUS_PERIOD = "previous_period"
+    SAME_PERIOD_LAST_YEAR = "same_period_last_year"
+
+
+@attrs.frozen
+class Measure:
+    """An aggregation of one field over the records in the period that match `where`.
+
+    `field` is ignored by COUNT. With no matching records SUM and COUNT are 0; AVERAGE, MIN
+    and MAX have no value (None: "no data"), which scorecards handle by their stated policy.
+    """
+
+    name: str
+    aggregation: Aggregation = Aggregation.SUM
+    field: str = "amount"
+    where: Condition | None = None
+
+
+@attrs.frozen
+class Ratio:
+    """``numerator / denominator`` (win rate, conversion); no value when the denominator is 0."""
+
+    name: str
+    numerator: Metric
+    denominator: Metric
+
+
+@attrs.frozen
+class Growth:
+    """``(this period − base period) / base period`` for another metric; no value on a zero base."""
+
+    name: str
+    metric: Metric
+    against: GrowthBase = GrowthBase.PREVIOUS_PERIOD
+
+
+@attrs.frozen
+class Supplied:
+    """A value the host measures itself (a customer-satisfaction score, an NPS)."""
+
+    name: str
+
+
+Metric: TypeAlias = Measure | Ratio | Growth | Supplied
+
+#: Looks up a supplied metric's value for a period: (metric name, period) -> value or None.
+SuppliedLookup: TypeAlias = Callable[[str, Period], object]
+
+
+@attrs.frozen
+class MetricValue:
+    """A metric's value for one owner and period, and where it came from."""
+
+    value: Decimal | None
+    records: tuple[str, ...]
+    explanation: str
+
+
+def _no_supplied(name: str, period: Period) -> object:
+    return None
+
+
+def evaluate_metric(
+    metric: Metric,
+    records: Sequence[Record],
+    period: Period,
+    supplied: SuppliedLookup = _no_supplied,
+) -> MetricValue:
+    """Evaluate `metric` over `records` (already the owner's) for `period`.
+
+    Records outside the period are ignored, so one list can serve a period and the period it
+    is compared with.
+
+    >>> import datetime as dt
+    >>> from salesperf._conditions import Eq
+    >>> from salesperf._periods import CalendarYear
+    >>> deals = [Record("D-1", dt.date(2026, 1, 9), amount=Decimal(500), attributes={"won": True}),
+    ...          Record("D-2", dt.date(2026, 2, 9), amount=Decimal(700), attributes={"won": False})]
+    >>> win_rate = Ratio("win rate", Measure("won", Aggregation.COUNT, where=Eq("won", True)),
+    ...                  Measure("all", Aggregation.COUNT))
+    >>> v = evaluate_metric(win_rate, deals, CalendarYear().parse("2026-Q1"))
+    >>> v.value, v.records, v.explanation
+    (Decimal('0.5'), ('D-1', 'D-2'), 'win rate = won / all = 1 / 2 = 0.5')
+    """
+    if isinstance(metric, Measure):
+        return _measure(metric, records, period)
+    if isinstance(metric, Ratio):
+        num = evaluate_metric(metric.numerator, records, period, supplied)
+        den = evaluate_metric(metric.denominator, records, period, supplied)
+        ids = tuple(sorted(set(num.records) | set(den.records)))
+        head = f"{metric.name} = {_name(metric.numerator)} / {_name(metric.denominator)}"
+        if num.value is None or den.value is None or den.value == 0:
+            return MetricValue(None, ids, f"{head}: no value ({num.value} / {den.value})")
+        value = DECIMAL_CONTEXT.divide(num.value, den.value)
+        return MetricValue(value, ids, f"{head} = {num.value} / {den.value} = {value}")
+    if isinstance(metric, Growth):
+        base_period = (period.previous() if metric.against is GrowthBase.PREVIOUS_PERIOD
+                       else period.same_period_last_year())
+        now = evaluate_metric(metric.metric, records, period, supplied)
+        base = evaluate_metric(metric.metric, records, base_period, supplied)
+        ids = tuple(sorted(set(now.records) | set(base.records)))
+        head = f"{metric.name} = ({period} − {base_period}) / {base_period}"
+        if now.value is None or base.value is None or base.value == 0:
+            return MetricValue(None, ids, f"{head}: no value ({now.value} against {base.value})")
+        value = DECIMAL_CONTEXT.divide(now.value - base.value, base.value)
+        return MetricValue(value, ids,
+                           f"{head} = ({now.value} − {base.value}) / {base.value} = {value}")
+    raw = supplied(metric.name, period)
+    if raw is None:
+        return MetricValue(None, (), f"{metric.name}: no value supplied for {period}")
+    try:
+        value = to_decimal(raw, path=metric.name)
+    except DefinitionError as err:
+        raise DataError(None, metric.name, err.problems[0].message) from None
+    return MetricValue(value, (), f"{metric.name} = {value} (supplied for {period})")
+
+
+def _name(metric: Metric) -> str:
+    return metric.name
+
+
+def _measure(metric: Measure, records: Sequence[Record], period: Period) -> MetricValue:
+    match = compile_condition(metric.where, f"metrics[{metric.name!r}].where")
+    start, end = period.start, period.end
+    chosen = [r for r in records if start <= r.date < end and match(r)]
+    chosen.sort(key=lambda r: (r.date, r.id))
+    ids = tuple(r.id for r in chosen)
+    agg = metric.aggregation
+    if agg is Aggregation.COUNT:
+        value: Decimal | None = Decimal(len(chosen))
+        return MetricValue(value, ids, f"{metric.name} = count of {len(chosen)} records = {value}")
+    values = [r.get(metric.field) for r in chosen]
+    if agg is Aggregation.DISTINCT_COUNT:
+        value = Decimal(len(set(values)))
+        return MetricValue(value, ids, f"{metric.name} = {value} distinct {metric.field} "
+                           f"in {len(chosen)} records")
+    numbers = [_number(r, metric.field, v) for r, v in zip(chosen, values, strict=True)]
+    if agg is Aggregation.SUM:
+        value = sum(numbers, Decimal(0))
+        return MetricValue(value, ids, f"{metric.name} = sum of {metric.field} over "
+                           f"{len(chosen)} records = {value}")
+    if not numbers:
+        return MetricValue(None, ids, f"{metric.name}: no records, so no {agg.value}")
+    if agg is Aggregation.AVERAGE:
+        value = DECIMAL_CONTEXT.divide(sum(numbers, Decimal(0)), len(numbers))
+    elif agg is Aggregation.MIN:
+        value = min(numbers)
+    else:
+        value = max(numbers)
+    return MetricValue(value, ids, f"{metric.name} = {agg.value} of {metric.field} over "
+                       f"{len(chosen)} records = {value}")
+
+
+def _number(record: Record, field: str, value: object) -> Decimal:
+    if isinstance(value, Decimal):
+        return value
+    try:
+        return to_decimal(value, path=field)
+    except DefinitionError as err:
+        raise DataError(record.id, field, err.problems[0].message) from None
+
+
+def check_metric(metric: Metric, path: str = "metric") -> list[Problem]:
+    """Every problem with a metric definition (bad conditions, unnamed metrics)."""
+    problems = []
+    if not isinstance(metric.name, str) or not metric.name:
+        problems.append(Problem(f"{path}.name", "must be a non-empty text"))
+    if isinstance(metric, Measure):
+        try:
+            compile_condition(metric.where, f"{path}.where")
+        except DefinitionError as err:
+            problems.extend(err.problems)
+    elif isinstance(metric, Ratio):
+        problems += check_metric(metric.numerator, f"{path}.numerator")
+        problems += check_metric(metric.denominator, f"{path}.denominator")
+    elif isinstance(metric, Growth):
+        problems += check_metric(metric.metric, f"{path}.metric")
+    return problems
