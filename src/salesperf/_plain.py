@@ -1,0 +1,41 @@
+"""Turning results into plain, JSON-serialisable data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from salesperf._periods import Period
+
+
+def to_plain(value: object) -> Any:
+    """Results as plain data: dicts, lists, text and booleans.
+
+    Decimals become text (exact: ``"1250.10"``), dates ISO text, periods their labels and
+    enums their values, so that `json.dumps` never needs a float.
+    """
+    if value is None or isinstance(value, bool | str | int):
+        return value
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, Period):
+        return str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return to_plain(value.value)
+    if attrs.has(type(value)):
+        fields = attrs.fields(type(value))  # type: ignore[arg-type]
+        return {a.name: to_plain(getattr(value, a.name))
+                for a in fields if not a.name.startswith("_")}
+    if isinstance(value, Mapping):
+        return {str(to_plain(k)): to_plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        items = [to_plain(v) for v in value]
+        return sorted(items, key=repr) if isinstance(value, set | frozenset) else items
+    raise TypeError(f"cannot turn {type(value).__name__} into plain data")
