@@ -296,7 +296,8 @@ def _pct(value: Decimal) -> str:
 
 
 def _money(value: Decimal) -> str:
-    return f"{value:,.2f}" if value == value.quantize(Decimal("0.01")) else f"{value:,}"
+    """An amount for a sentence, to the cent; traces keep the exact value."""
+    return f"{value.quantize(Decimal('0.01'), context=DECIMAL_CONTEXT):,}"
 
 
 # -- compiling ---------------------------------------------------------------------------------
@@ -448,12 +449,12 @@ class CompiledPlan:
             for p in periods:
                 lines = per_period[str(p)]
                 totals = tuple(
-                    ComponentTotal(c.id, sum((ln.amount for ln in lines if ln.component == c.id),
-                                             _ZERO),
+                    ComponentTotal(c.id, self.currency.round(
+                        sum((ln.amount for ln in lines if ln.component == c.id), _ZERO)),
                                    sum(1 for ln in lines if ln.component == c.id))
                     for c in plan.components
                 )
-                earned = sum((t.earned for t in totals), _ZERO)
+                earned = self.currency.round(sum((t.earned for t in totals), _ZERO))
                 earned_ytd += earned
                 payable = earned_ytd - paid_so_far
                 st = Statement(pid, str(p), self.currency.code, tuple(lines), totals, earned,

@@ -61,8 +61,10 @@ class Record:
             if value is not None:
                 return value
         else:
-            value = self.attributes.get(field, _MISSING)
-            if value is not _MISSING:
+            # A null (JSON null, SQL NULL) is no value, as it is for the core fields: a
+            # condition's `missing` policy and `has` must treat it like an absent field.
+            value = self.attributes.get(field)
+            if value is not None:
                 return value
         if default is not _MISSING:
             return default
@@ -193,7 +195,7 @@ class Hierarchy:
     """The effective-dated reporting lines: who manages whom, and who is in which team.
 
     >>> h = Hierarchy.of(
-    ...     [Payee("mia"), Payee("ana", manager="mia", team="west")],
+    ...     [Payee("mia"), Payee("noah"), Payee("ana", manager="mia", team="west")],
     ...     [ReportingChange("ana", dt.date(2026, 4, 1), manager="noah", team="east")],
     ... )
     >>> h.manager_of("ana", dt.date(2026, 3, 31)), h.manager_of("ana", dt.date(2026, 4, 1))
@@ -207,9 +209,10 @@ class Hierarchy:
 
     @classmethod
     def of(cls, payees: Iterable[Payee], changes: Iterable[ReportingChange] = ()) -> Hierarchy:
+        given = list(payees)
         by_id: dict[str, Payee] = {}
         problems = []
-        for i, p in enumerate(payees):
+        for i, p in enumerate(given):
             if p.id in by_id:
                 problems.append(Problem(f"payees[{i}].id", f"duplicate payee id {p.id!r}"))
             by_id[p.id] = p
@@ -217,8 +220,10 @@ class Hierarchy:
         for i, c in enumerate(changes):
             if c.payee not in by_id:
                 problems.append(Problem(f"changes[{i}].payee", f"unknown payee {c.payee!r}"))
+            if c.manager is not None and c.manager not in by_id:
+                problems.append(Problem(f"changes[{i}].manager", f"unknown payee {c.manager!r}"))
             grouped.setdefault(c.payee, []).append(c)
-        for i, p in enumerate(by_id.values()):
+        for i, p in enumerate(given):
             if p.manager is not None and p.manager not in by_id:
                 problems.append(Problem(f"payees[{i}].manager", f"unknown payee {p.manager!r}"))
         if problems:
