@@ -1,12 +1,54 @@
-"""The `salesperf` command line. The only place in the package that reads files or prints."""
+"""The `salesperf` command line. The only place in the package that reads files or prints.
+
+Exit codes: 0 success, 1 invalid input (every problem is printed to stderr with its path),
+2 wrong usage of the command itself.
+"""
 
 from __future__ import annotations
 
 import argparse
+import csv
+import io
+import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, TextIO
 
-from salesperf._errors import SalesperfError
+from salesperf._errors import DataError, DefinitionError, Problem, SalesperfError
+
+_FORMATS = ("table", "json", "csv")
+_TRACE_FACTS = ("rule", "tier", "rate", "quota", "attainment_after", "exact", "rounded")
+
+
+def _read(path: str) -> str:
+    if path == "-":
+        return sys.stdin.read()
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise _Usage(f"no such file: {path}") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise _Usage(f"cannot read {path}: {err}") from None
+
+
+class _Usage(Exception):
+    """A mistake in how the command was called (a missing file, a bad option)."""
+
+
+def _progress(records: Iterable[Any], stream: TextIO) -> Iterator[Any]:
+    """Count records on stderr while they stream through, when stderr is a terminal."""
+    if not stream.isatty():
+        yield from records
+        return
+    n = 0
+    for n, record in enumerate(records, start=1):
+        if n % 10_000 == 0:
+            stream.write(f"\rsalesperf: {n:,} records read")
+            stream.flush()
+        yield record
+    stream.write(f"\rsalesperf: {n:,} records read\n")
 
 
 def _demo(_: argparse.Namespace) -> int:
@@ -16,20 +58,190 @@ def _demo(_: argparse.Namespace) -> int:
     return 0
 
 
+def _load_request(args: argparse.Namespace) -> tuple[Any, list[Any]]:
+    from salesperf._requests import ColumnMapping, load_request, loads_json, records_from_csv
+
+    doc: dict[str, Any] = {}
+    if args.request:
+        loaded = loads_json(_read(args.request))
+        if not isinstance(loaded, dict):
+            raise DefinitionError([Problem("", "a request document is a JSON object")])
+        doc = loaded
+    if args.plan:
+        doc = {k: v for k, v in doc.items() if k not in ("plan", "plan_id", "plans")}
+        doc["plan"] = loads_json(_read(args.plan))
+    if args.period:
+        doc["period"] = args.period
+    extra_records = []
+    if args.records:
+        doc.pop("records", None)
+        doc.pop("records_csv", None)
+        text = _read(args.records)
+        if args.records.endswith(".csv"):
+            mapping = None
+            if args.columns:
+                spec = loads_json(_read(args.columns))
+                if not isinstance(spec, dict):
+                    raise _Usage("--columns must be a JSON object of columns and types")
+                mapping = ColumnMapping(spec.get("columns", {}), spec.get("types", {}))
+            extra_records = list(records_from_csv(text, mapping))
+        else:
+            doc["records"] = loads_json(text)
+    request, records = load_request(doc)
+    return request, [*records, *extra_records]
+
+
+def _run(args: argparse.Namespace) -> int:
+    from salesperf._requests import evaluate_request
+
+    request, records = _load_request(args)
+    response = evaluate_request(request, _progress(records, sys.stderr))
+    out = sys.stdout
+    if args.format == "json":
+        json.dump(response, out, indent=2, ensure_ascii=False)
+        out.write("\n")
+    elif args.format == "csv":
+        writer = csv.writer(out)
+        writer.writerow(["payee", "period", "component", "record", "date", "amount",
+                         "explanation"])
+        for st in response["statements"]:
+            for line in st["lines"]:
+                writer.writerow([st["payee"], st["period"], line["component"],
+                                 line["record"] or "", line["date"], line["amount"],
+                                 line["explanation"]])
+    else:
+        out.write(_table(response))
+    return 0
+
+
+def _table(response: dict[str, Any]) -> str:
+    statements = response["statements"]
+    components = [c["component"] for c in statements[0]["components"]] if statements else []
+    head = ["payee", *components, "earned", "paid before", "payable"]
+    rows = [[st["payee"], *(c["earned"] for c in st["components"]), st["earned"],
+             st["paid_before"], st["payable"]] for st in statements]
+    total = sum((Decimal(st["payable"]) for st in statements), Decimal(0))
+    rows.append(["total", *[""] * len(components), "", "", str(total)])
+    widths = [max(len(str(r[i])) for r in [head, *rows]) for i in range(len(head))]
+    buf = io.StringIO()
+    buf.write(f"{response['plan']} v{response['version']}, {response['period']}\n")
+    for r in [head, *rows]:
+        cells = [str(c).ljust(w) if i == 0 else str(c).rjust(w)
+                 for i, (c, w) in enumerate(zip(r, widths, strict=True))]
+        buf.write("  ".join(cells).rstrip() + "\n")
+    n_excluded = len({e["record"] for e in response["exclusions"]})
+    buf.write(f"{len({c['record'] for c in response['credits']})} records credited, "
+              f"{n_excluded} excluded\n")
+    return buf.getvalue()
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from salesperf._documents import loads_plan
+    from salesperf._engine import compile_plan
+
+    plan = loads_plan(_read(args.plan))
+    compile_plan(plan)
+    print(f"ok: plan {plan.id!r} v{plan.version}, {len(plan.components)} components, "
+          f"{len(plan.credit_rules)} crediting rules")
+    return 0
+
+
+def _explain(args: argparse.Namespace) -> int:
+    from salesperf._requests import evaluate_request
+
+    request, records = _load_request(args)
+    response = evaluate_request(request, records)
+    for st in response["statements"]:
+        if st["payee"] == args.payee:
+            if args.json:
+                json.dump(st, sys.stdout, indent=2, ensure_ascii=False)
+                sys.stdout.write("\n")
+            else:
+                sys.stdout.write(_explain_text(st))
+            return 0
+    raise DataError(None, "payee", f"no statement for {args.payee!r} in {response['period']}; "
+                    f"payees: {', '.join(s['payee'] for s in response['statements'])}")
+
+
+def _explain_text(st: dict[str, Any]) -> str:
+    out = [f"Statement for {st['payee']}, {st['period']} ({st['currency']})"]
+    for total in st["components"]:
+        out.append(f"  {total['component']}: {total['earned']}")
+        for line in st["lines"]:
+            if line["component"] == total["component"]:
+                out.append(f"    {line['amount']:>12}  {line['explanation']}")
+                facts = [f"{key} {line['trace'][key]}" for key in _TRACE_FACTS
+                         if line["trace"].get(key) not in (None, "")]
+                if facts:
+                    out.append(f"    {'':>12}  trace: {', '.join(facts)}")
+    out.append(f"  earned {st['earned']}; year to date {st['earned_ytd']}; paid before "
+               f"{st['paid_before']}; payable {st['payable']}")
+    return "\n".join(out) + "\n"
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from salesperf._documents import plan_schema
+    from salesperf._requests import request_schema, response_schema
+
+    schema = {"plan": plan_schema, "request": request_schema,
+              "response": response_schema}[args.which]()
+    json.dump(schema, sys.stdout, indent=2)
+    sys.stdout.write("\n")
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="salesperf", description="Exact, explainable sales performance management.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("demo", help="run the shipped example end to end").set_defaults(
+        run=_demo)
+
+    def inputs(p: argparse.ArgumentParser) -> None:
+        p.add_argument("request", nargs="?", help="an evaluation request document (JSON)")
+        p.add_argument("--plan", help="a plan document (JSON); replaces the request's plan")
+        p.add_argument("--records", help="records as JSON (a list) or CSV (*.csv)")
+        p.add_argument("--columns", help="CSV column mapping: {\"columns\": {...}, "
+                       "\"types\": {...}}")
+        p.add_argument("--period", help="the period to evaluate, e.g. 2026-Q1")
+
+    run = commands.add_parser("run", help="evaluate a plan over records for a period")
+    inputs(run)
+    run.add_argument("--format", choices=_FORMATS, default="table")
+    run.set_defaults(run=_run)
+    validate = commands.add_parser("validate", help="check a plan and print every problem")
+    validate.add_argument("plan", help="a plan document (JSON)")
+    validate.set_defaults(run=_validate)
+    explain = commands.add_parser("explain", help="print the trace of one payee's statement")
+    inputs(explain)
+    explain.add_argument("--payee", required=True)
+    explain.add_argument("--json", action="store_true", help="the statement as JSON")
+    explain.set_defaults(run=_explain)
+    schema = commands.add_parser("schema", help="print a JSON Schema")
+    schema.add_argument("which", choices=("plan", "request", "response"), nargs="?",
+                        default="plan")
+    schema.set_defaults(run=_schema)
+    return parser
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the process exit code."""
-    parser = argparse.ArgumentParser(
-        prog="salesperf", description="Exact, explainable sales performance management."
-    )
-    commands = parser.add_subparsers(dest="command", required=True)
-    demo = commands.add_parser("demo", help="run the shipped example end to end")
-    demo.set_defaults(run=_demo)
-    args = parser.parse_args(argv)
+    args = _parser().parse_args(argv)
     try:
         code: int = args.run(args)
+    except DefinitionError as err:
+        print(f"salesperf: {len(err.problems)} problem(s):", file=sys.stderr)
+        for problem in err.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
     except SalesperfError as err:
         print(f"salesperf: error: {err}", file=sys.stderr)
+        return 1
+    except _Usage as err:
+        print(f"salesperf: {err}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # pragma: no cover - e.g. `salesperf run … | head`
+        return 0
     return code
 
 

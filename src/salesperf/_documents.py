@@ -60,6 +60,7 @@ class Limits:
     max_depth: int = 32
     max_list: int = 1_000
     max_text: int = 1_000
+    max_records: int = 5_000_000
 
 
 LIMITS = Limits()
@@ -538,6 +539,17 @@ _MARKED = re.compile(r'"\\u0000([-+0-9.Ee]+)\\u0000"')
 
 def plan_schema(limits: Limits = LIMITS) -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of plan documents, generated from the plan classes."""
+    schema = _schema_for(Plan, "salesperf plan document", "plan-v1", limits)
+    plan_def = schema["$defs"]["Plan"]
+    plan_def["properties"] = {"format": {"const": _FORMAT},
+                              "format_version": {"type": "integer", "minimum": 1,
+                                                 "maximum": FORMAT_VERSION},
+                              **plan_def["properties"]}
+    return schema
+
+
+def _schema_for(cls: type, title: str, name: str, limits: Limits = LIMITS) -> dict[str, Any]:
+    """A JSON Schema for documents of an attrs class, walking its type hints."""
     defs: dict[str, Any] = {}
     decimal = {"description": "an exact decimal number, preferably as text such as '0.05'",
                "anyOf": [{"type": "string", "pattern": r"^\s*[-+]?(\d[\d_]*)?(\.\d+)?\s*$"},
@@ -597,17 +609,14 @@ def plan_schema(limits: Limits = LIMITS) -> dict[str, Any]:
             return {"type": "boolean"}
         if tp is int:
             return {"type": "integer"}
+        if typing.get_origin(tp) in (Mapping, dict) or tp is Mapping:
+            return {"type": "object"}
         return scalar
 
-    root = schema(Plan)
-    plan_def = defs["Plan"]
-    plan_def["properties"] = {"format": {"const": _FORMAT},
-                              "format_version": {"type": "integer", "minimum": 1,
-                                                 "maximum": FORMAT_VERSION},
-                              **plan_def["properties"]}
+    root = schema(cls)
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
-            "$id": "https://salesperf.invalid/schemas/plan-v1.json",
-            "title": "salesperf plan document", **root, "$defs": defs}
+            "$id": f"https://salesperf.invalid/schemas/{name}.json",
+            "title": title, **root, "$defs": defs}
 
 
 def _condition_schema(scalar: dict[str, Any], limits: Limits) -> dict[str, Any]:

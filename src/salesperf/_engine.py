@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import decimal
 import enum
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -379,7 +380,8 @@ class _Context:
     quotas: Mapping[tuple[str, str, str], Decimal]
     incentives: Mapping[tuple[str, str, str | None], Decimal]
     records_by_payee: Mapping[str, tuple[Record, ...]]
-    hierarchy: Hierarchy | None
+    hierarchy: Hierarchy
+    assigned: Mapping[str, tuple[Assignment, ...]] | None
 
 
 @attrs.frozen
@@ -414,6 +416,24 @@ class CompiledPlan:
         this evaluation computes as payable for those periods). Evaluating again with the
         same inputs gives the same result and never pays twice.
         """
+        # Plain operators (+, -, sum) round to the thread's context; evaluate in salesperf's
+        # own, so a host's (or a thread's) decimal settings cannot change a result.
+        with decimal.localcontext(DECIMAL_CONTEXT):
+            return self._evaluate(records, period, payees, hierarchy, assignments, quotas,
+                                  target_incentives, rates, paid)
+
+    def _evaluate(
+        self,
+        records: Iterable[Record | Mapping[str, object]],
+        period: Period | str,
+        payees: Iterable[Payee],
+        hierarchy: Hierarchy | None,
+        assignments: Iterable[Assignment] | None,
+        quotas: Iterable[Quota],
+        target_incentives: Iterable[TargetIncentive],
+        rates: ExchangeRates | None,
+        paid: Mapping[tuple[str, str], object] | None,
+    ) -> Evaluation:
         plan = self.plan
         cal = plan.calendar
         target = cal.parse(period) if isinstance(period, str) else period
@@ -430,7 +450,7 @@ class CompiledPlan:
         found, exclusions, by_payee = self._credit(records, year, target, hierarchy, assigned,
                                                      rates)
         ctx = _Context(year, periods, _quota_table(quotas), _incentive_table(target_incentives),
-                       by_payee, hierarchy)
+                       by_payee, hierarchy, assigned)
         credits_by: dict[tuple[str, str], list[Credit]] = defaultdict(list)
         for c in found:
             credits_by[(c.payee, c.measure)].append(c)
@@ -458,7 +478,8 @@ class CompiledPlan:
                 earned_ytd += earned
                 payable = earned_ytd - paid_so_far
                 st = Statement(pid, str(p), self.currency.code, tuple(lines), totals, earned,
-                               earned_ytd, paid_so_far, payable)
+                               earned_ytd, self.currency.round(paid_so_far),
+                               self.currency.round(payable))
                 (statements if p == target else earlier).append(st)
                 paid_so_far += paid_map.get((pid, str(p)), payable)
         return Evaluation(plan.id, plan.version, str(target), tuple(statements), tuple(found),
@@ -557,10 +578,17 @@ class CompiledPlan:
                ctx: _Context) -> dict[str, list[Line]]:
         """Every line of every component for one payee, per period of the year so far."""
         out: dict[str, list[Line]] = {str(p): [] for p in ctx.periods}
+        payee = ctx.hierarchy.payees[pid]
+        # A payee hired (or put on the plan) mid-year earns nothing, and needs no quota or
+        # target incentive, for the periods before.
+        active = [p for p in ctx.periods if _on_plan(pid, payee, ctx.assigned, p.start, p.end)]
         for comp in self.plan.components:
             exact: list[tuple[Period, Line]] = []
-            for p in ctx.periods:
-                earlier = sum((ln.exact for q, ln in exact if q.start < p.start), _ZERO)
+            for p in active:
+                # What the component earned before, without floor lifts: a floor is a
+                # guarantee for its period, which a later true-up must not take back.
+                earlier = sum((ln.exact for q, ln in exact
+                               if q.start < p.start and ln.trace.get("kind") != "floor"), _ZERO)
                 exact.extend((p, ln) for ln in self._component(comp, pid, p, earlier,
                                                                credits_by, ctx))
             rounded = round_cumulative((ln.exact for _, ln in exact), self.currency,
@@ -650,12 +678,17 @@ class CompiledPlan:
         if comp.multiplier is not None:
             _, _, att = self._attainment(pid, comp.multiplier.measure, window, credits_by, ctx,
                                          who)
+            lowest = comp.multiplier.bands.points[0][0]
+            if att < lowest:
+                raise DataError(None, "multiplier", f"{comp.multiplier.measure} attainment of "
+                                f"payee {pid!r} in {window} is {_pct(att)}, below the first "
+                                f"band ({_pct(lowest)}) of {who}'s multiplier; add a band at 0")
             factor = comp.multiplier.bands(att)
             trace_mods["multiplier"] = {"measure": comp.multiplier.measure,
                                         "attainment": str(att), "factor": str(factor)}
             if factor != _ONE:
                 notes.append(f"× {factor} kicker ({comp.multiplier.measure} at {_pct(att)})")
-        cap = self._cap(comp.cap, base, quota, pid, comp.id, p, ctx)
+        cap = self._cap(comp.cap, base, quota, pid, comp.id, window, ctx)
         if cap is not None:
             trace_mods["cap"] = str(cap)
         threshold = None
@@ -693,38 +726,50 @@ class CompiledPlan:
                                                    quota, trace_mods, notes))
             return self._floor(comp, pid, p, lines, earlier)
 
-        cumulative = _ZERO
+        def increment(before: Decimal, after: Decimal) -> Decimal:
+            value = earn(after) - earn(before)
+            if comp.cap is not None and comp.cap.per_record is not None:
+                value = min(value, comp.cap.per_record)
+            return value
+
+        # A period window starts from nothing; a year-to-date window recomputes what the
+        # records of earlier periods earn now (the quota may have grown) against what they
+        # earned then, and pays or takes back the difference.
+        cumulative = recomputed = _ZERO
         before_period = [c for c in mine if c.date < p.start]
         for c in before_period:
+            recomputed += increment(cumulative, cumulative + c.amount)
             cumulative += c.amount
-        opening = earn(cumulative) - earlier
+        opening = recomputed - earlier if comp.window is Window.YEAR_TO_DATE else _ZERO
         if opening != 0:
             lines.append(Line(comp.id, pid, str(p), None, p.start, opening, _ZERO, {
                 "component": comp.id, "kind": "true-up", "measure": comp.measure,
                 "cumulative": str(cumulative), "earned_before": str(earlier),
                 "exact": str(opening), **trace_mods,
             }, f"true-up: {comp.measure} year to date of {_money(cumulative)} now earns "
-               f"{_money(earn(cumulative))} against {_money(earlier)} earned before"))
+               f"{_money(recomputed)} against {_money(earlier)} earned before"))
         for c in mine[len(before_period):]:
             after = cumulative + c.amount
-            value = earn(after) - earn(cumulative)
-            if comp.cap is not None and comp.cap.per_record is not None:
-                value = min(value, comp.cap.per_record)
+            value = increment(cumulative, after)
             lines.append(self._commission_line(comp, c, p, base, cumulative, after, value,
                                                quota, trace_mods, notes))
             cumulative = after
         return self._floor(comp, pid, p, lines, earlier)
 
-    def _cap(self, cap: Cap | None, base: _Rates, quota: Decimal | None, pid: str, comp: str,
-             p: Period, ctx: _Context) -> Decimal | None:
+    def _cap(self, cap: Cap | None, base: Callable[[Decimal], Decimal], quota: Decimal | None,
+             pid: str, comp: str, window: Period, ctx: _Context) -> Decimal | None:
         if cap is None:
             return None
         limits = []
         if cap.per_period is not None:
             limits.append(cap.per_period)
         if cap.target_incentive_multiple is not None:
-            limits.append(_MUL(cap.target_incentive_multiple,
-                               self._incentive(pid, comp, p, ctx)))
+            # The target incentive of the window: the period's, or the year's so far.
+            payee = ctx.hierarchy.payees[pid]
+            incentive = sum((self._incentive(pid, comp, q, ctx) for q in ctx.periods
+                             if window.start <= q.start and q.end <= window.end
+                             and _on_plan(pid, payee, ctx.assigned, q.start, q.end)), _ZERO)
+            limits.append(_MUL(cap.target_incentive_multiple, incentive))
         if cap.earnings_at_attainment is not None and quota is not None:
             limits.append(_MUL(cap.multiple, base(_MUL(cap.earnings_at_attainment, quota))))
         return min(limits) if limits else None
@@ -752,9 +797,13 @@ class CompiledPlan:
             parts = [f"{_money(Decimal(s['slice']))} at {_pct(Decimal(s['rate']))}"
                      for s in slices]
             how = " + ".join(parts) or "nothing"
-        else:
+        elif base.mode is TierMode.RETROACTIVE:
             how = (f"{_money(after)} at {_pct(base.rates[base.tier_of(after)])} − "
                    f"{_money(before)} at {_pct(base.rates[base.tier_of(before)])}")
+        else:
+            how = (f"{_money(base(after))} on {_money(after)} − {_money(base(before))} on "
+                   f"{_money(before)} (retroactive through tier {(base.retro_through or 0) + 1}, "
+                   "marginal above)")
         trace: dict[str, Any] = {
             "component": comp.id, "kind": "commission", "record": c.record,
             "date": c.date.isoformat(), "measure": comp.measure, "rule": c.rule,
@@ -822,8 +871,11 @@ class CompiledPlan:
                                  "measure": comp.measure, "credited": str(credited),
                                  "quota": str(quota), "attainment": str(att),
                                  "payout_fraction": str(pct), "target_incentive": str(incentive)}
+        def at(attained: Decimal) -> Decimal:
+            return _MUL(incentive, comp.curve(attained))
+
         value, how = self._bonus_limits(comp.gate, comp.cap, comp.id, comp.measure, pid, p,
-                                        credits_by, ctx, value, how, trace, att)
+                                        credits_by, ctx, value, how, trace, att, at)
         trace["exact"] = str(value)
         return [Line(comp.id, pid, str(p), None, p.last_day, value, _ZERO, trace,
                      f"{comp.id}: {how} = {_money(value)}")]
@@ -832,7 +884,7 @@ class CompiledPlan:
                       pid: str, p: Period,
                       credits_by: Mapping[tuple[str, str], list[Credit]], ctx: _Context,
                       value: Decimal, how: str, trace: dict[str, Any],
-                      own: Decimal) -> tuple[Decimal, str]:
+                      own: Decimal, at: Callable[[Decimal], Decimal]) -> tuple[Decimal, str]:
         if gate is not None:
             att = own
             if gate.measure is not None:
@@ -844,8 +896,7 @@ class CompiledPlan:
             if not passed:
                 return _ZERO, (f"{how}; gate closed ({gate.measure or measure} at {_pct(att)}, "
                                f"below {_pct(gate.min_attainment)})")
-        limit = self._cap(cap, _Rates((_ZERO,), (_ZERO,), TierMode.MARGINAL, None), None, pid,
-                          comp, p, ctx)
+        limit = self._cap(cap, at, _ONE, pid, comp, p, ctx)
         if limit is not None and value > limit:
             trace["cap"] = str(limit)
             return limit, f"{how}; capped at {_money(limit)}"

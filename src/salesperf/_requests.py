@@ -1,0 +1,336 @@
+"""Evaluation documents: one JSON request in, one JSON response out; records from CSV text.
+
+This is the contract other teams' services wrap. The request carries the plan (or a plan id
+and the plans), payees, quotas and targets, records, the period, an as-of date and options;
+the response carries statements, lines, credits, exclusions and traces as plain data.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from salesperf._documents import (
+    LIMITS,
+    Limits,
+    _kind_of,
+    _Loader,
+    _no_constant,
+    _schema_for,
+    load_plan,
+    plan_schema,
+)
+from salesperf._engine import (
+    Assignment,
+    Evaluation,
+    Exclusion,
+    Quota,
+    TargetIncentive,
+    compile_plan,
+)
+from salesperf._errors import DataError, DefinitionError, Problem
+from salesperf._money import ExchangeRate, ExchangeRates, to_decimal
+from salesperf._plain import to_plain
+from salesperf._plans import Plan
+from salesperf._records import Hierarchy, Payee, Record, ReportingChange
+
+__all__ = [
+    "ColumnMapping",
+    "EvaluationRequest",
+    "evaluate_request",
+    "load_request",
+    "records_from_csv",
+    "request_schema",
+    "response_schema",
+]
+
+REQUEST_FORMAT = "salesperf.request"
+RESPONSE_FORMAT = "salesperf.response"
+_CORE = ("id", "date", "payee", "payees", "amount", "currency", "split")
+_TYPES = ("text", "decimal", "integer", "boolean", "date")
+
+
+def _mapping(values: Mapping[str, str]) -> Mapping[str, str]:
+    return dict(values)
+
+
+@attrs.frozen
+class ColumnMapping:
+    """How a CSV export's columns become record fields.
+
+    `columns` maps a record field (``id``, ``date``, ``payee``, ``payees``, ``amount``,
+    ``currency``, ``split`` or any attribute) to the CSV column holding it; columns not
+    mentioned keep their own header as the attribute name. `types` converts attribute columns
+    (``decimal``, ``integer``, ``boolean``, ``date`` or ``text``, the default). Several payees
+    are separated by ``;``; a split reads ``ana:0.6;ben:0.4``. Empty cells are absent values.
+    """
+
+    columns: Mapping[str, str] = attrs.field(factory=dict, converter=_mapping)
+    types: Mapping[str, str] = attrs.field(factory=dict, converter=_mapping)
+
+    def __attrs_post_init__(self) -> None:
+        problems = [Problem(f"columns.types[{k!r}]", f"expected one of {', '.join(_TYPES)}, "
+                            f"got {v!r}") for k, v in self.types.items() if v not in _TYPES]
+        if problems:
+            raise DefinitionError(problems)
+
+
+def records_from_csv(text: str, mapping: ColumnMapping | None = None) -> Iterator[Record]:
+    """Read records from CSV text (the host reads the file), one at a time.
+
+    >>> rows = "Deal,Closed,Rep,Value,Cur,New logo\\nD-1,2026-02-03,ana,1200.50,USD,yes\\n"
+    >>> m = ColumnMapping({"id": "Deal", "date": "Closed", "payee": "Rep", "amount": "Value",
+    ...                    "currency": "Cur", "new_customer": "New logo"},
+    ...                   {"new_customer": "boolean"})
+    >>> [(r.id, r.amount, r.get("new_customer")) for r in records_from_csv(rows, m)]
+    [('D-1', Decimal('1200.50'), True)]
+    """
+    mapping = mapping or ColumnMapping()
+    reader = csv.DictReader(io.StringIO(text))
+    headers = reader.fieldnames or []
+    missing = [c for c in mapping.columns.values() if c not in headers]
+    if missing:
+        raise DefinitionError([Problem(f"columns[{c!r}]", f"no such CSV column; the header has "
+                                       f"{', '.join(headers)}") for c in missing])
+    by_column = {column: field for field, column in mapping.columns.items()}
+    for line, row in enumerate(reader, start=2):
+        data: dict[str, object] = {}
+        for column, cell in row.items():
+            if column is None:
+                raise DataError(f"line {line}", None, "the row has more cells than the header")
+            field = by_column.get(column, column)
+            if cell is None or cell.strip() == "":
+                continue
+            data[field] = cell.strip()
+        rid = str(data.get("id", f"line {line}"))
+        if "payees" in data:
+            data["payees"] = [p.strip() for p in str(data["payees"]).split(";") if p.strip()]
+        if "split" in data:
+            data["split"] = _split(rid, str(data["split"]))
+        for field, kind in mapping.types.items():
+            if field in data and field not in _CORE:
+                data[field] = _convert(rid, field, str(data[field]), kind)
+        yield Record.from_mapping(data)
+
+
+def _split(rid: str, text: str) -> dict[str, str]:
+    out = {}
+    for part in text.split(";"):
+        payee, sep, share = part.partition(":")
+        if not sep:
+            raise DataError(rid, "split", f"expected 'payee:share;payee:share', got {text!r}")
+        out[payee.strip()] = share.strip()
+    return out
+
+
+def _convert(rid: str, field: str, text: str, kind: str) -> object:
+    try:
+        if kind == "decimal":
+            return to_decimal(text, path=field)
+        if kind == "integer":
+            return int(text)
+        if kind == "date":
+            return dt.date.fromisoformat(text)
+        if kind == "boolean":
+            lowered = text.lower()
+            if lowered in ("true", "yes", "y", "1"):
+                return True
+            if lowered in ("false", "no", "n", "0"):
+                return False
+            raise ValueError(f"expected true/false, yes/no or 1/0, got {text!r}")
+    except (ValueError, DefinitionError) as err:
+        message = err.problems[0].message if isinstance(err, DefinitionError) else str(err)
+        raise DataError(rid, field, f"as {kind}: {message}") from None
+    return text
+
+
+@attrs.frozen
+class PaidAmount:
+    """What the host already paid a payee for a period."""
+
+    payee: str
+    period: str
+    amount: Decimal = attrs.field(converter=to_decimal)
+
+
+@attrs.frozen
+class Options:
+    """Options of an evaluation request."""
+
+    include_earlier: bool = False  # also return the statements of earlier periods of the year
+
+
+@attrs.frozen
+class EvaluationRequest:
+    """Everything one evaluation needs, as loaded from a request document."""
+
+    period: str
+    plan: Plan | None = None
+    plan_id: str | None = None
+    plans: tuple[Plan, ...] = ()
+    as_of: dt.date | None = None
+    payees: tuple[Payee, ...] = ()
+    reporting_changes: tuple[ReportingChange, ...] = ()
+    assignments: tuple[Assignment, ...] | None = None
+    quotas: tuple[Quota, ...] = ()
+    target_incentives: tuple[TargetIncentive, ...] = ()
+    exchange_rates: tuple[ExchangeRate, ...] = ()
+    paid: tuple[PaidAmount, ...] = ()
+    columns: ColumnMapping | None = None
+    records_csv: str | None = None
+    options: Options = Options()
+
+    def chosen_plan(self) -> Plan:
+        if self.plan is not None:
+            return self.plan
+        for p in self.plans:
+            if p.id == self.plan_id:
+                return p
+        raise DefinitionError([Problem("plan_id", f"no plan with id {self.plan_id!r} among "
+                                       f"{', '.join(repr(p.id) for p in self.plans) or 'none'}")])
+
+
+def load_request(data: Mapping[str, Any], *,
+                 limits: Limits = LIMITS) -> tuple[EvaluationRequest, list[Record]]:
+    """Check a request document — every problem at once — and return it with its records."""
+    if not isinstance(data, Mapping):
+        raise DefinitionError([Problem("", f"a request is an object, got {_kind_of(data)}")])
+    doc = dict(data)
+    loader = _Loader(limits)
+    fmt = doc.pop("format", REQUEST_FORMAT)
+    version = doc.pop("format_version", 1)
+    if fmt != REQUEST_FORMAT:
+        loader.fail("format", f"expected {REQUEST_FORMAT!r}, got {fmt!r}")
+    if version != 1:
+        loader.fail("format_version", f"expected 1, got {version!r}")
+    raw_records = doc.pop("records", [])
+    plans: list[Plan] = []
+    for key in ("plan", "plans"):
+        if key not in doc:
+            continue
+        raw = doc.pop(key)
+        items = [(key, raw)] if key == "plan" else (
+            [(f"plans[{i}]", p) for i, p in enumerate(raw)] if isinstance(raw, list) else [])
+        if key == "plans" and not isinstance(raw, list):
+            loader.fail("plans", f"expected a list of plan documents, got {_kind_of(raw)}")
+        for path, item in items:
+            try:
+                plans.append(load_plan(item, limits=limits))
+            except DefinitionError as err:
+                loader.problems.extend(Problem(f"{path}.{p.path}" if p.path else path, p.message)
+                                       for p in err.problems)
+    request = loader.instance(EvaluationRequest, doc, "", 0)
+    records: list[Record] = []
+    if not isinstance(raw_records, list):
+        loader.fail("records", f"expected a list of records, got {_kind_of(raw_records)}")
+    else:
+        for i, item in enumerate(raw_records):
+            try:
+                records.append(Record.from_mapping(item))
+            except DataError as err:
+                loader.fail(f"records[{i}]" + (f".{err.field}" if err.field else ""),
+                            err.message)
+    if loader.problems:
+        raise DefinitionError(loader.problems)
+    assert isinstance(request, EvaluationRequest)
+    if "plan" in data:
+        request = attrs.evolve(request, plan=plans[0])
+    elif plans:
+        request = attrs.evolve(request, plans=tuple(plans))
+    if request.plan is None and request.plan_id is None:
+        raise DefinitionError([Problem("plan", "a request needs a plan, or a plan_id and plans")])
+    if request.records_csv is not None:
+        records.extend(records_from_csv(request.records_csv, request.columns))
+    return request, records
+
+
+def evaluate_request(request: EvaluationRequest, records: Iterable[Record]) -> dict[str, Any]:
+    """Evaluate a loaded request and return the response document."""
+    plan = compile_plan(request.chosen_plan())
+    payees = request.payees or tuple(Payee(p) for p in sorted({
+        p for r in records for p in r.payees}))
+    hierarchy = Hierarchy.of(payees, request.reporting_changes)
+    late: list[Exclusion] = []
+
+    def in_time(items: Iterable[Record]) -> Iterator[Record]:
+        for r in items:
+            if request.as_of is not None and r.date > request.as_of:
+                late.append(Exclusion(r.id, f"dated {r.date}, after the as-of date "
+                                      f"{request.as_of}"))
+            else:
+                yield r
+
+    result = plan.evaluate(
+        in_time(records), request.period, hierarchy=hierarchy,
+        assignments=request.assignments, quotas=request.quotas,
+        target_incentives=request.target_incentives,
+        rates=ExchangeRates.of(request.exchange_rates) if request.exchange_rates else None,
+        paid={(p.payee, p.period): p.amount for p in request.paid},
+    )
+    if late:
+        result = attrs.evolve(result, exclusions=tuple(sorted(
+            (*result.exclusions, *late), key=lambda e: (e.record, e.payee or "", e.reason))))
+    return response_document(result, include_earlier=request.options.include_earlier)
+
+
+def response_document(result: Evaluation, *, include_earlier: bool = False) -> dict[str, Any]:
+    """An evaluation as a response document (plain JSON-safe data)."""
+    body: dict[str, Any] = to_plain(result)
+    if not include_earlier:
+        body.pop("earlier")
+    for credit in body["credits"]:
+        credit.pop("attributes", None)
+    return {"format": RESPONSE_FORMAT, "format_version": 1, **body}
+
+
+def loads_json(text: str | bytes, limits: Limits = LIMITS) -> Any:
+    """Parse JSON text exactly (numbers as Decimal), within the document size limit."""
+    if len(text) > limits.max_document_chars:
+        raise DefinitionError([Problem("", f"the document has {len(text)} characters, more "
+                                       f"than the limit of {limits.max_document_chars}")])
+    try:
+        return json.loads(text, parse_float=Decimal, parse_constant=_no_constant)
+    except json.JSONDecodeError as err:
+        raise DefinitionError([Problem("", f"not valid JSON: {err.msg} at line {err.lineno}, "
+                                       f"column {err.colno}")]) from None
+    except RecursionError:
+        raise DefinitionError([Problem("", "nests too deeply to read")]) from None
+
+
+def request_schema() -> dict[str, Any]:
+    """The JSON Schema of evaluation request documents."""
+    schema = _schema_for(EvaluationRequest, "salesperf evaluation request", "request-v1")
+    props = schema["$defs"]["EvaluationRequest"]["properties"]
+    plan_ref = {"$ref": "https://salesperf.invalid/schemas/plan-v1.json"}
+    props["plan"] = plan_ref
+    props["plans"] = {"type": "array", "items": plan_ref}
+    props["records"] = {"type": "array", "maxItems": LIMITS.max_records, "items": {
+        "type": "object", "required": ["id", "date"],
+        "properties": {"id": {"type": ["string", "integer"]},
+                       "date": {"type": "string", "format": "date"},
+                       "payee": {"type": "string"},
+                       "payees": {"type": "array", "items": {"type": "string"}},
+                       "amount": {"$ref": "#/$defs/decimal"},
+                       "currency": {"type": "string"},
+                       "split": {"type": "object",
+                                 "additionalProperties": {"$ref": "#/$defs/decimal"}}}}}
+    props["format"] = {"const": REQUEST_FORMAT}
+    props["format_version"] = {"const": 1}
+    schema["$defs"]["plan"] = plan_schema()
+    return schema
+
+
+def response_schema() -> dict[str, Any]:
+    """The JSON Schema of evaluation response documents."""
+    schema = _schema_for(Evaluation, "salesperf evaluation response", "response-v1")
+    props = schema["$defs"]["Evaluation"]["properties"]
+    props["format"] = {"const": RESPONSE_FORMAT}
+    props["format_version"] = {"const": 1}
+    return schema
