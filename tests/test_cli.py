@@ -83,8 +83,8 @@ class TestValidate:
         assert done.stdout == ""
         assert done.stderr.splitlines() == [
             "salesperf: 2 problem(s):",
-            "  components[0].kind: expected one of 'commission', 'target_bonus', 'kpi_bonus', "
-            "'spiff', got 'comission' — did you mean 'commission'?",
+            ("  components[0].kind: expected one of 'commission', 'target_bonus', 'kpi_bonus', "
+             "'spiff', got 'comission' — did you mean 'commission'?"),
             "  credit_rules[0].whre: unknown key 'whre' — did you mean 'where'?",
         ]
 

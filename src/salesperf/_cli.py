@@ -28,12 +28,12 @@ def _read(path: str) -> str:
     try:
         return Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise _Usage(f"no such file: {path}") from None
+        raise _UsageError(f"no such file: {path}") from None
     except (OSError, UnicodeDecodeError) as err:
-        raise _Usage(f"cannot read {path}: {err}") from None
+        raise _UsageError(f"cannot read {path}: {err}") from None
 
 
-class _Usage(Exception):
+class _UsageError(Exception):
     """A mistake in how the command was called (a missing file, a bad option)."""
 
 
@@ -82,7 +82,7 @@ def _load_request(args: argparse.Namespace) -> tuple[Any, list[Any]]:
             if args.columns:
                 spec = loads_json(_read(args.columns))
                 if not isinstance(spec, dict):
-                    raise _Usage("--columns must be a JSON object of columns and types")
+                    raise _UsageError("--columns must be a JSON object of columns and types")
                 mapping = ColumnMapping(spec.get("columns", {}), spec.get("types", {}))
             extra_records = list(records_from_csv(text, mapping))
         else:
@@ -237,7 +237,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SalesperfError as err:
         print(f"salesperf: error: {err}", file=sys.stderr)
         return 1
-    except _Usage as err:
+    except _UsageError as err:
         print(f"salesperf: {err}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # pragma: no cover - e.g. `salesperf run … | head`
