@@ -228,7 +228,8 @@ class _Loader:
         return self.instance(kinds[str(kind)], data, path, depth, tagged=True)
 
     def instance(self, cls: type, data: object, path: str, depth: int,
-               tagged: bool = False) -> Any:
+                 tagged: bool = False, handled: tuple[str, ...] = ()) -> Any:
+        """Structure an attrs class; `handled` names keys the caller reads itself."""
         if not isinstance(data, Mapping):
             self.fail(path, f"expected an object, got {_kind_of(data)}")
             return None
@@ -236,6 +237,8 @@ class _Loader:
         fields = _fields(cls)
         known = [_key(a) for a in fields]
         before = len(self.problems)
+        data = {k: v for k, v in data.items() if k not in handled}
+        known += handled
         for key in data:
             if key == "kind" and tagged:
                 continue

@@ -210,12 +210,12 @@ def load_request(data: Mapping[str, Any], *,
         loader.fail("format", f"expected {REQUEST_FORMAT!r}, got {fmt!r}")
     if version != 1:
         loader.fail("format_version", f"expected 1, got {version!r}")
-    raw_records = doc.pop("records", [])
+    raw_records = doc.get("records", [])
     plans: list[Plan] = []
     for key in ("plan", "plans"):
         if key not in doc:
             continue
-        raw = doc.pop(key)
+        raw = doc[key]
         items = [(key, raw)] if key == "plan" else (
             [(f"plans[{i}]", p) for i, p in enumerate(raw)] if isinstance(raw, list) else [])
         if key == "plans" and not isinstance(raw, list):
@@ -226,7 +226,8 @@ def load_request(data: Mapping[str, Any], *,
             except DefinitionError as err:
                 loader.problems.extend(Problem(f"{path}.{p.path}" if p.path else path, p.message)
                                        for p in err.problems)
-    request = loader.instance(EvaluationRequest, doc, "", 0)
+    request = loader.instance(EvaluationRequest, doc, "", 0,
+                              handled=("records", "plan", "plans"))
     records: list[Record] = []
     if not isinstance(raw_records, list):
         loader.fail("records", f"expected a list of records, got {_kind_of(raw_records)}")
