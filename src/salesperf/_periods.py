@@ -39,7 +39,9 @@ __all__ = [
 ]
 
 _ONE_DAY = dt.timedelta(days=1)
-_MIN_YEAR, _MAX_YEAR = 2, 9997  # room for a fiscal year to start or end a year away
+# Room for a fiscal year to start or end a year away, and for a retail year's start to be
+# placed from the nominal year two before its label (a year-0 date would raise ValueError).
+_MIN_YEAR, _MAX_YEAR = 4, 9997
 
 
 class Grain(enum.Enum):
@@ -336,6 +338,7 @@ class Calendar(ABC):
             rf"{re.escape(self.prefix)}(\d{{4}})(?:-(?:H([12])|Q([1-4])|"
             rf"{re.escape(self.month_token)}(0[1-9]|1[0-2])))?",
             text,
+            re.ASCII,  # \d would also match other scripts' digits, which format never writes
         )
         if not match:
             raise self._parse_error(text, path)
@@ -619,7 +622,9 @@ def prorate(
             "active_until", f"must not be before active_from ({active_from}), got {active_until}",
         )])
     start = period.start if active_from is None else max(period.start, active_from)
-    end = period.end if active_until is None else min(period.end, active_until + _ONE_DAY)
+    # Compared before adding a day: hosts often store an open end as 9999-12-31 (date.max).
+    end = (period.end if active_until is None or active_until >= period.end
+           else active_until + _ONE_DAY)
 
     def count(first: dt.date, stop: dt.date) -> int:
         if first >= stop:
