@@ -379,6 +379,15 @@ def _check_month(value: object, path: str) -> list[Problem]:
     return []
 
 
+def _by_value(value: object) -> object:
+    """Accept an enum's value for the member itself (``label="ending"``)."""
+    for kind in (YearLabel, YearEnd):
+        for member in kind:
+            if value == member.value:
+                return member
+    return value
+
+
 def _check_enum(value: object, kind: type[enum.Enum], path: str) -> list[Problem]:
     if isinstance(value, kind):
         return []
@@ -434,7 +443,7 @@ class FiscalYear(Calendar):
     """
 
     start_month: int = 1
-    label: YearLabel = YearLabel.ENDING
+    label: YearLabel = attrs.field(default=YearLabel.ENDING, converter=_by_value)
 
     def __attrs_post_init__(self) -> None:
         problems = _check_month(self.start_month, "calendar.start_month")
@@ -495,8 +504,8 @@ class RetailCalendar(Calendar):
     pattern: RetailPattern = RetailPattern.P454
     end_month: int = 1
     end_weekday: int = 5
-    year_end: YearEnd = YearEnd.NEAREST
-    label: YearLabel = YearLabel.STARTING
+    year_end: YearEnd = attrs.field(default=YearEnd.NEAREST, converter=_by_value)
+    label: YearLabel = attrs.field(default=YearLabel.STARTING, converter=_by_value)
 
     def __attrs_post_init__(self) -> None:
         problems = _check_enum(self.pattern, RetailPattern, "calendar.pattern")
