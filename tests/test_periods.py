@@ -363,12 +363,15 @@ class TestFiscalYear:
                 "calendar.start_month", f"must be 1..12, got {value!r}",
             ),)
 
+    def test_an_enum_value_stands_for_its_member(self) -> None:
+        assert sp.FiscalYear(7, "starting") == sp.FiscalYear(7, sp.YearLabel.STARTING)
+
     def test_every_bad_field_is_reported_at_once(self) -> None:
         with pytest.raises(sp.DefinitionError) as caught:
-            sp.FiscalYear(start_month=13, label="ending")  # type: ignore[arg-type]
+            sp.FiscalYear(start_month=13, label="end")
         assert caught.value.problems == (
             sp.Problem("calendar.start_month", "must be 1..12, got 13"),
-            sp.Problem("calendar.label", "must be one of 'starting', 'ending', got 'ending'"),
+            sp.Problem("calendar.label", "must be one of 'starting', 'ending', got 'end'"),
         )
 
 
@@ -471,8 +474,8 @@ class TestRetailCalendar:
                 pattern="4-4-5",  # type: ignore[arg-type]
                 end_month=0,
                 end_weekday=True,
-                year_end="closest",  # type: ignore[arg-type]
-                label="ending",  # type: ignore[arg-type]
+                year_end="closest",
+                label="end",
             )
         assert caught.value.problems == (
             sp.Problem("calendar.pattern",
@@ -480,7 +483,7 @@ class TestRetailCalendar:
             sp.Problem("calendar.end_month", "must be 1..12, got 0"),
             sp.Problem("calendar.end_weekday", "must be 0 (Monday) .. 6 (Sunday), got True"),
             sp.Problem("calendar.year_end", "must be one of 'nearest', 'last', got 'closest'"),
-            sp.Problem("calendar.label", "must be one of 'starting', 'ending', got 'ending'"),
+            sp.Problem("calendar.label", "must be one of 'starting', 'ending', got 'end'"),
         )
         assert str(caught.value).startswith("5 problems:\n  calendar.pattern: ")
 
