@@ -19,7 +19,7 @@ import attrs
 
 from salesperf._conditions import Predicate, compile_condition
 from salesperf._errors import DataError, DefinitionError, Problem, SalesperfError
-from salesperf._goals import Goal, Scorecard, _evaluate_goal, _score_card
+from salesperf._goals import Goal, RollupBy, Scorecard, _evaluate_goal, _score_card
 from salesperf._money import (
     DECIMAL_CONTEXT,
     Currency,
@@ -552,8 +552,13 @@ class CompiledPlan:
                 for credit in direct:
                     if credit.measure != more.measure:
                         continue
-                    chain = hierarchy.managers_above(credit.payee, record.date)
-                    for manager in chain[: more.levels]:
+                    if more.by is RollupBy.TEAM:
+                        team = hierarchy.team_of(credit.payee, record.date)
+                        chain: tuple[str, ...] = () if team is None else (team,)
+                    else:
+                        chain = hierarchy.managers_above(credit.payee,
+                                                         record.date)[: more.levels]
+                    for manager in chain:
                         why = _inactive(manager, record.date, hierarchy, assigned)
                         if why:
                             exclusions.append(Exclusion(record.id, f"rollup: {why}", manager))
@@ -615,8 +620,11 @@ class CompiledPlan:
         if direct is not None:
             return direct
         total = _ZERO
+        payee = ctx.hierarchy.payees[pid]
         for p in ctx.periods:
-            if p.start >= window.end or p.end <= window.start:
+            # Periods before a mid-year hire (or assignment) carry no quota.
+            if (p.start >= window.end or p.end <= window.start
+                    or not _on_plan(pid, payee, ctx.assigned, p.start, p.end)):
                 continue
             q = ctx.quotas.get((pid, measure, str(p)))
             if q is None:
@@ -700,7 +708,7 @@ class CompiledPlan:
         gate_value = base(threshold) if threshold is not None else _ZERO
         pay_all = comp.gate is None or comp.gate.pay_from_first_unit
 
-        def earn(x: Decimal) -> Decimal:
+        def earn(x: Decimal, capped: bool = True) -> Decimal:
             """Earnings at cumulative measure x, after gate, multiplier and cap."""
             if not open_gate:
                 return _ZERO
@@ -708,7 +716,24 @@ class CompiledPlan:
                 return _ZERO
             value = base(x) if pay_all or threshold is None else base(x) - gate_value
             value = _MUL(value, factor)
-            return min(value, cap) if cap is not None else value
+            return min(value, cap) if capped and cap is not None else value
+
+        per_record_cap = comp.cap.per_record if comp.cap is not None else None
+
+        def why(before: Decimal, after: Decimal, uncapped: Decimal) -> list[str]:
+            """What the gate and the caps did to a line, for its explanation."""
+            out = list(notes)
+            if threshold is not None and open_gate:
+                if after < threshold:
+                    out.append(f"below the gate at {_money(threshold)}")
+                elif before < threshold:
+                    out.append(f"passes the gate at {_money(threshold)}, paying "
+                               + ("from the first unit" if pay_all else "only above it"))
+            if cap is not None and earn(after, capped=False) > cap:
+                out.append(f"capped at {_money(cap)} for the window")
+            if per_record_cap is not None and uncapped > per_record_cap:
+                out.append(f"capped at {_money(per_record_cap)} per record")
+            return out
 
         lines: list[Line] = []
         if comp.application is Application.PER_RECORD:
@@ -717,20 +742,20 @@ class CompiledPlan:
                 if c.date < p.start:
                     continue
                 raw = earn(c.amount)
-                if comp.cap is not None and comp.cap.per_record is not None:
-                    raw = min(raw, comp.cap.per_record)
-                if cap is not None:
-                    raw = min(raw, cap - running)
+                said = why(_ZERO, _ZERO, raw)
+                if per_record_cap is not None:
+                    raw = min(raw, per_record_cap)
+                if cap is not None and raw > cap - running:
+                    raw = cap - running
+                    said.append(f"capped at {_money(cap)} for the period")
                 running += raw
                 lines.append(self._commission_line(comp, c, p, base, _ZERO, c.amount, raw,
-                                                   quota, trace_mods, notes))
+                                                   quota, trace_mods, said))
             return self._floor(comp, pid, p, lines, earlier)
 
         def increment(before: Decimal, after: Decimal) -> Decimal:
             value = earn(after) - earn(before)
-            if comp.cap is not None and comp.cap.per_record is not None:
-                value = min(value, comp.cap.per_record)
-            return value
+            return value if per_record_cap is None else min(value, per_record_cap)
 
         # A period window starts from nothing; a year-to-date window recomputes what the
         # records of earlier periods earn now (the quota may have grown) against what they
@@ -751,8 +776,9 @@ class CompiledPlan:
         for c in mine[len(before_period):]:
             after = cumulative + c.amount
             value = increment(cumulative, after)
+            said = why(cumulative, after, earn(after) - earn(cumulative))
             lines.append(self._commission_line(comp, c, p, base, cumulative, after, value,
-                                               quota, trace_mods, notes))
+                                               quota, trace_mods, said))
             cumulative = after
         return self._floor(comp, pid, p, lines, earlier)
 

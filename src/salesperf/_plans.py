@@ -17,7 +17,7 @@ import attrs
 
 from salesperf._conditions import Condition, compile_condition
 from salesperf._errors import DefinitionError, Problem
-from salesperf._goals import MissingData
+from salesperf._goals import MissingData, RollupBy
 from salesperf._metrics import Metric, check_metric
 from salesperf._money import RoundingMode, to_decimal
 from salesperf._periods import Calendar, CalendarYear, Grain
@@ -93,6 +93,11 @@ class CreditRule:
         return out
 
 
+def _names(values: Iterable[str]) -> tuple[str, ...]:
+    # A typed converter: with the bare `tuple`, mypy rejects every argument (`_T_co`).
+    return tuple(values)
+
+
 @attrs.frozen
 class Overlay:
     """Also credits `payees` (specialists, overlay reps) with `share` of matching records.
@@ -101,7 +106,7 @@ class Overlay:
     """
 
     id: str
-    payees: tuple[str, ...] = attrs.field(converter=tuple)
+    payees: tuple[str, ...] = attrs.field(converter=_names)
     measure: str = "revenue"
     where: Condition | None = None
     share: Decimal = attrs.field(default=_ONE, converter=_dec)
@@ -118,17 +123,25 @@ class Overlay:
 @attrs.frozen
 class Rollup:
     """Also credits the managers above each credited payee, through the hierarchy on the
-    record's date: `levels` levels up (None: all the way), with `share` of the credit."""
+    record's date: `levels` levels up (None: all the way), with `share` of the credit.
+
+    With `by` TEAM it credits the payee's team on the record's date instead; the team is
+    paid like a payee, so the hierarchy lists it as one.
+    """
 
     id: str
     measure: str = "revenue"
     levels: int | None = None
     share: Decimal = attrs.field(default=_ONE, converter=_dec)
+    by: RollupBy = RollupBy.MANAGER
 
     def problems(self, path: str) -> list[Problem]:
         out = []
         if self.levels is not None and self.levels < 1:
             out.append(Problem(f"{path}.levels", f"must be >= 1, got {self.levels}"))
+        if self.levels is not None and self.by is RollupBy.TEAM:
+            out.append(Problem(f"{path}.levels", "a team roll-up credits one team, so it has "
+                               f"no levels, got {self.levels}"))
         if self.share < 0:
             out.append(Problem(f"{path}.share", f"must be >= 0, got {self.share}"))
         return out
