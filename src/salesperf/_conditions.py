@@ -85,7 +85,10 @@ def _comparable(value: object) -> object:
 
 def _no_float(value: object, path: str) -> list[Problem]:
     if isinstance(value, float):
-        return [Problem(path, f"must not be a float, got {value!r}; use Decimal or text")]
+        # Text would compare with text fields only, never with a Decimal amount, so the
+        # exact alternative to suggest is a Decimal.
+        return [Problem(path, f"must not be a float, got {value!r}; use "
+                        f"Decimal({str(value)!r}) or an int")]
     return []
 
 

@@ -10,7 +10,14 @@ from decimal import Decimal
 import attrs
 
 from salesperf._errors import DataError, DefinitionError, Problem
-from salesperf._metrics import Metric, MetricValue, SuppliedLookup, check_metric, evaluate_metric
+from salesperf._metrics import (
+    Metric,
+    MetricValue,
+    SuppliedLookup,
+    check_metric,
+    evaluate_metric,
+    exact_sum,
+)
 from salesperf._money import (
     DECIMAL_CONTEXT,
     Currency,
@@ -20,7 +27,7 @@ from salesperf._money import (
     to_decimal,
 )
 from salesperf._periods import Grain, Period
-from salesperf._records import Hierarchy, Record
+from salesperf._records import Hierarchy, Record, as_records
 from salesperf._scoring import Curve, Direction, Ranked, RatingScale, attainment, rank
 
 __all__ = [
@@ -128,7 +135,7 @@ doubtful achievability']
     if not _ZERO < goal.weight <= _ONE:
         error("weight", f"must be above 0 and at most 1 (100 %), got {goal.weight}")
     if history and goal.target > 0:
-        average = DECIMAL_CONTEXT.divide(sum(history, _ZERO), len(history))
+        average = DECIMAL_CONTEXT.divide(exact_sum(history), len(history))
         where = f"the trailing average of {average} over {len(history)} periods"
         higher = goal.direction is Direction.HIGHER_IS_BETTER
         if average <= 0:
@@ -150,7 +157,8 @@ doubtful achievability']
 
 
 def _short(value: Decimal) -> str:
-    return str(value.quantize(Decimal("0.01")).normalize())
+    # plain(): normalize() alone writes 10 as 1E+1.
+    return str(plain(value.quantize(Decimal("0.01")).normalize()))
 
 
 def split_target(
@@ -205,24 +213,42 @@ def split_target(
         missing = [label for label in labels if label not in shares]
         if missing:
             problems.append(Problem("weights", f"no weight for {', '.join(missing)}"))
-        elif sum(shares.values(), _ZERO) != _ONE:
+        elif exact_sum(shares.values()) != _ONE:
             problems.append(Problem("weights", f"must total 1 (100 %), got "
-                                    f"{sum(shares.values(), _ZERO)}"))
-    rest = amount - sum(fixed_values.values(), _ZERO)
+                                    f"{exact_sum(shares.values())}"))
+    already = exact_sum(fixed_values.values())
+    rest = DECIMAL_CONTEXT.subtract(amount, already)
+    open_labels = [label for label in labels if label not in fixed_values]
+    open_weight = exact_sum(shares[label] for label in open_labels if label in shares)
     if rest < 0:
-        problems.append(Problem("fixed", f"sub-targets already set ({amount - rest}) exceed the "
+        problems.append(Problem("fixed", f"sub-targets already set ({already}) exceed the "
                                 f"total {amount}"))
+    elif rest != 0 and not open_labels:
+        problems.append(Problem("fixed", f"every sub-period is set and they total {already}, "
+                                f"not {amount}; leave one open or correct them"))
+    elif rest != 0 and not problems and open_weight == 0:
+        problems.append(Problem("weights", "the sub-periods left to fill have no weight, so "
+                                "the rest of the total has nowhere to go"))
     if problems:
         raise DefinitionError(problems)
-    open_labels = [label for label in labels if label not in fixed_values]
-    open_weight = sum((shares[label] for label in open_labels), _ZERO)
+    # Each part is the difference of two cumulative shares, and the last cumulative share is
+    # the rest itself, so the parts add up to the total exactly even where a share has no
+    # finite decimal (100 in three parts). An inexact cumulative share is cut to 33 digits of
+    # the rest's magnitude so that every difference is itself exact.
+    step = Decimal(1).scaleb(rest.adjusted() - 32)
     exact: dict[str, Decimal] = {}
+    cumulative_weight = before = _ZERO
     for label in open_labels:
-        if open_weight == 0:
-            raise DefinitionError([Problem("weights", "the sub-periods left to fill have no "
-                                           "weight, so the rest of the total has nowhere to go")])
-        exact[label] = plain(DECIMAL_CONTEXT.divide(
-            DECIMAL_CONTEXT.multiply(rest, shares[label]), open_weight))
+        cumulative_weight = DECIMAL_CONTEXT.add(cumulative_weight, shares[label])
+        if label == open_labels[-1] or open_weight == 0:
+            now = rest
+        else:
+            now = DECIMAL_CONTEXT.divide(DECIMAL_CONTEXT.multiply(rest, cumulative_weight),
+                                         open_weight)
+            cut = now.quantize(step, context=DECIMAL_CONTEXT)
+            now = now if cut == now else cut
+        exact[label] = plain(DECIMAL_CONTEXT.subtract(now, before))
+        before = now
     if currency is not None:
         exact = dict(zip(open_labels, round_cumulative(exact.values(), currency, rounding),
                          strict=True))
@@ -232,7 +258,7 @@ def split_target(
 
 def team_target(member_goals: Iterable[Goal]) -> Decimal:
     """A team target set as the sum of its members' targets."""
-    return sum((g.target for g in member_goals), _ZERO)
+    return exact_sum(g.target for g in member_goals)
 
 
 class RollupBy(enum.Enum):
@@ -253,10 +279,10 @@ def rollup(values: Mapping[str, Decimal], hierarchy: Hierarchy, on: Period,
         if by is RollupBy.TEAM:
             team = hierarchy.team_of(pid, day)
             if team is not None:
-                totals[team] += value
+                totals[team] = DECIMAL_CONTEXT.add(totals[team], value)
         else:
             for manager in hierarchy.managers_above(pid, day):
-                totals[manager] += value
+                totals[manager] = DECIMAL_CONTEXT.add(totals[manager], value)
     return dict(sorted(totals.items()))
 
 
@@ -287,10 +313,21 @@ class Scorecard:
 
     def __attrs_post_init__(self) -> None:
         problems = []
-        total = sum((g.weight for g in self.goals), _ZERO)
-        if total != _ONE:
+        weight_total = exact_sum(g.weight for g in self.goals)
+        if weight_total != _ONE:
             problems.append(Problem(f"scorecard[{self.id!r}].goals",
-                                    f"weights must total 1 (100 %), got {total}"))
+                                    f"weights must total 1 (100 %), got {weight_total}"))
+        # A negative weight could hide behind a 100 % total, and a repeated goal id would
+        # make two goals share one entry of the result's weights.
+        seen: set[str] = set()
+        for i, g in enumerate(self.goals):
+            if not _ZERO < g.weight <= _ONE:
+                problems.append(Problem(f"scorecard[{self.id!r}].goals[{i}].weight",
+                                        f"must be above 0 and at most 1, got {g.weight}"))
+            if g.id in seen:
+                problems.append(Problem(f"scorecard[{self.id!r}].goals[{i}].id",
+                                        f"duplicate goal id {g.id!r}"))
+            seen.add(g.id)
         owners = {(g.owner, g.owner_kind, g.period) for g in self.goals}
         if len(owners) > 1:
             problems.append(Problem(f"scorecard[{self.id!r}].goals", "all goals must share one "
@@ -389,7 +426,7 @@ def _evaluate_goal(goal: Goal, records: Sequence[Record], hierarchy: Hierarchy |
 
 
 def evaluate_performance(
-    records: Iterable[Record],
+    records: Iterable[Record | Mapping[str, object]],
     *,
     goals: Iterable[Goal] = (),
     scorecards: Iterable[Scorecard] = (),
@@ -400,12 +437,13 @@ def evaluate_performance(
 ) -> PerformanceReport:
     """Evaluate goals and scorecards for a period: actual, target, attainment, score, rating.
 
-    `supplied` holds values the host measures itself, keyed by ``(metric name, owner, period
-    label)``. `curve` and `rating_scale` apply to every goal (a scorecard's own curve wins for
-    its goals); the scorecard score is rated with `rating_scale` too. The result does not
-    depend on the order of `records`.
+    `records` are `Record` values or plain mappings (see `Record.from_mapping`); two records
+    with one id are a `DataError`. `supplied` holds values the host measures itself, keyed
+    by ``(metric name, owner, period label)``. `curve` and `rating_scale` apply to every goal
+    (a scorecard's own curve wins for its goals); the scorecard score is rated with
+    `rating_scale` too. The result does not depend on the order of `records`.
     """
-    data = sorted(records, key=lambda r: (r.date, r.id))
+    data = sorted(as_records(records), key=lambda r: (r.date, r.id))
     values = dict(supplied or {})
     goal_results: list[GoalResult] = []
     card_results: list[ScorecardResult] = []
@@ -436,8 +474,8 @@ def _score_card(card: Scorecard, results: tuple[GoalResult, ...],
         raise DataError(None, f"scorecard[{card.id!r}].goals[{missing[0].goal!r}]",
                         f"no value for {first.owner!r} in {first.period} and the scorecard's "
                         "policy is to fail")
-    present_weight = sum((g.weight for g, r in zip(card.goals, results, strict=True)
-                          if r.score is not None), _ZERO)
+    present_weight = exact_sum(g.weight for g, r in zip(card.goals, results, strict=True)
+                               if r.score is not None)
     for goal, result in zip(card.goals, results, strict=True):
         if result.score is None:
             if card.missing is MissingData.ZERO:
@@ -448,7 +486,7 @@ def _score_card(card: Scorecard, results: tuple[GoalResult, ...],
         if card.missing is MissingData.RENORMALISE and missing:
             weight = DECIMAL_CONTEXT.divide(goal.weight, present_weight)
         weights[goal.id] = weight
-        score += DECIMAL_CONTEXT.multiply(weight, result.score)
+        score = DECIMAL_CONTEXT.add(score, DECIMAL_CONTEXT.multiply(weight, result.score))
         parts.append(f"{weight} × {result.score}")
     if not weights or (card.missing is MissingData.RENORMALISE and present_weight == 0):
         return ScorecardResult(card.id, first.owner, first.period, None, None, weights, results,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import TypeAlias
 
@@ -71,7 +71,11 @@ class Ratio:
 
 @attrs.frozen
 class Growth:
-    """``(this period − base period) / base period`` for another metric; no value on a zero base."""
+    """``(this period − base period) / |base period|`` for another metric; none on a zero base.
+
+    Dividing by the size of the base keeps the sign of the change: going from −100 to 50 is
+    growth of 1.5 (150 %), not −1.5.
+    """
 
     name: str
     metric: Metric
@@ -143,12 +147,13 @@ def evaluate_metric(
         now = evaluate_metric(metric.metric, records, period, supplied)
         base = evaluate_metric(metric.metric, records, base_period, supplied)
         ids = tuple(sorted(set(now.records) | set(base.records)))
-        head = f"{metric.name} = ({period} − {base_period}) / {base_period}"
+        head = f"{metric.name} = ({period} − {base_period}) / |{base_period}|"
         if now.value is None or base.value is None or base.value == 0:
             return MetricValue(None, ids, f"{head}: no value ({now.value} against {base.value})")
-        value = DECIMAL_CONTEXT.divide(now.value - base.value, base.value)
+        size = DECIMAL_CONTEXT.abs(base.value)
+        value = DECIMAL_CONTEXT.divide(DECIMAL_CONTEXT.subtract(now.value, base.value), size)
         return MetricValue(value, ids,
-                           f"{head} = ({now.value} − {base.value}) / {base.value} = {value}")
+                           f"{head} = ({now.value} − {base.value}) / {size} = {value}")
     raw = supplied(metric.name, period)
     if raw is None:
         return MetricValue(None, (), f"{metric.name}: no value supplied for {period}")
@@ -161,6 +166,18 @@ def evaluate_metric(
 
 def _name(metric: Metric) -> str:
     return metric.name
+
+
+def exact_sum(values: Iterable[Decimal]) -> Decimal:
+    """The exact sum of `values` in salesperf's own context.
+
+    The built-in `sum` would round to the thread's current context (28 digits by default, or
+    whatever the host set), so results could depend on the caller.
+    """
+    result = Decimal(0)
+    for value in values:
+        result = DECIMAL_CONTEXT.add(result, value)
+    return result
 
 
 def _measure(metric: Measure, records: Sequence[Record], period: Period) -> MetricValue:
@@ -180,13 +197,13 @@ def _measure(metric: Measure, records: Sequence[Record], period: Period) -> Metr
                            f"in {len(chosen)} records")
     numbers = [_number(r, metric.field, v) for r, v in zip(chosen, values, strict=True)]
     if agg is Aggregation.SUM:
-        value = sum(numbers, Decimal(0))
+        value = exact_sum(numbers)
         return MetricValue(value, ids, f"{metric.name} = sum of {metric.field} over "
                            f"{len(chosen)} records = {value}")
     if not numbers:
         return MetricValue(None, ids, f"{metric.name}: no records, so no {agg.value}")
     if agg is Aggregation.AVERAGE:
-        value = DECIMAL_CONTEXT.divide(sum(numbers, Decimal(0)), len(numbers))
+        value = DECIMAL_CONTEXT.divide(exact_sum(numbers), len(numbers))
     elif agg is Aggregation.MIN:
         value = min(numbers)
     else:

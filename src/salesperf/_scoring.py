@@ -59,7 +59,8 @@ def attainment(actual: Decimal, target: Decimal,
         raise DefinitionError([Problem("target", f"must not be negative, got {target}")])
     if direction is Direction.HIGHER_IS_BETTER:
         return DECIMAL_CONTEXT.divide(actual, target)
-    return max(_ZERO, DECIMAL_CONTEXT.divide(2 * target - actual, target))
+    twice = DECIMAL_CONTEXT.multiply(2, target)
+    return max(_ZERO, DECIMAL_CONTEXT.divide(DECIMAL_CONTEXT.subtract(twice, actual), target))
 
 
 class CurveKind(enum.Enum):
@@ -139,8 +140,8 @@ class Curve:
         if self.kind is CurveKind.STEPS:
             return pts[i - 1][1] if i else self.below
         if i == 0:
-            if self.extrapolate and len(pts) > 1:
-                return _line(pts[0], pts[1], x)
+            # Only the upside extrapolates (as documented): extending the first segment
+            # below a threshold point such as (0.5, 0) would give negative scores.
             return pts[0][1]
         if i == len(pts):
             if self.extrapolate and len(pts) > 1:
@@ -151,8 +152,11 @@ class Curve:
 
 def _line(a: tuple[Decimal, Decimal], b: tuple[Decimal, Decimal], x: Decimal) -> Decimal:
     (x0, y0), (x1, y1) = a, b
-    slope = DECIMAL_CONTEXT.divide(y1 - y0, x1 - x0)
-    return DECIMAL_CONTEXT.add(y0, DECIMAL_CONTEXT.multiply(slope, x - x0))
+    # Multiply before dividing: a rounded slope would make a point's own y inexact (0.3 came
+    # out as 0.3000000000000000000000000000000000) and could overshoot the next point.
+    c = DECIMAL_CONTEXT
+    rise = c.multiply(c.subtract(y1, y0), c.subtract(x, x0))
+    return c.add(y0, c.divide(rise, c.subtract(x1, x0)))
 
 
 @attrs.frozen
@@ -231,12 +235,15 @@ def rank(values: Mapping[str, Decimal], *, descending: bool = True,
     [('ben', 1, '1'), ('ana', 2, '0.3333333333333333333333333333333333'), \
 ('cy', 2, '0.3333333333333333333333333333333333'), ('dee', 4, '0')]
     """
-    sign = -1 if descending else 1
+    def signed(value: Decimal) -> Decimal:
+        # copy_negate is exact; `-1 * value` would round to the thread's context (28 digits)
+        # and sort values that differ further down as ties.
+        return value.copy_negate() if descending else value
 
     def key(item: tuple[str, Decimal]) -> tuple[object, ...]:
         pid, value = item
-        extra = tuple(sign * t.get(pid, _ZERO) for t in tie_break)
-        return (sign * value, *extra, pid)
+        extra = tuple(signed(t.get(pid, _ZERO)) for t in tie_break)
+        return (signed(value), *extra, pid)
 
     ordered = sorted(values.items(), key=key)
     ascending = sorted(values.values())
