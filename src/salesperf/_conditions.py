@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 import operator
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from decimal import Decimal
 from typing import Any, TypeAlias
 
@@ -36,8 +36,8 @@ __all__ = [
     "compile_condition",
 ]
 
-Predicate: TypeAlias = Callable[[Record], bool]
-_ABSENT: Any = object()
+# A compiled condition: takes a `Record` or a plain mapping (both answer `get(field, None)`).
+Predicate: TypeAlias = Callable[[Any], bool]
 
 
 class Missing(enum.Enum):
@@ -48,29 +48,33 @@ class Missing(enum.Enum):
     TRUE = "true"  # the condition holds
 
 
-def _getter(field: str, missing: Missing) -> Callable[[Record], object]:
-    def get(record: Record) -> object:
-        value = record.get(field, _ABSENT)
-        if value is _ABSENT and missing is Missing.ERROR:
-            raise DataError(record.id, field, "the record has no such field; give the "
-                            "condition a `missing` policy to treat absent values")
-        return value
+def _record_id(record: object) -> str | None:
+    rid = record.get("id") if isinstance(record, Mapping) else getattr(record, "id", None)
+    return None if rid is None else str(rid)
 
-    return get
+
+def _absent(record: Record, field: str, missing: Missing) -> bool:
+    """What a condition says of a record without `field`: its policy, or a DataError."""
+    if missing is Missing.ERROR:
+        raise DataError(_record_id(record), field, "the record has no such field; give the "
+                        "condition a `missing` policy to treat absent values")
+    return missing is Missing.TRUE
+
+
+# Predicates take a `Record` or a plain mapping: both answer ``get(field)`` with None for a
+# field they lack. Equality and membership never raise, so they are tested inline; ordering
+# can meet values of different types, which is a DataError naming the record and field.
 
 
 def _field_test(field: str, missing: Missing, test: Callable[[object], bool]) -> Predicate:
-    get = _getter(field, missing)
-    absent_result = missing is Missing.TRUE
-
     def predicate(record: Record) -> bool:
-        value = get(record)
-        if value is _ABSENT:
-            return absent_result
+        value = record.get(field, None)
+        if value is None:
+            return _absent(record, field, missing)
         try:
             return test(value)
         except TypeError:
-            raise DataError(record.id, field, f"cannot compare {value!r} "
+            raise DataError(_record_id(record), field, f"cannot compare {value!r} "
                             f"({type(value).__name__}) in this condition") from None
 
     return predicate
@@ -101,8 +105,15 @@ class Eq:
     missing: Missing = Missing.ERROR
 
     def compile(self) -> Predicate:
-        expected = _comparable(self.value)
-        return _field_test(self.field, self.missing, lambda v: _comparable(v) == expected)
+        field, expected, missing = self.field, self.value, self.missing
+
+        def predicate(record: Record) -> bool:
+            value = record.get(field, None)
+            if value is None:
+                return _absent(record, field, missing)
+            return bool(value == expected)
+
+        return predicate
 
     def problems(self, path: str) -> list[Problem]:
         return _no_float(self.value, f"{path}.value")
@@ -117,8 +128,15 @@ class Ne:
     missing: Missing = Missing.ERROR
 
     def compile(self) -> Predicate:
-        expected = _comparable(self.value)
-        return _field_test(self.field, self.missing, lambda v: _comparable(v) != expected)
+        field, expected, missing = self.field, self.value, self.missing
+
+        def predicate(record: Record) -> bool:
+            value = record.get(field, None)
+            if value is None:
+                return _absent(record, field, missing)
+            return bool(value != expected)
+
+        return predicate
 
     def problems(self, path: str) -> list[Problem]:
         return _no_float(self.value, f"{path}.value")
@@ -126,6 +144,26 @@ class Ne:
 
 def _tuple(values: Iterable[object]) -> tuple[object, ...]:
     return tuple(values)
+
+
+def _membership(field: str, values: tuple[object, ...], missing: Missing,
+                inside: bool) -> Predicate:
+    # Equal numbers hash alike whatever their type (Decimal(5), 5), so a set serves.
+    try:
+        choices: Collection[object] = frozenset(values)
+    except TypeError:
+        choices = values
+
+    def predicate(record: Record) -> bool:
+        value = record.get(field, None)
+        if value is None:
+            return _absent(record, field, missing)
+        try:
+            return (value in choices) is inside
+        except TypeError:
+            return any(value == v for v in values) is inside
+
+    return predicate
 
 
 @attrs.frozen
@@ -137,8 +175,7 @@ class In:
     missing: Missing = Missing.ERROR
 
     def compile(self) -> Predicate:
-        allowed = frozenset(_comparable(v) for v in self.values)
-        return _field_test(self.field, self.missing, lambda v: _comparable(v) in allowed)
+        return _membership(self.field, self.values, self.missing, inside=True)
 
     def problems(self, path: str) -> list[Problem]:
         return [p for i, v in enumerate(self.values) for p in _no_float(v, f"{path}.values[{i}]")]
@@ -153,8 +190,7 @@ class NotIn:
     missing: Missing = Missing.ERROR
 
     def compile(self) -> Predicate:
-        banned = frozenset(_comparable(v) for v in self.values)
-        return _field_test(self.field, self.missing, lambda v: _comparable(v) not in banned)
+        return _membership(self.field, self.values, self.missing, inside=False)
 
     def problems(self, path: str) -> list[Problem]:
         return [p for i, v in enumerate(self.values) for p in _no_float(v, f"{path}.values[{i}]")]
@@ -250,7 +286,15 @@ class AllOf:
 
     def compile(self) -> Predicate:
         parts = tuple(c.compile() for c in self.conditions)
-        return lambda record: all(p(record) for p in parts)
+
+        # A plain loop: any()/all() over a generator cost more on the engine's hot path.
+        def every(record: Record) -> bool:
+            for part in parts:  # noqa: SIM110
+                if not part(record):
+                    return False
+            return True
+
+        return every
 
     def problems(self, path: str) -> list[Problem]:
         return _nested(self.conditions, f"{path}.all")
@@ -264,7 +308,14 @@ class AnyOf:
 
     def compile(self) -> Predicate:
         parts = tuple(c.compile() for c in self.conditions)
-        return lambda record: any(p(record) for p in parts)
+
+        def some(record: Record) -> bool:
+            for part in parts:  # noqa: SIM110
+                if part(record):
+                    return True
+            return False
+
+        return some
 
     def problems(self, path: str) -> list[Problem]:
         return _nested(self.conditions, f"{path}.any")

@@ -10,10 +10,12 @@ import bisect
 import datetime as dt
 import decimal
 import enum
+import typing
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import Any
+from functools import partial
+from typing import Any, Final
 
 import attrs
 
@@ -26,7 +28,6 @@ from salesperf._money import (
     ExchangeRates,
     Money,
     currency,
-    round_cumulative,
     to_decimal,
 )
 from salesperf._periods import Period
@@ -49,7 +50,7 @@ from salesperf._plans import (
     TierMode,
     Window,
 )
-from salesperf._records import Hierarchy, Payee, Record, as_record
+from salesperf._records import _CORE_FIELDS, Hierarchy, Payee, Record, as_record
 
 __all__ = [
     "Assignment",
@@ -66,6 +67,7 @@ __all__ = [
     "compile_plan",
 ]
 
+_T = typing.TypeVar("_T")
 _ZERO = Decimal(0)
 _ONE = Decimal(1)
 _ADD = DECIMAL_CONTEXT.add
@@ -146,9 +148,18 @@ class Exclusion:
     payee: str | None = None
 
 
+#: What a line can say about itself: its trace (a JSON-safe dict) and a sentence.
+Detail = Callable[[], tuple[dict[str, Any], str]]
+
+
 @attrs.frozen
 class Line:
-    """One amount on a statement: what a record (or a period-end adjustment) earned."""
+    """One amount on a statement: what a record (or a period-end adjustment) earned.
+
+    `exact` is the unrounded value; `amount` is the line after cumulative rounding. The trace
+    and the explanation are built when asked for, so that evaluating a large tenant does not
+    pay for sentences nobody reads.
+    """
 
     component: str
     payee: str
@@ -157,8 +168,34 @@ class Line:
     date: dt.date
     exact: Decimal
     amount: Decimal
-    trace: Mapping[str, Any]
-    explanation: str
+    _detail: Detail = attrs.field(eq=False, repr=False)
+
+    def _details(self) -> tuple[dict[str, Any], str]:
+        # Written when read, in salesperf's own decimal context like the evaluation itself.
+        with decimal.localcontext(DECIMAL_CONTEXT):
+            return self._detail()
+
+    @property
+    def trace(self) -> dict[str, Any]:
+        """Structured, JSON-safe: component, inputs, quota, attainment, tier, rate, arithmetic."""
+        trace, _ = self._details()
+        return {**trace, "rounded": str(self.amount)}
+
+    @property
+    def explanation(self) -> str:
+        """The line in a sentence a payee can follow."""
+        return self._details()[1]
+
+    def __plain__(self) -> dict[str, Any]:
+        return {"component": self.component, "payee": self.payee, "period": self.period,
+                "record": self.record, "date": self.date.isoformat(), "exact": str(self.exact),
+                "amount": str(self.amount), "trace": self.trace,
+                "explanation": self.explanation}
+
+
+def _given(trace: dict[str, Any], text: str) -> tuple[dict[str, Any], str]:
+    """The maker of a detail already written (period-end lines: true-ups, floors, bonuses)."""
+    return trace, text
 
 
 @attrs.frozen
@@ -170,6 +207,47 @@ class ComponentTotal:
     lines: int
 
 
+class _Lazy(Sequence[_T]):
+    """A read-only sequence made the first time it is read (lines, credits).
+
+    Evaluation keeps compact tuples; the `Line` and `Credit` values a reader asks for are
+    made then, once, so that evaluating a large tenant costs what the arithmetic costs.
+    """
+
+    __slots__ = ("_length", "_made", "_make")
+
+    def __init__(self, make: Callable[[], tuple[_T, ...]], length: int) -> None:
+        self._make, self._length = make, length
+        self._made: tuple[_T, ...] | None = None
+
+    def _items(self) -> tuple[_T, ...]:
+        if self._made is None:
+            self._made = self._make()
+        return self._made
+
+    @typing.overload
+    def __getitem__(self, index: int) -> _T: ...
+
+    @typing.overload
+    def __getitem__(self, index: slice) -> tuple[_T, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> _T | tuple[_T, ...]:
+        return self._items()[index]
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, _Lazy):
+            return self._items() == other._items()
+        return isinstance(other, Sequence) and self._items() == tuple(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return repr(list(self._items()))
+
+
 @attrs.frozen
 class Statement:
     """What a payee earned in a period and what is payable after true-up."""
@@ -177,7 +255,7 @@ class Statement:
     payee: str
     period: str
     currency: str
-    lines: tuple[Line, ...]
+    lines: Sequence[Line]
     components: tuple[ComponentTotal, ...]
     earned: Decimal
     earned_ytd: Decimal
@@ -214,7 +292,7 @@ class Evaluation:
     version: int
     period: str
     statements: tuple[Statement, ...]
-    credits: tuple[Credit, ...]
+    credits: Sequence[Credit]
     exclusions: tuple[Exclusion, ...]
     earlier: tuple[Statement, ...] = ()
 
@@ -234,38 +312,45 @@ class Evaluation:
 
 @attrs.frozen
 class _Rates:
-    """A rate table with bounds in amounts: f(x) for a cumulative measure x."""
+    """A rate table with bounds in amounts, compiled into f(x) for a cumulative measure x.
+
+    ``starts[i]`` is what the table pays at ``bounds[i]`` (marginal and hybrid), so f(x) is
+    one bisection, one subtraction, one multiplication and one addition.
+    """
 
     bounds: tuple[Decimal, ...]
     rates: tuple[Decimal, ...]
     mode: TierMode
     retro_through: int | None
+    starts: tuple[Decimal, ...] = attrs.field(init=False, repr=False, eq=False)
+
+    @starts.default
+    def _starts(self) -> tuple[Decimal, ...]:
+        # Marginal: what each tier's lower bound has earned. Hybrid: the same above the last
+        # retroactive tier, starting from that tier's rate on the whole of the next bound.
+        first = 0
+        if self.mode is TierMode.HYBRID:
+            first = (self.retro_through or 0) + 1
+        out = [_ZERO] * len(self.bounds)
+        if first < len(self.bounds):
+            out[first] = _MUL(self.bounds[first], self.rates[first - 1]) if first else _ZERO
+            for i in range(first + 1, len(self.bounds)):
+                span = self.bounds[i] - self.bounds[i - 1]
+                out[i] = _ADD(out[i - 1], _MUL(span, self.rates[i - 1]))
+        return tuple(out)
 
     def tier_of(self, x: Decimal) -> int:
-        return max(0, bisect.bisect_right(self.bounds, x) - 1)
+        i = bisect.bisect_right(self.bounds, x) - 1
+        return i if i > 0 else 0
 
     def __call__(self, x: Decimal) -> Decimal:
-        if self.mode is TierMode.RETROACTIVE:
-            return _MUL(x, self.rates[self.tier_of(x)])
-        if self.mode is TierMode.HYBRID:
-            k = self.retro_through if self.retro_through is not None else 0
-            if k + 1 >= len(self.bounds) or x < self.bounds[k + 1]:
-                return _MUL(x, self.rates[self.tier_of(x)])
-            return _ADD(_MUL(self.bounds[k + 1], self.rates[k]), self._marginal(x, k + 1))
-        return self._marginal(x, 0)
-
-    def _marginal(self, x: Decimal, first: int) -> Decimal:
-        if x < self.bounds[first]:
-            return _MUL(x - self.bounds[first], self.rates[first])
-        total = _ZERO
-        for i in range(first, len(self.bounds)):
-            lo = self.bounds[i]
-            if x <= lo:
-                break
-            hi = self.bounds[i + 1] if i + 1 < len(self.bounds) else None
-            top = x if hi is None or x < hi else hi
-            total = _ADD(total, _MUL(top - lo, self.rates[i]))
-        return total
+        i = bisect.bisect_right(self.bounds, x) - 1
+        i = max(i, 0)
+        mode = self.mode
+        if mode is TierMode.MARGINAL or (mode is TierMode.HYBRID
+                                         and i > (self.retro_through or 0)):
+            return _ADD(self.starts[i], _MUL(x - self.bounds[i], self.rates[i]))
+        return _MUL(x, self.rates[i])
 
     def slices(self, before: Decimal, after: Decimal) -> list[dict[str, str]]:
         """How the move from `before` to `after` splits across tiers (for traces)."""
@@ -371,15 +456,40 @@ def _always(record: Record) -> bool:
     return True
 
 
+# An internal credit, kept as a plain tuple on the hot path (see `_credit_values` for the
+# public `Credit`): (date, record id, sequence, payee, measure, amount, share, factor, rule id,
+# kind, the record itself).
+_C = tuple[dt.date, str, int, str, str, Decimal, Decimal, Decimal, str, CreditKind, object]
+_DATE: Final = 0
+_RID: Final = 1
+_SEQ: Final = 2
+_PAYEE: Final = 3
+_MEASURE: Final = 4
+_AMOUNT: Final = 5
+_SHARE: Final = 6
+_FACTOR: Final = 7
+_RULE: Final = 8
+_KIND: Final = 9
+_RECORD: Final = 10
+# A line before rounding: (component, record id, date, exact, detail, is a floor lift).
+# The detail is kept as its maker and arguments, and made into a `Detail` only for a `Line`.
+_Pending = tuple[str, str | None, dt.date, Decimal, Callable[..., tuple[dict[str, Any], str]],
+                 tuple[Any, ...], bool]
+# A line after rounding: (component, record id, date, exact, amount, detail).
+_Raw = tuple[str, str | None, dt.date, Decimal, Decimal,
+             Callable[..., tuple[dict[str, Any], str]], tuple[Any, ...]]
+
+
 @attrs.frozen
 class _Context:
     """Everything a payee's evaluation needs besides the plan."""
 
     year: Period
     periods: tuple[Period, ...]
+    labels: tuple[str, ...]
     quotas: Mapping[tuple[str, str, str], Decimal]
     incentives: Mapping[tuple[str, str, str | None], Decimal]
-    records_by_payee: Mapping[str, tuple[Record, ...]]
+    records_by_payee: Mapping[str, list[object]]
     hierarchy: Hierarchy
     assigned: Mapping[str, tuple[Assignment, ...]] | None
 
@@ -447,13 +557,10 @@ class CompiledPlan:
         elif payees:
             raise DefinitionError([Problem("payees", "give payees or a hierarchy, not both")])
         assigned = _assignments(assignments, hierarchy)
-        found, exclusions, by_payee = self._credit(records, year, target, hierarchy, assigned,
-                                                     rates)
-        ctx = _Context(year, periods, _quota_table(quotas), _incentive_table(target_incentives),
-                       by_payee, hierarchy, assigned)
-        credits_by: dict[tuple[str, str], list[Credit]] = defaultdict(list)
-        for c in found:
-            credits_by[(c.payee, c.measure)].append(c)
+        credits_by, exclusions, by_payee = self._credit(records, year, target, hierarchy,
+                                                        assigned, rates)
+        ctx = _Context(year, periods, tuple(str(p) for p in periods), _quota_table(quotas),
+                       _incentive_table(target_incentives), by_payee, hierarchy, assigned)
         on_plan = sorted(
             pid for pid, p in hierarchy.payees.items()
             if _on_plan(pid, p, assigned, year.start, target.end)
@@ -462,27 +569,30 @@ class CompiledPlan:
                     for (p, q), v in (paid or {}).items()}
         statements: list[Statement] = []
         earlier: list[Statement] = []
+        cur = self.currency
         for pid in on_plan:
             per_period = self._payee(pid, credits_by, ctx)
             paid_so_far = _ZERO
             earned_ytd = _ZERO
-            for p in periods:
-                lines = per_period[str(p)]
-                totals = tuple(
-                    ComponentTotal(c.id, self.currency.round(
-                        sum((ln.amount for ln in lines if ln.component == c.id), _ZERO)),
-                                   sum(1 for ln in lines if ln.component == c.id))
-                    for c in plan.components
-                )
-                earned = self.currency.round(sum((t.earned for t in totals), _ZERO))
-                earned_ytd += earned
+            for p, label in zip(periods, ctx.labels, strict=True):
+                raw = per_period[label]
+                sums = dict.fromkeys((c.id for c in plan.components), _ZERO)
+                counts = dict.fromkeys(sums, 0)
+                for line in raw:
+                    sums[line[0]] = _ADD(sums[line[0]], line[4])
+                    counts[line[0]] += 1
+                totals = tuple(ComponentTotal(cid, cur.round(v), counts[cid])
+                               for cid, v in sums.items())
+                earned = cur.round(_sum(t.earned for t in totals))
+                earned_ytd = _ADD(earned_ytd, earned)
                 payable = earned_ytd - paid_so_far
-                st = Statement(pid, str(p), self.currency.code, tuple(lines), totals, earned,
-                               earned_ytd, self.currency.round(paid_so_far),
-                               self.currency.round(payable))
+                st = Statement(pid, label, cur.code, _lines(pid, label, raw), totals, earned,
+                               earned_ytd, cur.round(paid_so_far), cur.round(payable))
                 (statements if p == target else earlier).append(st)
-                paid_so_far += paid_map.get((pid, str(p)), payable)
-        return Evaluation(plan.id, plan.version, str(target), tuple(statements), tuple(found),
+                paid_so_far = _ADD(paid_so_far, paid_map.get((pid, label), payable))
+        return Evaluation(plan.id, plan.version, str(target), tuple(statements),
+                          _Lazy(lambda: _credit_values(credits_by),
+                                sum(len(b) for b in credits_by.values())),
                           tuple(exclusions), tuple(earlier))
 
     # -- crediting -----------------------------------------------------------------------------
@@ -495,119 +605,188 @@ class CompiledPlan:
         hierarchy: Hierarchy,
         assigned: Mapping[str, tuple[Assignment, ...]] | None,
         rates: ExchangeRates | None,
-    ) -> tuple[list[Credit], list[Exclusion], dict[str, tuple[Record, ...]]]:
+    ) -> tuple[dict[tuple[str, str], list[_C]], list[Exclusion], dict[str, list[object]]]:
+        """One pass over the records: every record is credited or excluded with a reason."""
         plan = self.plan
-        found: list[Credit] = []
         exclusions: list[Exclusion] = []
-        by_payee: dict[str, list[Record]] = defaultdict(list)
+        by_payee: dict[str, list[object]] = defaultdict(list)
+        keep_records = any(isinstance(c, KpiBonus) for c in plan.components)
         seen: set[str] = set()
         home = self.currency.code
+        first_day, stop = year.start, target.end
+        eff_from, eff_until = plan.effective_from, plan.effective_until
+        rules = tuple((r.id, r.measure, r.factor, r.factor == _ONE,
+                       None if r.where is None else match) for r, match in self._rules)
+        inactive = _activity(hierarchy, assigned)
+        # Payees employed and on the plan all year need no check record by record.
+        always = {pid for pid, p in hierarchy.payees.items()
+                  if (p.start is None or p.start <= first_day)
+                  and (p.end is None or p.end >= stop) and assigned is None}
+        extras = self._extra
+        one_measure = len({r.measure for r, _ in self._rules}) == 1
+        by_measure: dict[str, dict[str, list[_C]]] = {m: {} for _, m, *_ in rules}
+        seq = 0
         for item in records:
-            record = as_record(item)
-            if record.id in seen:
-                raise DataError(record.id, "id", "two records have this id")
-            seen.add(record.id)
-            if not year.start <= record.date < target.end:
-                exclusions.append(Exclusion(record.id, f"dated {record.date}, outside the plan "
-                                            f"year {year} through {target}"))
+            # A plain dict with exact types is read as it is, without copying; anything else
+            # goes through `Record.from_mapping`, which names the record and field of any bad
+            # value.
+            if type(item) is dict:
+                record: object = item
+                rid, day, amount = item.get("id"), item.get("date"), item.get("amount")
+                payee, cur = item.get("payee"), item.get("currency")
+                if not (type(rid) is str and type(day) is dt.date and "payees" not in item
+                        and (amount is None or (type(amount) is Decimal and amount.is_finite()))
+                        and (payee is None or type(payee) is str)
+                        and (cur is None or type(cur) is str)):
+                    record, rid, day, owners, amount, cur, split = _view(as_record(item))
+                else:
+                    owners = () if payee is None else (payee,)
+                    split = item.get("split")
+            else:
+                record, rid, day, owners, amount, cur, split = _view(as_record(item))
+            if rid in seen:
+                raise DataError(rid, "id", "two records have this id")
+            seen.add(rid)
+            if not first_day <= day < stop:
+                exclusions.append(Exclusion(rid, f"dated {day}, outside the plan year {year} "
+                                            f"through {target}"))
                 continue
-            if ((plan.effective_from and record.date < plan.effective_from)
-                    or (plan.effective_until and record.date > plan.effective_until)):
-                exclusions.append(Exclusion(record.id, f"dated {record.date}, outside plan "
-                                            f"{plan.id} v{plan.version}'s effective dates"))
+            if (eff_from and day < eff_from) or (eff_until and day > eff_until):
+                exclusions.append(Exclusion(rid, f"dated {day}, outside plan {plan.id} "
+                                            f"v{plan.version}'s effective dates"))
                 continue
-            for pid in record.payees:
-                by_payee[pid].append(record)
-            matched: set[str] = set()
-            direct: list[Credit] = []
-            for rule, match in self._rules:
-                if rule.measure in matched or not match(record):
+            if keep_records:
+                for pid in owners:
+                    by_payee[pid].append(record)
+            matched: set[str] | None = None if one_measure else set()
+            direct: list[_C] = []
+            value: Decimal | None = None
+            for rule_id, measure, factor, unit, match in rules:
+                if matched is not None and measure in matched:
                     continue
-                matched.add(rule.measure)
-                value = _in_currency(record, home, rates)
-                for pid, share in _shares(record):
-                    why = _inactive(pid, record.date, hierarchy, assigned)
-                    if why:
-                        exclusions.append(Exclusion(record.id, why, pid))
-                        continue
-                    amount = _MUL(_MUL(value, share), rule.factor)
-                    direct.append(Credit(record.id, pid, rule.measure, record.date, amount, share,
-                                         rule.factor, rule.id, CreditKind.DIRECT,
-                                         record.attributes))
-            extra: list[Credit] = []
-            for more, applies in self._extra:
-                if not applies(record):
+                if match is not None and not match(record):
                     continue
-                if isinstance(more, Overlay):
-                    value = _in_currency(record, home, rates)
-                    for pid in more.payees:
-                        why = _inactive(pid, record.date, hierarchy, assigned)
+                if matched is not None:
+                    matched.add(measure)
+                if value is None:
+                    value = (amount if amount is not None and (cur is None or cur == home)
+                             else _in_currency(rid, day, amount, cur, home, rates))
+                buckets = by_measure[measure]
+                for pid, share in (((owners[0], _ONE),) if split is None and len(owners) == 1
+                                   else _shares(rid, owners, split)):
+                    if pid not in always:
+                        why = inactive(pid, day)
                         if why:
-                            exclusions.append(Exclusion(record.id, why, pid))
+                            exclusions.append(Exclusion(rid, why, pid))
                             continue
-                        extra.append(Credit(record.id, pid, more.measure, record.date,
-                                            _MUL(value, more.share), more.share, _ONE, more.id,
-                                            CreditKind.OVERLAY, record.attributes))
-                    continue
-                for credit in direct:
-                    if credit.measure != more.measure:
-                        continue
-                    if more.by is RollupBy.TEAM:
-                        team = hierarchy.team_of(credit.payee, record.date)
-                        chain: tuple[str, ...] = () if team is None else (team,)
+                    credited = value if share is _ONE else _MUL(value, share)
+                    if not unit:
+                        credited = _MUL(credited, factor)
+                    seq += 1
+                    credit = (day, rid, seq, pid, measure, credited, share, factor, rule_id,
+                              CreditKind.DIRECT, record)
+                    direct.append(credit)
+                    bucket = buckets.get(pid)
+                    if bucket is None:
+                        buckets[pid] = [credit]
                     else:
-                        chain = hierarchy.managers_above(credit.payee,
-                                                         record.date)[: more.levels]
-                    for manager in chain:
-                        why = _inactive(manager, record.date, hierarchy, assigned)
-                        if why:
-                            exclusions.append(Exclusion(record.id, f"rollup: {why}", manager))
-                            continue
-                        extra.append(Credit(record.id, manager, more.measure, record.date,
-                                            _MUL(credit.amount, more.share), more.share, _ONE,
-                                            more.id, CreditKind.ROLLUP, record.attributes))
-            if not direct and not extra:
-                if not matched:
-                    exclusions.append(Exclusion(record.id, "no crediting rule matched"))
-                continue
-            found.extend(direct)
-            found.extend(extra)
-        found.sort(key=lambda c: (c.date, c.record, c.payee, c.measure, c.kind.value, c.rule))
+                        bucket.append(credit)
+                if matched is None:
+                    break  # the first matching rule credits the only measure
+            if extras:
+                extra = self._extra_credit(extras, record, rid, day, direct, value, amount, cur,
+                                           rates, hierarchy, inactive, exclusions, seq)
+                seq += len(extra)
+                for credit in extra:
+                    by_measure.setdefault(credit[_MEASURE], {}).setdefault(
+                        credit[_PAYEE], []).append(credit)
+                if extra:
+                    continue
+            if not direct and (value is None if matched is None else not matched):
+                exclusions.append(Exclusion(rid, "no crediting rule matched"))
+        credits_by = {(pid, measure): bucket for measure, buckets in by_measure.items()
+                      for pid, bucket in buckets.items()}
+        # (date, record id, sequence) is unique, so the sort never compares further.
+        for bucket in credits_by.values():
+            bucket.sort()
         exclusions.sort(key=lambda e: (e.record, e.payee or "", e.reason))
-        return found, exclusions, {p: tuple(sorted(rs, key=lambda r: (r.date, r.id)))
-                                     for p, rs in by_payee.items()}
+        return credits_by, exclusions, by_payee
+
+    def _extra_credit(self, extras: tuple[tuple[Overlay | Rollup, Predicate], ...],
+                      record: object, rid: str, day: dt.date, direct: list[_C],
+                      value: Decimal | None, amount: Decimal | None, cur: str | None,
+                      rates: ExchangeRates | None, hierarchy: Hierarchy,
+                      inactive: Callable[[str, dt.date], str | None],
+                      exclusions: list[Exclusion], seq: int) -> list[_C]:
+        """Overlay and roll-up credits for one record; they never reduce anyone's credit."""
+        extra: list[_C] = []
+        for more, applies in extras:
+            if not applies(record):
+                continue
+            if isinstance(more, Overlay):
+                if value is None:
+                    value = _in_currency(rid, day, amount, cur, self.currency.code, rates)
+                for pid in more.payees:
+                    why = inactive(pid, day)
+                    if why:
+                        exclusions.append(Exclusion(rid, why, pid))
+                        continue
+                    extra.append((day, rid, seq + len(extra) + 1, pid, more.measure,
+                                  _MUL(value, more.share), more.share, _ONE, more.id,
+                                  CreditKind.OVERLAY, record))
+                continue
+            for credit in direct:
+                if credit[_MEASURE] != more.measure:
+                    continue
+                if more.by is RollupBy.TEAM:
+                    team = hierarchy.team_of(credit[_PAYEE], day)
+                    chain: tuple[str, ...] = () if team is None else (team,)
+                else:
+                    chain = hierarchy.managers_above(credit[_PAYEE], day)[: more.levels]
+                for manager in chain:
+                    why = inactive(manager, day)
+                    if why:
+                        exclusions.append(Exclusion(rid, f"rollup: {why}", manager))
+                        continue
+                    extra.append((day, rid, seq + len(extra) + 1, manager, more.measure,
+                                  _MUL(credit[_AMOUNT], more.share), more.share, _ONE,
+                                  more.id, CreditKind.ROLLUP, record))
+        return extra
 
     # -- earning -------------------------------------------------------------------------------
 
-    def _payee(self, pid: str, credits_by: Mapping[tuple[str, str], list[Credit]],
-               ctx: _Context) -> dict[str, list[Line]]:
+    def _payee(self, pid: str, credits_by: Mapping[tuple[str, str], list[_C]],
+               ctx: _Context) -> dict[str, list[_Raw]]:
         """Every line of every component for one payee, per period of the year so far."""
-        out: dict[str, list[Line]] = {str(p): [] for p in ctx.periods}
+        out: dict[str, list[_Raw]] = {label: [] for label in ctx.labels}
         payee = ctx.hierarchy.payees[pid]
         # A payee hired (or put on the plan) mid-year earns nothing, and needs no quota or
         # target incentive, for the periods before.
-        active = [p for p in ctx.periods if _on_plan(pid, payee, ctx.assigned, p.start, p.end)]
+        active = [(p, label) for p, label in zip(ctx.periods, ctx.labels, strict=True)
+                  if _on_plan(pid, payee, ctx.assigned, p.start, p.end)]
+        quantum, mode = self.currency.quantum, self.plan.rounding.value
         for comp in self.plan.components:
-            exact: list[tuple[Period, Line]] = []
-            for p in active:
-                # What the component earned before, without floor lifts: a floor is a
-                # guarantee for its period, which a later true-up must not take back.
-                earlier = sum((ln.exact for q, ln in exact
-                               if q.start < p.start and ln.trace.get("kind") != "floor"), _ZERO)
-                exact.extend((p, ln) for ln in self._component(comp, pid, p, earlier,
-                                                               credits_by, ctx))
-            rounded = round_cumulative((ln.exact for _, ln in exact), self.currency,
-                                       self.plan.rounding)
-            for (p, ln), amount in zip(exact, rounded, strict=True):
-                trace = {**ln.trace, "rounded": str(amount)}
-                out[str(p)].append(attrs.evolve(ln, amount=amount, trace=trace))
+            # Lines are rounded cumulatively over the year: each is the change in the rounded
+            # running total, so they add up to the rounded total.
+            running = rounded_before = _ZERO
+            earned_before = _ZERO  # what the component earned in earlier periods, no floors
+            for p, label in active:
+                pending = self._component(comp, pid, p, label, earned_before, credits_by, ctx)
+                lines = out[label]
+                for cid, rid, day, exact, make, args, floor in pending:
+                    running = _ADD(running, exact)
+                    rounded = running.quantize(quantum, rounding=mode)
+                    lines.append((cid, rid, day, exact, rounded - rounded_before, make, args))
+                    rounded_before = rounded
+                    if not floor:
+                        earned_before = _ADD(earned_before, exact)
         return out
 
-    def _component(self, comp: Component, pid: str, p: Period, earlier: Decimal,
-                   credits_by: Mapping[tuple[str, str], list[Credit]],
-                   ctx: _Context) -> list[Line]:
+    def _component(self, comp: Component, pid: str, p: Period, label: str, earlier: Decimal,
+                   credits_by: Mapping[tuple[str, str], list[_C]],
+                   ctx: _Context) -> list[_Pending]:
         if isinstance(comp, Commission):
-            return self._commission(comp, pid, p, earlier, credits_by, ctx)
+            return self._commission(comp, pid, p, label, earlier, credits_by, ctx)
         if isinstance(comp, Spiff):
             return self._spiff(comp, pid, p, credits_by)
         if isinstance(comp, TargetBonus):
@@ -621,24 +800,25 @@ class CompiledPlan:
             return direct
         total = _ZERO
         payee = ctx.hierarchy.payees[pid]
-        for p in ctx.periods:
+        for p, label in zip(ctx.periods, ctx.labels, strict=True):
             # Periods before a mid-year hire (or assignment) carry no quota.
             if (p.start >= window.end or p.end <= window.start
                     or not _on_plan(pid, payee, ctx.assigned, p.start, p.end)):
                 continue
-            q = ctx.quotas.get((pid, measure, str(p)))
+            q = ctx.quotas.get((pid, measure, label))
             if q is None:
                 raise DataError(None, "quotas", f"no quota for payee {pid!r}, measure "
                                 f"{measure!r} in {p}; {who} needs it")
-            total += q
+            total = _ADD(total, q)
         return total
 
     def _attainment(self, pid: str, measure: str, window: Period,
-                    credits_by: Mapping[tuple[str, str], list[Credit]], ctx: _Context,
+                    credits_by: Mapping[tuple[str, str], list[_C]], ctx: _Context,
                     who: str) -> tuple[Decimal, Decimal, Decimal]:
         """(credited, quota, attainment) of a measure over a window."""
-        credited = sum((c.amount for c in credits_by.get((pid, measure), ())
-                        if window.start <= c.date < window.end), _ZERO)
+        start, end = window.start, window.end
+        credited = _sum(c[_AMOUNT] for c in credits_by.get((pid, measure), ())
+                        if start <= c[_DATE] < end)
         quota = self._quota(pid, measure, window, ctx, who)
         if quota == 0:
             raise DataError(None, "quotas", f"the quota of payee {pid!r} for {measure!r} in "
@@ -652,14 +832,14 @@ class CompiledPlan:
         raise DataError(None, "target_incentives", f"no target incentive for payee {pid!r} in "
                         f"{p}; component {comp!r} needs it")
 
-    def _commission(self, comp: Commission, pid: str, p: Period, earlier: Decimal,
-                    credits_by: Mapping[tuple[str, str], list[Credit]],
-                    ctx: _Context) -> list[Line]:
+    def _commission(self, comp: Commission, pid: str, p: Period, label: str, earlier: Decimal,
+                    credits_by: Mapping[tuple[str, str], list[_C]],
+                    ctx: _Context) -> list[_Pending]:
         window = p if comp.window is Window.PERIOD else Period.custom(ctx.year.start, p.end,
                                                                        p.calendar)
         who = f"component {comp.id!r}"
-        mine = [c for c in credits_by.get((pid, comp.measure), ())
-                if window.start <= c.date < window.end]
+        start, end = window.start, window.end
+        mine = [c for c in credits_by.get((pid, comp.measure), ()) if start <= c[_DATE] < end]
         needs_quota = (comp.rates.basis is BoundBasis.ATTAINMENT
                        or (comp.gate is not None and comp.gate.measure is None)
                        or (comp.cap is not None and comp.cap.earnings_at_attainment is not None))
@@ -707,80 +887,96 @@ class CompiledPlan:
                                   "pay_from_first_unit": comp.gate.pay_from_first_unit}
         gate_value = base(threshold) if threshold is not None else _ZERO
         pay_all = comp.gate is None or comp.gate.pay_from_first_unit
+        plain = open_gate and threshold is None and factor == _ONE
 
         def earn(x: Decimal, capped: bool = True) -> Decimal:
             """Earnings at cumulative measure x, after gate, multiplier and cap."""
-            if not open_gate:
-                return _ZERO
-            if threshold is not None and x < threshold:
-                return _ZERO
-            value = base(x) if pay_all or threshold is None else base(x) - gate_value
-            value = _MUL(value, factor)
-            return min(value, cap) if capped and cap is not None else value
+            if plain:
+                value = base(x)
+            else:
+                if not open_gate or (threshold is not None and x < threshold):
+                    return _ZERO
+                value = base(x) if pay_all or threshold is None else base(x) - gate_value
+                value = _MUL(value, factor)
+            return value if cap is None or not capped or value <= cap else cap
 
         per_record_cap = comp.cap.per_record if comp.cap is not None else None
-
-        def why(before: Decimal, after: Decimal, uncapped: Decimal) -> list[str]:
-            """What the gate and the caps did to a line, for its explanation."""
-            out = list(notes)
-            if threshold is not None and open_gate:
-                if after < threshold:
-                    out.append(f"below the gate at {_money(threshold)}")
-                elif before < threshold:
-                    out.append(f"passes the gate at {_money(threshold)}, paying "
-                               + ("from the first unit" if pay_all else "only above it"))
-            if cap is not None and earn(after, capped=False) > cap:
-                out.append(f"capped at {_money(cap)} for the window")
-            if per_record_cap is not None and uncapped > per_record_cap:
-                out.append(f"capped at {_money(per_record_cap)} per record")
-            return out
-
-        lines: list[Line] = []
+        line = _CommissionLine(comp, base, quota, trace_mods, notes, earn, threshold, pay_all,
+                               open_gate, cap, per_record_cap)
+        pending: list[_Pending] = []
         if comp.application is Application.PER_RECORD:
             running = _ZERO
             for c in mine:
-                if c.date < p.start:
+                if c[_DATE] < p.start:
                     continue
-                raw = earn(c.amount)
-                said = why(_ZERO, _ZERO, raw)
-                if per_record_cap is not None:
-                    raw = min(raw, per_record_cap)
-                if cap is not None and raw > cap - running:
+                uncapped = raw = earn(c[_AMOUNT])
+                if per_record_cap is not None and raw > per_record_cap:
+                    raw = per_record_cap
+                period_capped = cap is not None and raw > cap - running
+                if period_capped and cap is not None:
                     raw = cap - running
-                    said.append(f"capped at {_money(cap)} for the period")
-                running += raw
-                lines.append(self._commission_line(comp, c, p, base, _ZERO, c.amount, raw,
-                                                   quota, trace_mods, said))
-            return self._floor(comp, pid, p, lines, earlier)
-
-        def increment(before: Decimal, after: Decimal) -> Decimal:
-            value = earn(after) - earn(before)
-            return value if per_record_cap is None else min(value, per_record_cap)
+                running = _ADD(running, raw)
+                pending.append((comp.id, c[_RID], c[_DATE], raw,
+                                line.detail, (c, _ZERO, c[_AMOUNT], raw, uncapped,
+                                              period_capped), False))
+            return self._floor(comp, p, pending)
 
         # A period window starts from nothing; a year-to-date window recomputes what the
         # records of earlier periods earn now (the quota may have grown) against what they
         # earned then, and pays or takes back the difference.
         cumulative = recomputed = _ZERO
-        before_period = [c for c in mine if c.date < p.start]
-        for c in before_period:
-            recomputed += increment(cumulative, cumulative + c.amount)
-            cumulative += c.amount
+        h_before = earn(_ZERO)
+        period_start = p.start
+        n_before = 0
+        for c in mine:
+            if c[_DATE] >= period_start:
+                break
+            after = _ADD(cumulative, c[_AMOUNT])
+            h_after = earn(after)
+            step = h_after - h_before
+            if per_record_cap is not None and step > per_record_cap:
+                step = per_record_cap
+            recomputed = _ADD(recomputed, step)
+            cumulative, h_before = after, h_after
+            n_before += 1
         opening = recomputed - earlier if comp.window is Window.YEAR_TO_DATE else _ZERO
         if opening != 0:
-            lines.append(Line(comp.id, pid, str(p), None, p.start, opening, _ZERO, {
-                "component": comp.id, "kind": "true-up", "measure": comp.measure,
-                "cumulative": str(cumulative), "earned_before": str(earlier),
-                "exact": str(opening), **trace_mods,
-            }, f"true-up: {comp.measure} year to date of {_money(cumulative)} now earns "
-               f"{_money(recomputed)} against {_money(earlier)} earned before"))
-        for c in mine[len(before_period):]:
-            after = cumulative + c.amount
-            value = increment(cumulative, after)
-            said = why(cumulative, after, earn(after) - earn(cumulative))
-            lines.append(self._commission_line(comp, c, p, base, cumulative, after, value,
-                                               quota, trace_mods, said))
-            cumulative = after
-        return self._floor(comp, pid, p, lines, earlier)
+            trace = {"component": comp.id, "kind": "true-up", "measure": comp.measure,
+                     "cumulative": str(cumulative), "earned_before": str(earlier),
+                     "exact": str(opening), **trace_mods}
+            text = (f"true-up: {comp.measure} year to date of {_money(cumulative)} now earns "
+                    f"{_money(recomputed)} against {_money(earlier)} earned before")
+            pending.append((comp.id, None, p.start, opening, _given, (trace, text), False))
+        cid = comp.id
+        detail = line.detail
+        todo = mine[n_before:] if n_before else mine
+        if plain and base.mode is TierMode.MARGINAL and per_record_cap is None:
+            # The common case, written out: marginal tiers and at most a window cap. The
+            # evaluation runs in salesperf's decimal context, so operators are exact here.
+            bounds, starts, rates = base.bounds, base.starts, base.rates
+            for c in todo:
+                after = cumulative + c[_AMOUNT]
+                i = bisect.bisect_right(bounds, after) - 1
+                if i < 0:  # noqa: PLR1730 - cheaper than max() here
+                    i = 0
+                h_after = starts[i] + (after - bounds[i]) * rates[i]
+                if cap is not None and h_after > cap:
+                    h_after = cap
+                value = h_after - h_before
+                pending.append((cid, c[_RID], c[_DATE], value,
+                                detail, (c, cumulative, after, value, value, False), False))
+                cumulative, h_before = after, h_after
+            return self._floor(comp, p, pending)
+        for c in todo:
+            after = _ADD(cumulative, c[_AMOUNT])
+            h_after = earn(after)
+            value = uncapped = h_after - h_before
+            if per_record_cap is not None and value > per_record_cap:
+                value = per_record_cap
+            pending.append((cid, c[_RID], c[_DATE], value,
+                            detail, (c, cumulative, after, value, uncapped, False), False))
+            cumulative, h_before = after, h_after
+        return self._floor(comp, p, pending)
 
     def _cap(self, cap: Cap | None, base: Callable[[Decimal], Decimal], quota: Decimal | None,
              pid: str, comp: str, window: Period, ctx: _Context) -> Decimal | None:
@@ -792,100 +988,50 @@ class CompiledPlan:
         if cap.target_incentive_multiple is not None:
             # The target incentive of the window: the period's, or the year's so far.
             payee = ctx.hierarchy.payees[pid]
-            incentive = sum((self._incentive(pid, comp, q, ctx) for q in ctx.periods
+            incentive = _sum(self._incentive(pid, comp, q, ctx) for q in ctx.periods
                              if window.start <= q.start and q.end <= window.end
-                             and _on_plan(pid, payee, ctx.assigned, q.start, q.end)), _ZERO)
+                             and _on_plan(pid, payee, ctx.assigned, q.start, q.end))
             limits.append(_MUL(cap.target_incentive_multiple, incentive))
         if cap.earnings_at_attainment is not None and quota is not None:
             limits.append(_MUL(cap.multiple, base(_MUL(cap.earnings_at_attainment, quota))))
         return min(limits) if limits else None
 
-    def _floor(self, comp: Commission, pid: str, p: Period, lines: list[Line],
-               earlier: Decimal) -> list[Line]:
+    def _floor(self, comp: Commission, p: Period, pending: list[_Pending]) -> list[_Pending]:
         if comp.floor is None:
-            return lines
-        total = sum((ln.exact for ln in lines), _ZERO)
+            return pending
+        total = _sum(line[3] for line in pending)
         lift = comp.floor - total
         if lift <= 0:
-            return lines
-        return [*lines, Line(comp.id, pid, str(p), None, p.last_day, lift, _ZERO, {
-            "component": comp.id, "kind": "floor", "floor": str(comp.floor),
-            "earned": str(total), "exact": str(lift)},
-            f"floor: {comp.id} earned {_money(total)}, lifted to the floor of "
-            f"{_money(comp.floor)}")]
-
-    def _commission_line(self, comp: Commission, c: Credit, p: Period, base: _Rates,
-                         before: Decimal, after: Decimal, value: Decimal,
-                         quota: Decimal | None, mods: Mapping[str, Any],
-                         notes: Sequence[str]) -> Line:
-        slices = base.slices(before, after)
-        if base.mode is TierMode.MARGINAL:
-            parts = [f"{_money(Decimal(s['slice']))} at {_pct(Decimal(s['rate']))}"
-                     for s in slices]
-            how = " + ".join(parts) or "nothing"
-        elif base.mode is TierMode.RETROACTIVE:
-            how = (f"{_money(after)} at {_pct(base.rates[base.tier_of(after)])} − "
-                   f"{_money(before)} at {_pct(base.rates[base.tier_of(before)])}")
-        else:
-            how = (f"{_money(base(after))} on {_money(after)} − {_money(base(before))} on "
-                   f"{_money(before)} (retroactive through tier {(base.retro_through or 0) + 1}, "
-                   "marginal above)")
-        trace: dict[str, Any] = {
-            "component": comp.id, "kind": "commission", "record": c.record,
-            "date": c.date.isoformat(), "measure": comp.measure, "rule": c.rule,
-            "credit": str(c.amount), "share": str(c.share), "factor": str(c.factor),
-            "cumulative_before": str(before), "cumulative_after": str(after),
-            "mode": base.mode.value, "tiers": slices, "tier": str(base.tier_of(after) + 1),
-            "rate": str(base.rates[base.tier_of(after)]), "arithmetic": how,
-            "exact": str(value), **mods,
-        }
-        credit_text = f"credited {_money(c.amount)}"
-        if c.share != 1 or c.factor != 1:
-            credit_text += f" ({_pct(c.share)} share × {_pct(c.factor)} credit)"
-        text = f"{c.record} on {c.date}: {credit_text}"
-        if comp.application is Application.CUMULATIVE:
-            text += f"; {comp.measure} from {_money(before)} to {_money(after)}"
-            if quota is not None and quota != 0:
-                trace["quota"] = str(quota)
-                trace["attainment_before"] = str(_DIV(before, quota))
-                trace["attainment_after"] = str(_DIV(after, quota))
-                text += (f" ({_pct(_DIV(before, quota).quantize(Decimal('0.001')))} → "
-                         f"{_pct(_DIV(after, quota).quantize(Decimal('0.001')))} of quota "
-                         f"{_money(quota)})")
-        text += f": {how}"
-        if notes:
-            text += "; " + "; ".join(notes)
-        text += f" = {_money(value)}"
-        return Line(comp.id, c.payee, str(p), c.record, c.date, value, _ZERO, trace, text)
+            return pending
+        trace = {"component": comp.id, "kind": "floor", "floor": str(comp.floor),
+                 "earned": str(total), "exact": str(lift)}
+        text = (f"floor: {comp.id} earned {_money(total)}, lifted to the floor of "
+                f"{_money(comp.floor)}")
+        return [*pending, (comp.id, None, p.last_day, lift, _given, (trace, text), True)]
 
     def _spiff(self, comp: Spiff, pid: str, p: Period,
-               credits_by: Mapping[tuple[str, str], list[Credit]]) -> list[Line]:
+               credits_by: Mapping[tuple[str, str], list[_C]]) -> list[_Pending]:
         match = self._spiffs[comp.id]
-        lines = []
+        pending: list[_Pending] = []
+        first = max(p.start, comp.start) if comp.start else p.start
+        last = min(p.last_day, comp.end) if comp.end else p.last_day
         for c in credits_by.get((pid, comp.measure), ()):
-            if not p.start <= c.date < p.end or c.kind is not CreditKind.DIRECT:
+            day = c[_DATE]
+            if not first <= day <= last or c[_KIND] is not CreditKind.DIRECT:
                 continue
-            if (comp.start and c.date < comp.start) or (comp.end and c.date > comp.end):
-                continue
-            if not match(_credit_record(c)):
+            if not match(c[_RECORD]):
                 continue
             if comp.amount is not None:
-                value = _MUL(comp.amount, c.share)
-                how = f"{_money(comp.amount)} × {_pct(c.share)} share"
+                value = comp.amount if c[_SHARE] is _ONE else _MUL(comp.amount, c[_SHARE])
             else:
-                rate = comp.rate if comp.rate is not None else _ZERO
-                value = _MUL(c.amount, rate)
-                how = f"{_money(c.amount)} × {_pct(rate)}"
-            lines.append(Line(comp.id, pid, str(p), c.record, c.date, value, _ZERO, {
-                "component": comp.id, "kind": "spiff", "record": c.record,
-                "date": c.date.isoformat(), "share": str(c.share), "arithmetic": how,
-                "exact": str(value)}, f"{c.record} on {c.date}: SPIFF {comp.id}: {how} = "
-                f"{_money(value)}"))
-        return lines
+                value = _MUL(c[_AMOUNT], comp.rate if comp.rate is not None else _ZERO)
+            pending.append((comp.id, c[_RID], day, value, _spiff_detail, (comp, c, value),
+                            False))
+        return pending
 
     def _target_bonus(self, comp: TargetBonus, pid: str, p: Period,
-                      credits_by: Mapping[tuple[str, str], list[Credit]],
-                      ctx: _Context) -> list[Line]:
+                      credits_by: Mapping[tuple[str, str], list[_C]],
+                      ctx: _Context) -> list[_Pending]:
         who = f"component {comp.id!r}"
         credited, quota, att = self._attainment(pid, comp.measure, p, credits_by, ctx, who)
         incentive = self._incentive(pid, comp.id, p, ctx)
@@ -897,18 +1043,19 @@ class CompiledPlan:
                                  "measure": comp.measure, "credited": str(credited),
                                  "quota": str(quota), "attainment": str(att),
                                  "payout_fraction": str(pct), "target_incentive": str(incentive)}
+
         def at(attained: Decimal) -> Decimal:
             return _MUL(incentive, comp.curve(attained))
 
         value, how = self._bonus_limits(comp.gate, comp.cap, comp.id, comp.measure, pid, p,
                                         credits_by, ctx, value, how, trace, att, at)
         trace["exact"] = str(value)
-        return [Line(comp.id, pid, str(p), None, p.last_day, value, _ZERO, trace,
-                     f"{comp.id}: {how} = {_money(value)}")]
+        return [(comp.id, None, p.last_day, value,
+                 _given, (trace, f"{comp.id}: {how} = {_money(value)}"), False)]
 
     def _bonus_limits(self, gate: Gate | None, cap: Cap | None, comp: str, measure: str,
                       pid: str, p: Period,
-                      credits_by: Mapping[tuple[str, str], list[Credit]], ctx: _Context,
+                      credits_by: Mapping[tuple[str, str], list[_C]], ctx: _Context,
                       value: Decimal, how: str, trace: dict[str, Any],
                       own: Decimal, at: Callable[[Decimal], Decimal]) -> tuple[Decimal, str]:
         if gate is not None:
@@ -928,8 +1075,8 @@ class CompiledPlan:
             return limit, f"{how}; capped at {_money(limit)}"
         return value, how
 
-    def _kpi_bonus(self, comp: KpiBonus, pid: str, p: Period, ctx: _Context) -> list[Line]:
-        records = ctx.records_by_payee.get(pid, ())
+    def _kpi_bonus(self, comp: KpiBonus, pid: str, p: Period, ctx: _Context) -> list[_Pending]:
+        records = [as_record(r) for r in ctx.records_by_payee.get(pid, ())]  # type: ignore[arg-type]
         goals = []
         for item in comp.items:
             target = ctx.quotas.get((pid, item.target_name, str(p)))
@@ -961,63 +1108,198 @@ class CompiledPlan:
                  "arithmetic": scored.explanation, "exact": str(value)}
         text = (f"{comp.id}: {scored.explanation} → {_pct(pct)} of target incentive "
                 f"{_money(incentive)} = {_money(value)}")
-        return [Line(comp.id, pid, str(p), None, p.last_day, value, _ZERO, trace, text)]
+        return [(comp.id, None, p.last_day, value, _given, (trace, text), False)]
+
+
+@attrs.frozen
+class _CommissionLine:
+    """Writes the trace and the sentence of a commission line, when someone reads them."""
+
+    comp: Commission
+    base: _Rates
+    quota: Decimal | None
+    mods: Mapping[str, Any]
+    notes: Sequence[str]
+    earn: Callable[..., Decimal]
+    threshold: Decimal | None
+    pay_all: bool
+    open_gate: bool
+    cap: Decimal | None
+    per_record_cap: Decimal | None
+
+    def why(self, before: Decimal, after: Decimal, uncapped: Decimal,
+            period_capped: bool) -> list[str]:
+        """What the gate and the caps did to a line, for its explanation."""
+        out = list(self.notes)
+        threshold = self.threshold
+        if threshold is not None and self.open_gate:
+            if after < threshold:
+                out.append(f"below the gate at {_money(threshold)}")
+            elif before < threshold:
+                out.append(f"passes the gate at {_money(threshold)}, paying "
+                           + ("from the first unit" if self.pay_all else "only above it"))
+        cumulative = self.comp.application is Application.CUMULATIVE
+        if self.cap is not None and cumulative and self.earn(after, capped=False) > self.cap:
+            out.append(f"capped at {_money(self.cap)} for the window")
+        if self.per_record_cap is not None and uncapped > self.per_record_cap:
+            out.append(f"capped at {_money(self.per_record_cap)} per record")
+        if period_capped and self.cap is not None:
+            out.append(f"capped at {_money(self.cap)} for the period")
+        return out
+
+    def detail(self, c: _C, before: Decimal, after: Decimal, value: Decimal,
+               uncapped: Decimal, period_capped: bool) -> tuple[dict[str, Any], str]:
+        base, comp, quota = self.base, self.comp, self.quota
+        slices = base.slices(before, after)
+        if base.mode is TierMode.MARGINAL:
+            parts = [f"{_money(Decimal(s['slice']))} at {_pct(Decimal(s['rate']))}"
+                     for s in slices]
+            how = " + ".join(parts) or "nothing"
+        elif base.mode is TierMode.RETROACTIVE:
+            how = (f"{_money(after)} at {_pct(base.rates[base.tier_of(after)])} − "
+                   f"{_money(before)} at {_pct(base.rates[base.tier_of(before)])}")
+        else:
+            how = (f"{_money(base(after))} on {_money(after)} − {_money(base(before))} on "
+                   f"{_money(before)} (retroactive through tier {(base.retro_through or 0) + 1}, "
+                   "marginal above)")
+        trace: dict[str, Any] = {
+            "component": comp.id, "kind": "commission", "record": c[_RID],
+            "date": c[_DATE].isoformat(), "measure": comp.measure, "rule": c[_RULE],
+            "credit": str(c[_AMOUNT]), "share": str(c[_SHARE]), "factor": str(c[_FACTOR]),
+            "cumulative_before": str(before), "cumulative_after": str(after),
+            "mode": base.mode.value, "tiers": slices, "tier": str(base.tier_of(after) + 1),
+            "rate": str(base.rates[base.tier_of(after)]), "arithmetic": how,
+            "exact": str(value), **self.mods,
+        }
+        credit_text = f"credited {_money(c[_AMOUNT])}"
+        if c[_SHARE] != 1 or c[_FACTOR] != 1:
+            credit_text += f" ({_pct(c[_SHARE])} share × {_pct(c[_FACTOR])} credit)"
+        text = f"{c[_RID]} on {c[_DATE]}: {credit_text}"
+        if comp.application is Application.CUMULATIVE:
+            text += f"; {comp.measure} from {_money(before)} to {_money(after)}"
+            if quota is not None and quota != 0:
+                trace["quota"] = str(quota)
+                trace["attainment_before"] = str(_DIV(before, quota))
+                trace["attainment_after"] = str(_DIV(after, quota))
+                text += (f" ({_pct(_DIV(before, quota).quantize(Decimal('0.001')))} → "
+                         f"{_pct(_DIV(after, quota).quantize(Decimal('0.001')))} of quota "
+                         f"{_money(quota)})")
+        text += f": {how}"
+        notes = self.why(before, after, uncapped, period_capped)
+        if notes:
+            text += "; " + "; ".join(notes)
+        text += f" = {_money(value)}"
+        return trace, text
+
+
+def _spiff_detail(comp: Spiff, c: _C, value: Decimal) -> tuple[dict[str, Any], str]:
+    if comp.amount is not None:
+        how = f"{_money(comp.amount)} × {_pct(c[_SHARE])} share"
+    else:
+        how = f"{_money(c[_AMOUNT])} × {_pct(comp.rate or _ZERO)}"
+    trace = {"component": comp.id, "kind": "spiff", "record": c[_RID],
+             "date": c[_DATE].isoformat(), "share": str(c[_SHARE]), "arithmetic": how,
+             "exact": str(value)}
+    return trace, f"{c[_RID]} on {c[_DATE]}: SPIFF {comp.id}: {how} = {_money(value)}"
+
+
+def _lines(payee: str, period: str, raw: list[_Raw]) -> _Lazy[Line]:
+    def make() -> tuple[Line, ...]:
+        return tuple(Line(c, payee, period, r, d, e, a, partial(make, *args))
+                     for c, r, d, e, a, make, args in raw)
+
+    return _Lazy(make, len(raw))
+
+
+def _credit_values(credits_by: Mapping[tuple[str, str], list[_C]]) -> tuple[Credit, ...]:
+    made = [Credit(c[_RID], c[_PAYEE], c[_MEASURE], c[_DATE], c[_AMOUNT], c[_SHARE],
+                   c[_FACTOR], c[_RULE], c[_KIND], _attributes(c[_RECORD]))
+            for bucket in credits_by.values() for c in bucket]
+    made.sort(key=lambda c: (c.date, c.record, c.payee, c.measure, c.kind.value, c.rule))
+    return tuple(made)
+
+
+def _attributes(record: object) -> Mapping[str, object]:
+    if isinstance(record, Record):
+        return record.attributes
+    assert isinstance(record, Mapping)
+    return {k: v for k, v in record.items() if k not in _CORE_FIELDS}
+
+
+def _sum(values: Iterable[Decimal]) -> Decimal:
+    total = _ZERO
+    for v in values:
+        total = _ADD(total, v)
+    return total
+
+
+def _view(record: Record) -> tuple[object, str, dt.date, tuple[str, ...], Decimal | None,
+                                   str | None, object]:
+    """(record, id, date, payees, amount, currency, split) of a `Record`."""
+    return (record, record.id, record.date, record.payees, record.amount, record.currency,
+            record.attributes.get("split"))
+
+
+def _activity(hierarchy: Hierarchy, assigned: Mapping[str, tuple[Assignment, ...]] | None,
+              ) -> Callable[[str, dt.date], str | None]:
+    """Why a payee cannot be credited on a day (None: they can), with a cache per payee."""
+    cache: dict[str, tuple[Payee | None, tuple[Assignment, ...] | None]] = {}
+
+    def why(pid: str, day: dt.date) -> str | None:
+        entry = cache.get(pid)
+        if entry is None:
+            entry = cache[pid] = (hierarchy.payees.get(pid),
+                                  None if assigned is None else assigned.get(pid, ()))
+        payee, spans = entry
+        if payee is None:
+            return f"unknown payee {pid!r}"
+        if (payee.start is not None and day < payee.start) or (
+                payee.end is not None and day > payee.end):
+            return f"payee {pid!r} not employed on {day}"
+        if spans is not None and not any(a.covers(day) for a in spans):
+            return f"payee {pid!r} not on the plan on {day}"
+        return None
+
+    return why
 
 
 def _no_supplied(name: str, period: Period) -> object:
     return None
 
 
-def _credit_record(c: Credit) -> Record:
-    return Record(c.record, c.date, (c.payee,), c.amount, None, c.attributes)
-
-
-def _in_currency(record: Record, home: str, rates: ExchangeRates | None) -> Decimal:
-    if record.amount is None:
-        raise DataError(record.id, "amount", "a credited record needs an amount")
-    if record.currency is None or record.currency == home:
-        return record.amount
+def _in_currency(rid: str, day: dt.date, amount: Decimal | None, cur: str | None, home: str,
+                 rates: ExchangeRates | None) -> Decimal:
+    """A record's amount in the plan currency; a record without a currency is in it."""
+    if amount is None:
+        raise DataError(rid, "amount", "a credited record needs an amount")
+    if cur is None or cur == home:
+        return amount
     if rates is None:
-        raise DataError(record.id, "currency", f"is {record.currency}, the plan pays in {home}, "
-                        "and no exchange rates were given")
-    return rates.convert(Money(record.amount, currency(record.currency)), home, record.date).amount
+        raise DataError(rid, "currency", f"is {cur}, the plan pays in {home}, and no exchange "
+                        "rates were given")
+    return rates.convert(Money(amount, currency(cur)), home, day).amount
 
 
-def _shares(record: Record) -> list[tuple[str, Decimal]]:
-    split = record.get("split", None)
+def _shares(rid: str, owners: tuple[str, ...], split: object) -> list[tuple[str, Decimal]]:
     if split is None:
-        if len(record.payees) == 1:
-            return [(record.payees[0], _ONE)]
-        if not record.payees:
-            raise DataError(record.id, "payees", "a credited record needs a payee")
-        raise DataError(record.id, "split", f"has {len(record.payees)} payees and no split "
-                        "saying how to share it")
+        if not owners:
+            raise DataError(rid, "payees", "a credited record needs a payee")
+        raise DataError(rid, "split", f"has {len(owners)} payees and no split saying how to "
+                        "share it")
     if not isinstance(split, Mapping):
-        raise DataError(record.id, "split", f"must map payee ids to shares, got {split!r}")
+        raise DataError(rid, "split", f"must map payee ids to shares, got {split!r}")
     shares = []
     for pid, raw in sorted(split.items()):
         try:
             shares.append((str(pid), to_decimal(raw, path="split")))
         except DefinitionError as err:
-            raise DataError(record.id, f"split[{pid!r}]", err.problems[0].message) from None
-    total = sum((s for _, s in shares), _ZERO)
+            raise DataError(rid, f"split[{pid!r}]", err.problems[0].message) from None
+    total = _sum(s for _, s in shares)
     if total != _ONE:
-        raise DataError(record.id, "split", f"shares must total exactly 1 (100 %), got {total}")
+        raise DataError(rid, "split", f"shares must total exactly 1 (100 %), got {total}")
     if any(s < 0 for _, s in shares):
-        raise DataError(record.id, "split", "shares must not be negative")
+        raise DataError(rid, "split", "shares must not be negative")
     return shares
-
-
-def _inactive(pid: str, day: dt.date, hierarchy: Hierarchy,
-              assigned: Mapping[str, tuple[Assignment, ...]] | None) -> str | None:
-    payee = hierarchy.payees.get(pid)
-    if payee is None:
-        return f"unknown payee {pid!r}"
-    if not payee.active_on(day):
-        return f"payee {pid!r} not employed on {day}"
-    if assigned is not None and not any(a.covers(day) for a in assigned.get(pid, ())):
-        return f"payee {pid!r} not on the plan on {day}"
-    return None
 
 
 def _on_plan(pid: str, payee: Payee, assigned: Mapping[str, tuple[Assignment, ...]] | None,

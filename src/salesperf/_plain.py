@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -29,13 +29,17 @@ def to_plain(value: object) -> Any:
         return value.isoformat()
     if isinstance(value, enum.Enum):
         return to_plain(value.value)
+    plain = getattr(value, "__plain__", None)
+    if plain is not None:
+        return plain()
     if attrs.has(type(value)):
         fields = attrs.fields(type(value))  # type: ignore[arg-type]
         return {a.name: to_plain(getattr(value, a.name))
                 for a in fields if not a.name.startswith("_")}
     if isinstance(value, Mapping):
         return {str(to_plain(k)): to_plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set | frozenset):
-        items = [to_plain(v) for v in value]
-        return sorted(items, key=repr) if isinstance(value, set | frozenset) else items
+    if isinstance(value, set | frozenset):
+        return sorted((to_plain(v) for v in value), key=repr)
+    if isinstance(value, Sequence):
+        return [to_plain(v) for v in value]
     raise TypeError(f"cannot turn {type(value).__name__} into plain data")
