@@ -22,12 +22,14 @@ from typing import Any, Union
 import attrs
 
 from salesperf import _conditions as cond
+from salesperf._engine import compile_plan
 from salesperf._errors import DefinitionError, Problem, join_path
 from salesperf._metrics import Growth, Measure, Ratio, Supplied
 from salesperf._money import to_decimal
 from salesperf._periods import Calendar, CalendarYear, FiscalYear, RetailCalendar
 from salesperf._plans import (
     Commission,
+    CreditRule,
     KpiBonus,
     Overlay,
     Plan,
@@ -61,6 +63,12 @@ class Limits:
     max_list: int = 1_000
     max_text: int = 1_000
     max_records: int = 5_000_000
+    #: A number has at most this many significant digits (the precision salesperf computes
+    #: with, so that every number in a plan is used exactly) …
+    max_digits: int = 34
+    #: … and is from 10**-max_exponent up to (not including) 10**(max_exponent + 1) in size,
+    #: so that no product or quotient of plan numbers and amounts can overflow.
+    max_exponent: int = 30
 
 
 LIMITS = Limits()
@@ -73,6 +81,10 @@ _KINDS: dict[type, str] = {
     FiscalYear: "fiscal_year", RetailCalendar: "retail",
 }
 _CALENDARS = (CalendarYear, FiscalYear, RetailCalendar)
+#: Classes whose `problems(path)` checks their meaning (tiers rising, weights totalling 1…),
+#: beyond what their constructors check. Each checks its own parts, so these are the only
+#: ones asked: the parts of every component, crediting rule and extra credit.
+_CHECKED = (Commission, TargetBonus, KpiBonus, Spiff, CreditRule, Overlay, Rollup)
 _CONDITION_TYPES = frozenset(typing.get_args(cond.Condition))
 _COMPARE = {"lt": "<", "le": "<=", "gt": ">", "ge": ">="}
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -107,7 +119,21 @@ def _suggest(key: str, known: list[str]) -> str:
 
 def _kind_of(value: object) -> str:
     return {dict: "an object", list: "a list", str: "text", bool: "a boolean",
-            type(None): "null"}.get(type(value), type(value).__name__)
+            type(None): "null", int: "a number", Decimal: "a number", dt.date: "a date"}.get(
+        type(value), type(value).__name__)
+
+
+def _found(value: object) -> str:
+    """What was given, as a document author wrote it: ``a number 5``, ``text 'x'``."""
+    if isinstance(value, int) and abs(value) >= _MAX_INT:
+        # Python refuses to write an int of more than 4300 digits as text.
+        return f"a number of {len(str(Decimal(value)))} digits"
+    shown = str(value) if isinstance(value, Decimal) else repr(value)
+    return f"{_kind_of(value)} {shown}"
+
+
+#: Whole-number fields (a version, a month, a tier index) stay below this.
+_MAX_INT = 10**18
 
 
 # -- loading -----------------------------------------------------------------------------------
@@ -122,7 +148,8 @@ class _Loader:
         self.problems.append(Problem(path, message))
 
     def value(self, tp: Any, data: object, path: str, depth: int) -> Any:
-        if depth > self.limits.max_depth:
+        # `depth` counts the objects and lists around `data`: the document itself is at 0.
+        if depth >= self.limits.max_depth and isinstance(data, Mapping | list):
             self.fail(path, f"nests deeper than {self.limits.max_depth} levels")
             return None
         args = _union_args(tp)
@@ -141,8 +168,12 @@ class _Loader:
 
     def scalar(self, tp: Any, data: object, path: str) -> Any:
         if tp is Decimal:
+            if isinstance(data, str) and len(data) > self.limits.max_text:
+                self.fail(path, f"must be at most {self.limits.max_text} characters, "
+                          f"got {len(data)}")
+                return None
             try:
-                return to_decimal(data, path=path)
+                return self.number(to_decimal(data, path=path), path)
             except DefinitionError as err:
                 self.problems.extend(err.problems)
                 return None
@@ -151,7 +182,10 @@ class _Loader:
                 return data
         elif tp is int:
             if isinstance(data, int) and not isinstance(data, bool):
-                return data
+                if abs(data) < _MAX_INT:
+                    return data
+                self.fail(path, f"must be a whole number below {_MAX_INT:.0e}, got {_found(data)}")
+                return None
         elif tp is str:
             if isinstance(data, str):
                 if len(data) > self.limits.max_text:
@@ -169,8 +203,21 @@ class _Loader:
         elif tp is object:
             return self.condition_value(data, path)
         names = {bool: "true or false", int: "a whole number", str: "text"}
-        self.fail(path, f"expected {names.get(tp, tp)}, got {_kind_of(data)} {data!r}")
+        self.fail(path, f"expected {names.get(tp, tp)}, got {_found(data)}")
         return None
+
+    def number(self, value: Decimal, path: str) -> Decimal | None:
+        """`value` if its size is within the limits (see `Limits`), else None and a problem."""
+        digits, size = len(value.as_tuple().digits), value.adjusted()
+        if digits > self.limits.max_digits:
+            self.fail(path, f"must have at most {self.limits.max_digits} significant digits, "
+                      f"got {digits}")
+            return None
+        if not -self.limits.max_exponent <= size <= self.limits.max_exponent:
+            self.fail(path, f"must be between 1E-{self.limits.max_exponent} and "
+                      f"1E+{self.limits.max_exponent + 1} in size, got {value}")
+            return None
+        return value
 
     def enum(self, tp: type[enum.Enum], data: object, path: str) -> Any:
         tokens = {_enum_token(m): m for m in tp}
@@ -218,12 +265,17 @@ class _Loader:
             self.fail(path, f"expected an object with a 'kind' of {', '.join(map(repr, kinds))}, "
                       f"got {_kind_of(data)}")
             return None
-        kind = data.get("kind")
-        if kind not in kinds:
-            close = difflib.get_close_matches(str(kind), list(kinds), n=1)
+        expected = ', '.join(map(repr, kinds))
+        if "kind" not in data:
+            self.fail(join_path(path, "kind"), f"is required: one of {expected}")
+            return None
+        kind = data["kind"]
+        # A list or an object as the kind is unhashable: test for text before looking it up.
+        if not isinstance(kind, str) or kind not in kinds:
+            close = difflib.get_close_matches(kind, list(kinds), n=1) if isinstance(
+                kind, str) else []
             hint = f" — did you mean {close[0]!r}?" if close else ""
-            self.fail(join_path(path, "kind"), f"expected one of {', '.join(map(repr, kinds))}, "
-                      f"got {kind!r}{hint}")
+            self.fail(join_path(path, "kind"), f"expected one of {expected}, got {kind!r}{hint}")
             return None
         return self.instance(kinds[str(kind)], data, path, depth, tagged=True)
 
@@ -245,29 +297,49 @@ class _Loader:
             if key not in known:
                 self.fail(join_path(path, str(key)),
                           f"unknown key {key!r}{_suggest(str(key), known)}")
+        unknown = len(self.problems) > before
         kwargs: dict[str, Any] = {}
+        failed = False  # a required field is missing or wrong
         for a in fields:
             key = _key(a)
             if key not in data:
                 if a.default is attrs.NOTHING:
                     self.fail(join_path(path, key), "is required")
+                    failed = True
                 continue
-            kwargs[key] = self.value(hints[a.name], data[key], join_path(path, key), depth + 1)
-        if len(self.problems) > before:
+            at = len(self.problems)
+            value = self.value(hints[a.name], data[key], join_path(path, key), depth + 1)
+            if len(self.problems) == at:
+                kwargs[key] = value
+            elif a.default is attrs.NOTHING:
+                failed = True
+            # else: leave the wrong optional field at its default and check the others
+        if failed or unknown:
+            # Without a required field there is nothing to check; with an unknown key (most
+            # likely a misspelt optional one) its absence would only add confusing problems.
             return None
+        defaulted = len(self.problems) > before
         try:
-            return cls(**kwargs)
+            built = cls(**kwargs)
         except DefinitionError as err:
             self.problems.extend(Problem(_reroot(p.path, path), p.message)
                                  for p in err.problems)
         except (TypeError, ValueError, ArithmeticError) as err:
             self.fail(path, f"invalid {cls.__name__}: {err}")
+        else:
+            if isinstance(built, _CHECKED):
+                # A problem of the whole object ("needs exactly one of amount or rate") may
+                # only be the default standing in for a wrong field, already reported.
+                self.problems.extend(p for p in built.problems(path)
+                                     if not (defaulted and p.path == path))
+            if len(self.problems) == before:
+                return built
         return None
 
     # -- conditions: {"field": "status", "eq": "won"}, {"all": [...]}, {"not": {...}} ---------
 
     def condition(self, data: object, path: str, depth: int) -> Any:
-        if depth > self.limits.max_depth:
+        if depth >= self.limits.max_depth:
             self.fail(path, f"nests deeper than {self.limits.max_depth} levels")
             return None
         if not isinstance(data, Mapping):
@@ -305,6 +377,9 @@ class _Loader:
         field = data.get("field")
         if not isinstance(field, str) or not field:
             self.fail(f"{path}.field", f"expected a field name, got {field!r}")
+        elif len(field) > self.limits.max_text:
+            self.fail(f"{path}.field", f"must be at most {self.limits.max_text} characters, "
+                      f"got {len(field)}")
         chosen = [k for k in ops if k in data]
         if len(chosen) != 1:
             self.fail(path, f"expected exactly one operator of {', '.join(ops)}, or 'all', "
@@ -312,12 +387,15 @@ class _Loader:
         missing = cond.Missing.ERROR
         if "missing" in data:
             missing = self.enum(cond.Missing, data["missing"], f"{path}.missing")
-        if len(self.problems) > before:
+        if len(chosen) != 1:
             return None
+        # The operator's value is checked even when the field is wrong, to report both.
         op = chosen[0]
-        raw = data[op]
+        built = self.leaf(op, field, data[op], missing, path)
+        return None if len(self.problems) > before else built
+
+    def leaf(self, op: str, field: Any, raw: object, missing: Any, path: str) -> Any:
         where = f"{path}.{op}"
-        assert isinstance(field, str)
         if op == "is_set":
             if raw is not True:
                 self.fail(where, f"expected true, got {raw!r}")
@@ -326,47 +404,74 @@ class _Loader:
         if op in ("in", "not_in", "between"):
             if not isinstance(raw, list) or len(raw) > self.limits.max_list:
                 self.fail(where, f"expected a list (at most {self.limits.max_list} values), got "
-                          f"{_kind_of(raw)}")
+                          f"{_kind_of(raw)}" + (f" of {len(raw)}" if isinstance(raw, list)
+                                                else ""))
                 return None
             values = [self.condition_value(v, f"{where}[{i}]") for i, v in enumerate(raw)]
-            if op == "between":
-                if len(values) != 2:
-                    self.fail(where, f"expected [start, end] (null for an open end), got "
-                              f"{len(values)} values")
-                    return None
-                return self.build(cond.Between, path, field, values[0], values[1], missing)
-            return self.build(cond.In if op == "in" else cond.NotIn, path, field, values, missing)
+            if op != "between":
+                return self.build(cond.In if op == "in" else cond.NotIn, where, field, values,
+                                  missing)
+            if len(values) != 2:
+                self.fail(where, f"expected [start, end] (null for an open end), got "
+                          f"{len(values)} values")
+                return None
+            start, end = values
+            kinds = {_kind_of(v) for v in values if v is not None}
+            if len(kinds) > 1:
+                self.fail(where, f"expected two dates, two numbers or two texts, got "
+                          f"{_kind_of(start)} and {_kind_of(end)}")
+                return None
+            return self.build(cond.Between, where, field, start, end, missing)
         value = self.condition_value(raw, where)
         if op in _COMPARE:
-            return self.build(cond.Compare, path, field, _COMPARE[op], value, missing)
-        return self.build(cond.Eq if op == "eq" else cond.Ne, path, field, value, missing)
+            return self.build(cond.Compare, where, field, _COMPARE[op], value, missing)
+        return self.build(cond.Eq if op == "eq" else cond.Ne, where, field, value, missing)
 
-    def build(self, cls: Callable[..., Any], path: str, *args: Any) -> Any:
+    def build(self, cls: Callable[..., Any], where: str, *args: Any) -> Any:
+        """Build a field condition; its own problems are placed at the operator (`where`)."""
         built = cls(*args)
-        found = built.problems(path)
-        if found:
-            self.problems.extend(found)
-            return None
-        return built
+        # The classes name their parts `value`, `values`, `start` and `end`: in a document
+        # they are the operator's value or the items of its list.
+        parent = where.rsplit(".", 1)[0]
+        rename = {f"{parent}.value": where, f"{parent}.start": f"{where}[0]",
+                  f"{parent}.end": f"{where}[1]", f"{parent}.values": where}
+        found = built.problems(parent)
+        if not found:
+            return built
+        for p in found:
+            at = p.path
+            for old, new in rename.items():
+                if at == old or at.startswith(f"{old}["):
+                    at = new + at[len(old):]
+                    break
+            self.fail(at, p.message)
+        return None
 
     def condition_value(self, data: object, path: str) -> object:
         """Condition values are JSON scalars; ISO dates become dates, numbers Decimals."""
         if isinstance(data, str):
             if len(data) > self.limits.max_text:
-                self.fail(path, f"must be at most {self.limits.max_text} characters")
+                self.fail(path, f"must be at most {self.limits.max_text} characters, "
+                          f"got {len(data)}")
+                return None
             if _ISO_DATE.fullmatch(data):
                 try:
                     return dt.date.fromisoformat(data)
                 except ValueError:
                     return data
             return data
-        if data is None or isinstance(data, bool | Decimal | dt.date):
+        if isinstance(data, Decimal) and not data.is_finite():
+            # NaN would make an ordering comparison raise while records are evaluated.
+            self.fail(path, f"must be a finite number, got {data}")
+            return None
+        if data is None or isinstance(data, bool | dt.date):
             return data
-        if isinstance(data, int):
-            return Decimal(data)
+        if isinstance(data, Decimal | int):
+            return self.number(Decimal(data), path)
         if isinstance(data, float):
-            self.fail(path, f"must not be a float, got {data!r}; write the number as text or "
-                      "load JSON with salesperf so that it stays exact")
+            # Text would stay text here, never compare with a number: suggest exact numbers.
+            self.fail(path, f"must not be a float, got {data!r}; pass Decimal({str(data)!r}), "
+                      "or read the JSON with loads_plan, which keeps numbers exact")
             return None
         self.fail(path, f"expected text, a number, a boolean, a date or null, got "
                   f"{_kind_of(data)}")
@@ -384,10 +489,14 @@ def _reroot(inner: str, path: str) -> str:
 def _migrate(data: Mapping[str, Any]) -> dict[str, Any]:
     """Bring an older document up to FORMAT_VERSION, one version at a time."""
     version = data.get("format_version", FORMAT_VERSION)
-    if isinstance(version, bool) or not isinstance(version, int) or not (
-            1 <= version <= FORMAT_VERSION):
-        raise DefinitionError([Problem("format_version", f"expected 1..{FORMAT_VERSION}, got "
-                                       f"{version!r}")])
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise DefinitionError([Problem("format_version", f"expected a whole number from 1 to "
+                                       f"{FORMAT_VERSION}, got {_found(version)}")])
+    if version > FORMAT_VERSION:
+        shown = version if version < _MAX_INT else _found(version)
+        raise DefinitionError([Problem("format_version", f"this salesperf reads versions 1 to "
+                                       f"{FORMAT_VERSION}, got {shown}: the document was written "
+                                       "by a newer salesperf")])
     doc = dict(data)
     while version < FORMAT_VERSION:  # pragma: no cover - there is only version 1 so far
         doc = _MIGRATIONS[version](doc)
@@ -423,6 +532,12 @@ def load_plan(data: Mapping[str, Any], *, limits: Limits = LIMITS) -> Plan:
     if loader.problems:
         raise DefinitionError(loader.problems)
     assert isinstance(plan, Plan)
+    try:
+        # What only the whole plan shows: the currency, duplicate ids, measures no rule credits.
+        compile_plan(plan)
+    except DefinitionError as err:
+        raise DefinitionError(Problem(p.path.removeprefix("plan."), p.message)
+                              for p in err.problems) from None
     return plan
 
 
@@ -432,10 +547,14 @@ def loads_plan(text: str | bytes, *, limits: Limits = LIMITS) -> Plan:
         raise DefinitionError([Problem("", f"the document has {len(text)} characters, more "
                                        f"than the limit of {limits.max_document_chars}")])
     try:
-        data = json.loads(text, parse_float=Decimal, parse_constant=_no_constant)
+        data = json.loads(text, parse_float=Decimal, parse_int=_parse_int,
+                          parse_constant=_no_constant, object_pairs_hook=_no_duplicates)
     except json.JSONDecodeError as err:
         raise DefinitionError([Problem("", f"not valid JSON: {err.msg} at line {err.lineno}, "
                                        f"column {err.colno}")]) from None
+    except UnicodeDecodeError as err:
+        raise DefinitionError([Problem("", f"not valid JSON: the bytes are not UTF-8 text "
+                                       f"({err.reason} at byte {err.start})")]) from None
     except RecursionError:
         raise DefinitionError([Problem("", "nests too deeply to read")]) from None
     return load_plan(data, limits=limits)
@@ -443,6 +562,23 @@ def loads_plan(text: str | bytes, *, limits: Limits = LIMITS) -> Plan:
 
 def _no_constant(name: str) -> object:
     raise DefinitionError([Problem("", f"{name} is not a number salesperf accepts")])
+
+
+def _parse_int(text: str) -> int | Decimal:
+    # int() refuses more than 4300 digits with a ValueError; such a number can only be meant
+    # as a Decimal, and an int field then says it expected a whole number of sensible size.
+    return int(text) if len(text) <= 100 else Decimal(text)
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            # json.loads would keep the last silently; an admin meant one of them.
+            raise DefinitionError([Problem("", f"the key {key!r} appears twice in one object; "
+                                           "keep one")])
+        out[key] = value
+    return out
 
 
 # -- dumping -----------------------------------------------------------------------------------
@@ -475,9 +611,13 @@ def _dump(value: object, tp: Any) -> Any:
             out["kind"] = _KINDS[cls]
         for a in _fields(cls):
             field_value = getattr(value, a.name)
-            if a.default is not attrs.NOTHING and field_value == a.default:
-                continue  # leave defaults out (a Factory default never equals a value)
-            out[_key(a)] = _dump(field_value, hints[a.name])
+            dumped = _dump(field_value, hints[a.name])
+            # Leave defaults out (a Factory default never equals a value), but not a value
+            # that only equals one: 1.00 is written as given, to read back as 1.00.
+            if a.default is not attrs.NOTHING and field_value == a.default and (
+                    dumped == _dump(a.default, hints[a.name])):
+                continue
+            out[_key(a)] = dumped
         return out
     return value
 
@@ -524,17 +664,31 @@ def dump_plan(plan: Plan) -> dict[str, Any]:
 
 def dumps_plan(plan: Plan, *, indent: int | None = 2) -> str:
     """The plan as JSON text; numbers in conditions are written exactly, as JSON numbers."""
-    text = json.dumps(dump_plan(plan), indent=indent, ensure_ascii=False, default=_mark_decimal)
-    return _MARKED.sub(r"\1", text)
+    return _write(dump_plan(plan), indent, 0)
 
 
-def _mark_decimal(value: object) -> str:
+def _write(value: object, indent: int | None, level: int) -> str:
+    """JSON text laid out like `json.dumps`, with each Decimal written as its exact digits.
+
+    json.dumps cannot write a Decimal as a number, and marking one inside a string to unquote
+    it later would also unquote a text value that happens to look like the mark.
+    """
     if isinstance(value, Decimal):
-        return f"\x00{value}\x00"
-    raise TypeError(f"cannot write {type(value).__name__} as JSON")
-
-
-_MARKED = re.compile(r'"\\u0000([-+0-9.Ee]+)\\u0000"')
+        if not value.is_finite():
+            raise ValueError(f"cannot write the number {value} as JSON")
+        return str(value)
+    if isinstance(value, dict | list):
+        items = ([f"{json.dumps(str(k), ensure_ascii=False)}: {_write(v, indent, level + 1)}"
+                  for k, v in value.items()] if isinstance(value, dict)
+                 else [_write(v, indent, level + 1) for v in value])
+        ends = "{}" if isinstance(value, dict) else "[]"
+        if not items:
+            return ends
+        if indent is None:
+            return ends[0] + ", ".join(items) + ends[1]
+        inner, outer = "\n" + " " * (indent * (level + 1)), "\n" + " " * (indent * level)
+        return ends[0] + inner + ("," + inner).join(items) + outer + ends[1]
+    return json.dumps(value, ensure_ascii=False)
 
 
 # -- schema ------------------------------------------------------------------------------------
@@ -554,8 +708,9 @@ def plan_schema(limits: Limits = LIMITS) -> dict[str, Any]:
 def _schema_for(cls: type, title: str, name: str, limits: Limits = LIMITS) -> dict[str, Any]:
     """A JSON Schema for documents of an attrs class, walking its type hints."""
     defs: dict[str, Any] = {}
+    digits = r"^\s*[-+]?(\d[\d_]*(\.[\d_]*)?|\.\d[\d_]*)([eE][-+]?\d+)?\s*$"
     decimal = {"description": "an exact decimal number, preferably as text such as '0.05'",
-               "anyOf": [{"type": "string", "pattern": r"^\s*[-+]?(\d[\d_]*)?(\.\d+)?\s*$"},
+               "anyOf": [{"type": "string", "pattern": digits},
                          {"type": "number"}]}
     defs["decimal"] = decimal
     scalar = {"anyOf": [{"type": "string", "maxLength": limits.max_text}, {"type": "number"},

@@ -193,9 +193,9 @@ class Line:
                 "explanation": self.explanation}
 
 
-def _given(trace: dict[str, Any], text: str) -> tuple[dict[str, Any], str]:
-    """The maker of a detail already written (period-end lines: true-ups, floors, bonuses)."""
-    return trace, text
+def _given(row: tuple[Any, ...]) -> tuple[dict[str, Any], str]:
+    """The detail of a row that carries it written: (record, date, exact, trace, text)."""
+    return row[3], row[4]
 
 
 @attrs.frozen
@@ -456,10 +456,11 @@ def _always(record: Record) -> bool:
     return True
 
 
-# An internal credit, kept as a plain tuple on the hot path (see `_credit_values` for the
-# public `Credit`): (date, record id, sequence, payee, measure, amount, share, factor, rule id,
-# kind, the record itself).
-_C = tuple[dt.date, str, int, str, str, Decimal, Decimal, Decimal, str, CreditKind, object]
+# An internal credit, kept as a tuple of plain values on the hot path (see `_credit_values`
+# for the public `Credit`): (date, record id, sequence, payee, measure, amount, share, factor,
+# rule id, kind, index of the record in the evaluation's list of credited records).
+_C = tuple[dt.date, str, int, str, str, Decimal, Decimal, Decimal, str, str, int]
+_DIRECT = CreditKind.DIRECT.value
 _DATE: Final = 0
 _RID: Final = 1
 _SEQ: Final = 2
@@ -472,12 +473,25 @@ _RULE: Final = 8
 _KIND: Final = 9
 _RECORD: Final = 10
 # A line before rounding: (component, record id, date, exact, detail, is a floor lift).
-# The detail is kept as its maker and arguments, and made into a `Detail` only for a `Line`.
-_Pending = tuple[str, str | None, dt.date, Decimal, Callable[..., tuple[dict[str, Any], str]],
-                 tuple[Any, ...], bool]
-# A line after rounding: (component, record id, date, exact, amount, detail).
-_Raw = tuple[str, str | None, dt.date, Decimal, Decimal,
-             Callable[..., tuple[dict[str, Any], str]], tuple[Any, ...]]
+# A line before it becomes a `Line`: (record id, date, exact, what its detail is made from…).
+_Row = tuple[Any, ...]
+
+
+class _Block:
+    """One component's lines for one payee and period, before they become `Line` values.
+
+    Rows are tuples of plain values, which the garbage collector stops tracking, so a large
+    evaluation keeps few tracked objects; ``make(row)`` writes a row's trace and sentence
+    when someone reads them. ``amounts`` are the rows' cumulatively rounded amounts.
+    """
+
+    __slots__ = ("amounts", "component", "floor", "make", "rows")
+
+    def __init__(self, component: str, make: Callable[[_Row], tuple[dict[str, Any], str]],
+                 rows: list[_Row] | None = None, floor: bool = False) -> None:
+        self.component, self.make, self.floor = component, make, floor
+        self.rows: list[_Row] = [] if rows is None else rows
+        self.amounts: list[Decimal] = []
 
 
 @attrs.frozen
@@ -492,6 +506,7 @@ class _Context:
     records_by_payee: Mapping[str, list[object]]
     hierarchy: Hierarchy
     assigned: Mapping[str, tuple[Assignment, ...]] | None
+    records: Sequence[object]  # the credited records, by the index credits keep
 
 
 @attrs.frozen
@@ -557,10 +572,10 @@ class CompiledPlan:
         elif payees:
             raise DefinitionError([Problem("payees", "give payees or a hierarchy, not both")])
         assigned = _assignments(assignments, hierarchy)
-        credits_by, exclusions, by_payee = self._credit(records, year, target, hierarchy,
-                                                        assigned, rates)
+        credits_by, exclusions, by_payee, kept = self._credit(records, year, target, hierarchy,
+                                                              assigned, rates)
         ctx = _Context(year, periods, tuple(str(p) for p in periods), _quota_table(quotas),
-                       _incentive_table(target_incentives), by_payee, hierarchy, assigned)
+                       _incentive_table(target_incentives), by_payee, hierarchy, assigned, kept)
         on_plan = sorted(
             pid for pid, p in hierarchy.payees.items()
             if _on_plan(pid, p, assigned, year.start, target.end)
@@ -575,23 +590,23 @@ class CompiledPlan:
             paid_so_far = _ZERO
             earned_ytd = _ZERO
             for p, label in zip(periods, ctx.labels, strict=True):
-                raw = per_period[label]
+                blocks = per_period[label]
                 sums = dict.fromkeys((c.id for c in plan.components), _ZERO)
                 counts = dict.fromkeys(sums, 0)
-                for line in raw:
-                    sums[line[0]] = _ADD(sums[line[0]], line[4])
-                    counts[line[0]] += 1
+                for block in blocks:
+                    sums[block.component] = _ADD(sums[block.component], _sum(block.amounts))
+                    counts[block.component] += len(block.rows)
                 totals = tuple(ComponentTotal(cid, cur.round(v), counts[cid])
                                for cid, v in sums.items())
                 earned = cur.round(_sum(t.earned for t in totals))
                 earned_ytd = _ADD(earned_ytd, earned)
                 payable = earned_ytd - paid_so_far
-                st = Statement(pid, label, cur.code, _lines(pid, label, raw), totals, earned,
+                st = Statement(pid, label, cur.code, _lines(pid, label, blocks), totals, earned,
                                earned_ytd, cur.round(paid_so_far), cur.round(payable))
                 (statements if p == target else earlier).append(st)
                 paid_so_far = _ADD(paid_so_far, paid_map.get((pid, label), payable))
         return Evaluation(plan.id, plan.version, str(target), tuple(statements),
-                          _Lazy(lambda: _credit_values(credits_by),
+                          _Lazy(lambda: _credit_values(credits_by, kept),
                                 sum(len(b) for b in credits_by.values())),
                           tuple(exclusions), tuple(earlier))
 
@@ -605,10 +620,12 @@ class CompiledPlan:
         hierarchy: Hierarchy,
         assigned: Mapping[str, tuple[Assignment, ...]] | None,
         rates: ExchangeRates | None,
-    ) -> tuple[dict[tuple[str, str], list[_C]], list[Exclusion], dict[str, list[object]]]:
+    ) -> tuple[dict[tuple[str, str], list[_C]], list[Exclusion], dict[str, list[object]],
+               list[object]]:
         """One pass over the records: every record is credited or excluded with a reason."""
         plan = self.plan
         exclusions: list[Exclusion] = []
+        kept: list[object] = []  # the credited records, by the index credits keep
         by_payee: dict[str, list[object]] = defaultdict(list)
         keep_records = any(isinstance(c, KpiBonus) for c in plan.components)
         seen: set[str] = set()
@@ -658,6 +675,8 @@ class CompiledPlan:
             if keep_records:
                 for pid in owners:
                     by_payee[pid].append(record)
+            index = len(kept)
+            kept.append(record)
             matched: set[str] | None = None if one_measure else set()
             direct: list[_C] = []
             value: Decimal | None = None
@@ -684,7 +703,7 @@ class CompiledPlan:
                         credited = _MUL(credited, factor)
                     seq += 1
                     credit = (day, rid, seq, pid, measure, credited, share, factor, rule_id,
-                              CreditKind.DIRECT, record)
+                              _DIRECT, index)
                     direct.append(credit)
                     bucket = buckets.get(pid)
                     if bucket is None:
@@ -694,8 +713,9 @@ class CompiledPlan:
                 if matched is None:
                     break  # the first matching rule credits the only measure
             if extras:
-                extra = self._extra_credit(extras, record, rid, day, direct, value, amount, cur,
-                                           rates, hierarchy, inactive, exclusions, seq)
+                extra = self._extra_credit(extras, record, index, rid, day, direct, value,
+                                           amount, cur, rates, hierarchy, inactive, exclusions,
+                                           seq)
                 seq += len(extra)
                 for credit in extra:
                     by_measure.setdefault(credit[_MEASURE], {}).setdefault(
@@ -710,10 +730,10 @@ class CompiledPlan:
         for bucket in credits_by.values():
             bucket.sort()
         exclusions.sort(key=lambda e: (e.record, e.payee or "", e.reason))
-        return credits_by, exclusions, by_payee
+        return credits_by, exclusions, by_payee, kept
 
     def _extra_credit(self, extras: tuple[tuple[Overlay | Rollup, Predicate], ...],
-                      record: object, rid: str, day: dt.date, direct: list[_C],
+                      record: object, index: int, rid: str, day: dt.date, direct: list[_C],
                       value: Decimal | None, amount: Decimal | None, cur: str | None,
                       rates: ExchangeRates | None, hierarchy: Hierarchy,
                       inactive: Callable[[str, dt.date], str | None],
@@ -733,7 +753,7 @@ class CompiledPlan:
                         continue
                     extra.append((day, rid, seq + len(extra) + 1, pid, more.measure,
                                   _MUL(value, more.share), more.share, _ONE, more.id,
-                                  CreditKind.OVERLAY, record))
+                                  CreditKind.OVERLAY.value, index))
                 continue
             for credit in direct:
                 if credit[_MEASURE] != more.measure:
@@ -750,15 +770,15 @@ class CompiledPlan:
                         continue
                     extra.append((day, rid, seq + len(extra) + 1, manager, more.measure,
                                   _MUL(credit[_AMOUNT], more.share), more.share, _ONE,
-                                  more.id, CreditKind.ROLLUP, record))
+                                  more.id, CreditKind.ROLLUP.value, index))
         return extra
 
     # -- earning -------------------------------------------------------------------------------
 
     def _payee(self, pid: str, credits_by: Mapping[tuple[str, str], list[_C]],
-               ctx: _Context) -> dict[str, list[_Raw]]:
+               ctx: _Context) -> dict[str, list[_Block]]:
         """Every line of every component for one payee, per period of the year so far."""
-        out: dict[str, list[_Raw]] = {label: [] for label in ctx.labels}
+        out: dict[str, list[_Block]] = {label: [] for label in ctx.labels}
         payee = ctx.hierarchy.payees[pid]
         # A payee hired (or put on the plan) mid-year earns nothing, and needs no quota or
         # target incentive, for the periods before.
@@ -771,24 +791,26 @@ class CompiledPlan:
             running = rounded_before = _ZERO
             earned_before = _ZERO  # what the component earned in earlier periods, no floors
             for p, label in active:
-                pending = self._component(comp, pid, p, label, earned_before, credits_by, ctx)
-                lines = out[label]
-                for cid, rid, day, exact, make, args, floor in pending:
-                    running = _ADD(running, exact)
-                    rounded = running.quantize(quantum, rounding=mode)
-                    lines.append((cid, rid, day, exact, rounded - rounded_before, make, args))
-                    rounded_before = rounded
-                    if not floor:
-                        earned_before = _ADD(earned_before, exact)
+                for block in self._component(comp, pid, p, label, earned_before, credits_by,
+                                             ctx):
+                    amounts = block.amounts
+                    for row in block.rows:
+                        running = running + row[2]
+                        rounded = running.quantize(quantum, rounding=mode)
+                        amounts.append(rounded - rounded_before)
+                        rounded_before = rounded
+                    if not block.floor:
+                        earned_before = _ADD(earned_before, _sum(row[2] for row in block.rows))
+                    out[label].append(block)
         return out
 
     def _component(self, comp: Component, pid: str, p: Period, label: str, earlier: Decimal,
                    credits_by: Mapping[tuple[str, str], list[_C]],
-                   ctx: _Context) -> list[_Pending]:
+                   ctx: _Context) -> list[_Block]:
         if isinstance(comp, Commission):
             return self._commission(comp, pid, p, label, earlier, credits_by, ctx)
         if isinstance(comp, Spiff):
-            return self._spiff(comp, pid, p, credits_by)
+            return self._spiff(comp, pid, p, credits_by, ctx)
         if isinstance(comp, TargetBonus):
             return self._target_bonus(comp, pid, p, credits_by, ctx)
         return self._kpi_bonus(comp, pid, p, ctx)
@@ -834,7 +856,7 @@ class CompiledPlan:
 
     def _commission(self, comp: Commission, pid: str, p: Period, label: str, earlier: Decimal,
                     credits_by: Mapping[tuple[str, str], list[_C]],
-                    ctx: _Context) -> list[_Pending]:
+                    ctx: _Context) -> list[_Block]:
         window = p if comp.window is Window.PERIOD else Period.custom(ctx.year.start, p.end,
                                                                        p.calendar)
         who = f"component {comp.id!r}"
@@ -903,7 +925,9 @@ class CompiledPlan:
         per_record_cap = comp.cap.per_record if comp.cap is not None else None
         line = _CommissionLine(comp, base, quota, trace_mods, notes, earn, threshold, pay_all,
                                open_gate, cap, per_record_cap)
-        pending: list[_Pending] = []
+        blocks: list[_Block] = []
+        main = _Block(comp.id, line.detail)
+        rows = main.rows
         if comp.application is Application.PER_RECORD:
             running = _ZERO
             for c in mine:
@@ -916,10 +940,9 @@ class CompiledPlan:
                 if period_capped and cap is not None:
                     raw = cap - running
                 running = _ADD(running, raw)
-                pending.append((comp.id, c[_RID], c[_DATE], raw,
-                                line.detail, (c, _ZERO, c[_AMOUNT], raw, uncapped,
-                                              period_capped), False))
-            return self._floor(comp, p, pending)
+                rows.append((c[_RID], c[_DATE], raw, c, _ZERO, c[_AMOUNT], uncapped,
+                             period_capped))
+            return self._floor(comp, p, [main])
 
         # A period window starts from nothing; a year-to-date window recomputes what the
         # records of earlier periods earn now (the quota may have grown) against what they
@@ -946,9 +969,8 @@ class CompiledPlan:
                      "exact": str(opening), **trace_mods}
             text = (f"true-up: {comp.measure} year to date of {_money(cumulative)} now earns "
                     f"{_money(recomputed)} against {_money(earlier)} earned before")
-            pending.append((comp.id, None, p.start, opening, _given, (trace, text), False))
-        cid = comp.id
-        detail = line.detail
+            blocks.append(_Block(comp.id, _given, [(None, p.start, opening, trace, text)]))
+        blocks.append(main)
         todo = mine[n_before:] if n_before else mine
         if plain and base.mode is TierMode.MARGINAL and per_record_cap is None:
             # The common case, written out: marginal tiers and at most a window cap. The
@@ -963,20 +985,18 @@ class CompiledPlan:
                 if cap is not None and h_after > cap:
                     h_after = cap
                 value = h_after - h_before
-                pending.append((cid, c[_RID], c[_DATE], value,
-                                detail, (c, cumulative, after, value, value, False), False))
+                rows.append((c[_RID], c[_DATE], value, c, cumulative, after, value, False))
                 cumulative, h_before = after, h_after
-            return self._floor(comp, p, pending)
+            return self._floor(comp, p, blocks)
         for c in todo:
             after = _ADD(cumulative, c[_AMOUNT])
             h_after = earn(after)
             value = uncapped = h_after - h_before
             if per_record_cap is not None and value > per_record_cap:
                 value = per_record_cap
-            pending.append((cid, c[_RID], c[_DATE], value,
-                            detail, (c, cumulative, after, value, uncapped, False), False))
+            rows.append((c[_RID], c[_DATE], value, c, cumulative, after, uncapped, False))
             cumulative, h_before = after, h_after
-        return self._floor(comp, p, pending)
+        return self._floor(comp, p, blocks)
 
     def _cap(self, cap: Cap | None, base: Callable[[Decimal], Decimal], quota: Decimal | None,
              pid: str, comp: str, window: Period, ctx: _Context) -> Decimal | None:
@@ -996,42 +1016,43 @@ class CompiledPlan:
             limits.append(_MUL(cap.multiple, base(_MUL(cap.earnings_at_attainment, quota))))
         return min(limits) if limits else None
 
-    def _floor(self, comp: Commission, p: Period, pending: list[_Pending]) -> list[_Pending]:
+    def _floor(self, comp: Commission, p: Period, blocks: list[_Block]) -> list[_Block]:
         if comp.floor is None:
-            return pending
-        total = _sum(line[3] for line in pending)
+            return blocks
+        total = _sum(row[2] for block in blocks for row in block.rows)
         lift = comp.floor - total
         if lift <= 0:
-            return pending
+            return blocks
         trace = {"component": comp.id, "kind": "floor", "floor": str(comp.floor),
                  "earned": str(total), "exact": str(lift)}
         text = (f"floor: {comp.id} earned {_money(total)}, lifted to the floor of "
                 f"{_money(comp.floor)}")
-        return [*pending, (comp.id, None, p.last_day, lift, _given, (trace, text), True)]
+        return [*blocks, _Block(comp.id, _given, [(None, p.last_day, lift, trace, text)],
+                                floor=True)]
 
     def _spiff(self, comp: Spiff, pid: str, p: Period,
-               credits_by: Mapping[tuple[str, str], list[_C]]) -> list[_Pending]:
+               credits_by: Mapping[tuple[str, str], list[_C]], ctx: _Context) -> list[_Block]:
         match = self._spiffs[comp.id]
-        pending: list[_Pending] = []
+        records = ctx.records
+        block = _Block(comp.id, partial(_spiff_detail, comp))
         first = max(p.start, comp.start) if comp.start else p.start
         last = min(p.last_day, comp.end) if comp.end else p.last_day
         for c in credits_by.get((pid, comp.measure), ()):
             day = c[_DATE]
-            if not first <= day <= last or c[_KIND] is not CreditKind.DIRECT:
+            if not first <= day <= last or c[_KIND] != _DIRECT:
                 continue
-            if not match(c[_RECORD]):
+            if not match(records[c[_RECORD]]):
                 continue
             if comp.amount is not None:
                 value = comp.amount if c[_SHARE] is _ONE else _MUL(comp.amount, c[_SHARE])
             else:
                 value = _MUL(c[_AMOUNT], comp.rate if comp.rate is not None else _ZERO)
-            pending.append((comp.id, c[_RID], day, value, _spiff_detail, (comp, c, value),
-                            False))
-        return pending
+            block.rows.append((c[_RID], day, value, c))
+        return [block]
 
     def _target_bonus(self, comp: TargetBonus, pid: str, p: Period,
                       credits_by: Mapping[tuple[str, str], list[_C]],
-                      ctx: _Context) -> list[_Pending]:
+                      ctx: _Context) -> list[_Block]:
         who = f"component {comp.id!r}"
         credited, quota, att = self._attainment(pid, comp.measure, p, credits_by, ctx, who)
         incentive = self._incentive(pid, comp.id, p, ctx)
@@ -1050,8 +1071,8 @@ class CompiledPlan:
         value, how = self._bonus_limits(comp.gate, comp.cap, comp.id, comp.measure, pid, p,
                                         credits_by, ctx, value, how, trace, att, at)
         trace["exact"] = str(value)
-        return [(comp.id, None, p.last_day, value,
-                 _given, (trace, f"{comp.id}: {how} = {_money(value)}"), False)]
+        text = f"{comp.id}: {how} = {_money(value)}"
+        return [_Block(comp.id, _given, [(None, p.last_day, value, trace, text)])]
 
     def _bonus_limits(self, gate: Gate | None, cap: Cap | None, comp: str, measure: str,
                       pid: str, p: Period,
@@ -1075,7 +1096,7 @@ class CompiledPlan:
             return limit, f"{how}; capped at {_money(limit)}"
         return value, how
 
-    def _kpi_bonus(self, comp: KpiBonus, pid: str, p: Period, ctx: _Context) -> list[_Pending]:
+    def _kpi_bonus(self, comp: KpiBonus, pid: str, p: Period, ctx: _Context) -> list[_Block]:
         records = [as_record(r) for r in ctx.records_by_payee.get(pid, ())]  # type: ignore[arg-type]
         goals = []
         for item in comp.items:
@@ -1108,7 +1129,7 @@ class CompiledPlan:
                  "arithmetic": scored.explanation, "exact": str(value)}
         text = (f"{comp.id}: {scored.explanation} → {_pct(pct)} of target incentive "
                 f"{_money(incentive)} = {_money(value)}")
-        return [(comp.id, None, p.last_day, value, _given, (trace, text), False)]
+        return [_Block(comp.id, _given, [(None, p.last_day, value, trace, text)])]
 
 
 @attrs.frozen
@@ -1147,8 +1168,9 @@ class _CommissionLine:
             out.append(f"capped at {_money(self.cap)} for the period")
         return out
 
-    def detail(self, c: _C, before: Decimal, after: Decimal, value: Decimal,
-               uncapped: Decimal, period_capped: bool) -> tuple[dict[str, Any], str]:
+    def detail(self, row: _Row) -> tuple[dict[str, Any], str]:
+        """A row is (record id, date, value, credit, before, after, uncapped, period cap)."""
+        _, _, value, c, before, after, uncapped, period_capped = row
         base, comp, quota = self.base, self.comp, self.quota
         slices = base.slices(before, after)
         if base.mode is TierMode.MARGINAL:
@@ -1192,7 +1214,8 @@ class _CommissionLine:
         return trace, text
 
 
-def _spiff_detail(comp: Spiff, c: _C, value: Decimal) -> tuple[dict[str, Any], str]:
+def _spiff_detail(comp: Spiff, row: _Row) -> tuple[dict[str, Any], str]:
+    _, _, value, c = row
     if comp.amount is not None:
         how = f"{_money(comp.amount)} × {_pct(c[_SHARE])} share"
     else:
@@ -1203,17 +1226,19 @@ def _spiff_detail(comp: Spiff, c: _C, value: Decimal) -> tuple[dict[str, Any], s
     return trace, f"{c[_RID]} on {c[_DATE]}: SPIFF {comp.id}: {how} = {_money(value)}"
 
 
-def _lines(payee: str, period: str, raw: list[_Raw]) -> _Lazy[Line]:
+def _lines(payee: str, period: str, blocks: list[_Block]) -> _Lazy[Line]:
     def make() -> tuple[Line, ...]:
-        return tuple(Line(c, payee, period, r, d, e, a, partial(make, *args))
-                     for c, r, d, e, a, make, args in raw)
+        return tuple(Line(b.component, payee, period, row[0], row[1], row[2], amount,
+                          partial(b.make, row))
+                     for b in blocks for row, amount in zip(b.rows, b.amounts, strict=True))
 
-    return _Lazy(make, len(raw))
+    return _Lazy(make, sum(len(b.rows) for b in blocks))
 
 
-def _credit_values(credits_by: Mapping[tuple[str, str], list[_C]]) -> tuple[Credit, ...]:
+def _credit_values(credits_by: Mapping[tuple[str, str], list[_C]],
+                   records: Sequence[object]) -> tuple[Credit, ...]:
     made = [Credit(c[_RID], c[_PAYEE], c[_MEASURE], c[_DATE], c[_AMOUNT], c[_SHARE],
-                   c[_FACTOR], c[_RULE], c[_KIND], _attributes(c[_RECORD]))
+                   c[_FACTOR], c[_RULE], CreditKind(c[_KIND]), _attributes(records[c[_RECORD]]))
             for bucket in credits_by.values() for c in bucket]
     made.sort(key=lambda c: (c.date, c.record, c.payee, c.measure, c.kind.value, c.rule))
     return tuple(made)
