@@ -25,7 +25,7 @@ from salesperf import _conditions as cond
 from salesperf._engine import compile_plan
 from salesperf._errors import DefinitionError, Problem, join_path
 from salesperf._metrics import Growth, Measure, Ratio, Supplied
-from salesperf._money import to_decimal
+from salesperf._money import RoundingMode, to_decimal
 from salesperf._periods import Calendar, CalendarYear, FiscalYear, RetailCalendar
 from salesperf._plans import (
     Commission,
@@ -91,7 +91,10 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _enum_token(member: enum.Enum) -> str:
-    return member.value if isinstance(member.value, str) else member.name.lower()
+    # Rounding modes read as "half_up", not as the decimal module's "ROUND_HALF_UP".
+    if isinstance(member.value, str) and not isinstance(member, RoundingMode):
+        return member.value
+    return member.name.lower()
 
 
 def _hints(cls: type) -> dict[str, Any]:
@@ -543,11 +546,17 @@ def load_plan(data: Mapping[str, Any], *, limits: Limits = LIMITS) -> Plan:
 
 def loads_plan(text: str | bytes, *, limits: Limits = LIMITS) -> Plan:
     """Build a `Plan` from JSON text; numbers are read as Decimal, never through float."""
+    return load_plan(read_json(text, limits), limits=limits)
+
+
+def read_json(text: str | bytes, limits: Limits = LIMITS) -> Any:
+    """Parse a JSON document exactly: numbers as Decimal, duplicate keys and non-numbers
+    refused, within the size limit; every failure is a `DefinitionError`."""
     if len(text) > limits.max_document_chars:
         raise DefinitionError([Problem("", f"the document has {len(text)} characters, more "
                                        f"than the limit of {limits.max_document_chars}")])
     try:
-        data = json.loads(text, parse_float=Decimal, parse_int=_parse_int,
+        return json.loads(text, parse_float=Decimal, parse_int=_parse_int,
                           parse_constant=_no_constant, object_pairs_hook=_no_duplicates)
     except json.JSONDecodeError as err:
         raise DefinitionError([Problem("", f"not valid JSON: {err.msg} at line {err.lineno}, "
@@ -557,7 +566,6 @@ def loads_plan(text: str | bytes, *, limits: Limits = LIMITS) -> Plan:
                                        f"({err.reason} at byte {err.start})")]) from None
     except RecursionError:
         raise DefinitionError([Problem("", "nests too deeply to read")]) from None
-    return load_plan(data, limits=limits)
 
 
 def _no_constant(name: str) -> object:

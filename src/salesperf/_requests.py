@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import json
 from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any
@@ -22,10 +21,10 @@ from salesperf._documents import (
     Limits,
     _kind_of,
     _Loader,
-    _no_constant,
     _schema_for,
     load_plan,
     plan_schema,
+    read_json,
 )
 from salesperf._engine import (
     Assignment,
@@ -293,16 +292,7 @@ def response_document(result: Evaluation, *, include_earlier: bool = False) -> d
 
 def loads_json(text: str | bytes, limits: Limits = LIMITS) -> Any:
     """Parse JSON text exactly (numbers as Decimal), within the document size limit."""
-    if len(text) > limits.max_document_chars:
-        raise DefinitionError([Problem("", f"the document has {len(text)} characters, more "
-                                       f"than the limit of {limits.max_document_chars}")])
-    try:
-        return json.loads(text, parse_float=Decimal, parse_constant=_no_constant)
-    except json.JSONDecodeError as err:
-        raise DefinitionError([Problem("", f"not valid JSON: {err.msg} at line {err.lineno}, "
-                                       f"column {err.colno}")]) from None
-    except RecursionError:
-        raise DefinitionError([Problem("", "nests too deeply to read")]) from None
+    return read_json(text, limits)
 
 
 def request_schema() -> dict[str, Any]:
