@@ -485,13 +485,14 @@ class _Block:
     when someone reads them. ``amounts`` are the rows' cumulatively rounded amounts.
     """
 
-    __slots__ = ("amounts", "component", "floor", "make", "rows")
+    __slots__ = ("amounts", "component", "floor", "make", "rows", "total")
 
     def __init__(self, component: str, make: Callable[[_Row], tuple[dict[str, Any], str]],
                  rows: list[_Row] | None = None, floor: bool = False) -> None:
         self.component, self.make, self.floor = component, make, floor
         self.rows: list[_Row] = [] if rows is None else rows
         self.amounts: list[Decimal] = []
+        self.total = _ZERO  # the sum of the amounts
 
 
 @attrs.frozen
@@ -594,7 +595,7 @@ class CompiledPlan:
                 sums = dict.fromkeys((c.id for c in plan.components), _ZERO)
                 counts = dict.fromkeys(sums, 0)
                 for block in blocks:
-                    sums[block.component] = _ADD(sums[block.component], _sum(block.amounts))
+                    sums[block.component] = _ADD(sums[block.component], block.total)
                     counts[block.component] += len(block.rows)
                 totals = tuple(ComponentTotal(cid, cur.round(v), counts[cid])
                                for cid, v in sums.items())
@@ -641,8 +642,9 @@ class CompiledPlan:
                   and (p.end is None or p.end >= stop) and assigned is None}
         extras = self._extra
         one_measure = len({r.measure for r, _ in self._rules}) == 1
-        by_measure: dict[str, dict[str, list[_C]]] = {m: {} for _, m, *_ in rules}
-        seq = 0
+        by_measure: dict[str, defaultdict[str, list[_C]]] = {
+            m: defaultdict(list) for _, m, *_ in rules}
+        index = 0  # of the next record kept, and a sequence number that orders credits
         for item in records:
             # A plain dict with exact types is read as it is, without copying; anything else
             # goes through `Record.from_mapping`, which names the record and field of any bad
@@ -650,20 +652,19 @@ class CompiledPlan:
             if type(item) is dict:
                 record: object = item
                 rid, day, amount = item.get("id"), item.get("date"), item.get("amount")
-                payee, cur = item.get("payee"), item.get("currency")
-                if not (type(rid) is str and type(day) is dt.date and "payees" not in item
-                        and (amount is None or (type(amount) is Decimal and amount.is_finite()))
-                        and (payee is None or type(payee) is str)
-                        and (cur is None or type(cur) is str)):
-                    record, rid, day, owners, amount, cur, split = _view(as_record(item))
+                payee, cur, split = item.get("payee"), item.get("currency"), item.get("split")
+                if (type(rid) is str and type(day) is dt.date and type(payee) is str
+                        and (type(amount) is Decimal and amount.is_finite())
+                        and (cur is None or type(cur) is str) and "payees" not in item):
+                    owners: tuple[str, ...] = (payee,)
                 else:
-                    owners = () if payee is None else (payee,)
-                    split = item.get("split")
+                    record, rid, day, owners, amount, cur, split = _view(as_record(item))
             else:
                 record, rid, day, owners, amount, cur, split = _view(as_record(item))
-            if rid in seen:
-                raise DataError(rid, "id", "two records have this id")
+            size = len(seen)
             seen.add(rid)
+            if len(seen) == size:
+                raise DataError(rid, "id", "two records have this id")
             if not first_day <= day < stop:
                 exclusions.append(Exclusion(rid, f"dated {day}, outside the plan year {year} "
                                             f"through {target}"))
@@ -675,10 +676,10 @@ class CompiledPlan:
             if keep_records:
                 for pid in owners:
                     by_payee[pid].append(record)
-            index = len(kept)
             kept.append(record)
             matched: set[str] | None = None if one_measure else set()
-            direct: list[_C] = []
+            direct: list[_C] | None = [] if extras else None
+            credited_any = False
             value: Decimal | None = None
             for rule_id, measure, factor, unit, match in rules:
                 if matched is not None and measure in matched:
@@ -701,28 +702,23 @@ class CompiledPlan:
                     credited = value if share is _ONE else _MUL(value, share)
                     if not unit:
                         credited = _MUL(credited, factor)
-                    seq += 1
-                    credit = (day, rid, seq, pid, measure, credited, share, factor, rule_id,
+                    credit = (day, rid, index, pid, measure, credited, share, factor, rule_id,
                               _DIRECT, index)
-                    direct.append(credit)
-                    bucket = buckets.get(pid)
-                    if bucket is None:
-                        buckets[pid] = [credit]
-                    else:
-                        bucket.append(credit)
+                    buckets[pid].append(credit)
+                    credited_any = True
+                    if direct is not None:
+                        direct.append(credit)
                 if matched is None:
                     break  # the first matching rule credits the only measure
-            if extras:
+            if direct is not None:
                 extra = self._extra_credit(extras, record, index, rid, day, direct, value,
-                                           amount, cur, rates, hierarchy, inactive, exclusions,
-                                           seq)
-                seq += len(extra)
+                                           amount, cur, rates, hierarchy, inactive, exclusions)
                 for credit in extra:
-                    by_measure.setdefault(credit[_MEASURE], {}).setdefault(
-                        credit[_PAYEE], []).append(credit)
-                if extra:
-                    continue
-            if not direct and (value is None if matched is None else not matched):
+                    by_measure.setdefault(credit[_MEASURE], defaultdict(list))[
+                        credit[_PAYEE]].append(credit)
+                credited_any = credited_any or bool(extra)
+            index += 1
+            if not credited_any and (value is None if matched is None else not matched):
                 exclusions.append(Exclusion(rid, "no crediting rule matched"))
         credits_by = {(pid, measure): bucket for measure, buckets in by_measure.items()
                       for pid, bucket in buckets.items()}
@@ -737,7 +733,7 @@ class CompiledPlan:
                       value: Decimal | None, amount: Decimal | None, cur: str | None,
                       rates: ExchangeRates | None, hierarchy: Hierarchy,
                       inactive: Callable[[str, dt.date], str | None],
-                      exclusions: list[Exclusion], seq: int) -> list[_C]:
+                      exclusions: list[Exclusion]) -> list[_C]:
         """Overlay and roll-up credits for one record; they never reduce anyone's credit."""
         extra: list[_C] = []
         for more, applies in extras:
@@ -751,7 +747,7 @@ class CompiledPlan:
                     if why:
                         exclusions.append(Exclusion(rid, why, pid))
                         continue
-                    extra.append((day, rid, seq + len(extra) + 1, pid, more.measure,
+                    extra.append((day, rid, index, pid, more.measure,
                                   _MUL(value, more.share), more.share, _ONE, more.id,
                                   CreditKind.OVERLAY.value, index))
                 continue
@@ -768,7 +764,7 @@ class CompiledPlan:
                     if why:
                         exclusions.append(Exclusion(rid, f"rollup: {why}", manager))
                         continue
-                    extra.append((day, rid, seq + len(extra) + 1, manager, more.measure,
+                    extra.append((day, rid, index, manager, more.measure,
                                   _MUL(credit[_AMOUNT], more.share), more.share, _ONE,
                                   more.id, CreditKind.ROLLUP.value, index))
         return extra
@@ -794,13 +790,16 @@ class CompiledPlan:
                 for block in self._component(comp, pid, p, label, earned_before, credits_by,
                                              ctx):
                     amounts = block.amounts
+                    running_start, rounded_start = running, rounded_before
                     for row in block.rows:
                         running = running + row[2]
                         rounded = running.quantize(quantum, rounding=mode)
                         amounts.append(rounded - rounded_before)
                         rounded_before = rounded
+                    # The sums telescope: what the block earned, exact and rounded.
+                    block.total = rounded_before - rounded_start
                     if not block.floor:
-                        earned_before = _ADD(earned_before, _sum(row[2] for row in block.rows))
+                        earned_before = earned_before + (running - running_start)
                     out[label].append(block)
         return out
 
@@ -861,7 +860,7 @@ class CompiledPlan:
                                                                        p.calendar)
         who = f"component {comp.id!r}"
         start, end = window.start, window.end
-        mine = [c for c in credits_by.get((pid, comp.measure), ()) if start <= c[_DATE] < end]
+        mine = _between(credits_by.get((pid, comp.measure), []), start, end)
         needs_quota = (comp.rates.basis is BoundBasis.ATTAINMENT
                        or (comp.gate is not None and comp.gate.measure is None)
                        or (comp.cap is not None and comp.cap.earnings_at_attainment is not None))
@@ -1037,7 +1036,7 @@ class CompiledPlan:
         block = _Block(comp.id, partial(_spiff_detail, comp))
         first = max(p.start, comp.start) if comp.start else p.start
         last = min(p.last_day, comp.end) if comp.end else p.last_day
-        for c in credits_by.get((pid, comp.measure), ()):
+        for c in _between(credits_by.get((pid, comp.measure), []), first, last + _DAY):
             day = c[_DATE]
             if not first <= day <= last or c[_KIND] != _DIRECT:
                 continue
@@ -1249,6 +1248,14 @@ def _attributes(record: object) -> Mapping[str, object]:
         return record.attributes
     assert isinstance(record, Mapping)
     return {k: v for k, v in record.items() if k not in _CORE_FIELDS}
+
+
+_DAY = dt.timedelta(days=1)
+
+
+def _between(credits: list[_C], start: dt.date, end: dt.date) -> list[_C]:
+    """The credits dated in [start, end), found by bisection (credits are sorted by date)."""
+    return credits[bisect.bisect_left(credits, (start,)):bisect.bisect_left(credits, (end,))]
 
 
 def _sum(values: Iterable[Decimal]) -> Decimal:
