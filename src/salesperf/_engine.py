@@ -482,17 +482,20 @@ class _Block:
 
     Rows are tuples of plain values, which the garbage collector stops tracking, so a large
     evaluation keeps few tracked objects; ``make(row)`` writes a row's trace and sentence
-    when someone reads them. ``amounts`` are the rows' cumulatively rounded amounts.
+    when someone reads them. A row starts (record id, date, exact value). Rounding telescopes:
+    the block's rounded total is round(running total after it) − round(running total before
+    it), so rows are rounded one by one only when their `Line` values are made.
     """
 
-    __slots__ = ("amounts", "component", "floor", "make", "rows", "total")
+    __slots__ = ("component", "exact", "floor", "make", "rows", "start", "total")
 
     def __init__(self, component: str, make: Callable[[_Row], tuple[dict[str, Any], str]],
                  rows: list[_Row] | None = None, floor: bool = False) -> None:
         self.component, self.make, self.floor = component, make, floor
         self.rows: list[_Row] = [] if rows is None else rows
-        self.amounts: list[Decimal] = []
-        self.total = _ZERO  # the sum of the amounts
+        self.exact: Decimal | None = None  # the sum of the rows' exact values, if known
+        self.start = _ZERO  # the component's running exact total before this block
+        self.total = _ZERO  # the block's rounded total
 
 
 @attrs.frozen
@@ -602,7 +605,8 @@ class CompiledPlan:
                 earned = cur.round(_sum(t.earned for t in totals))
                 earned_ytd = _ADD(earned_ytd, earned)
                 payable = earned_ytd - paid_so_far
-                st = Statement(pid, label, cur.code, _lines(pid, label, blocks), totals, earned,
+                st = Statement(pid, label, cur.code, self._lines(pid, label, blocks), totals,
+                               earned,
                                earned_ytd, cur.round(paid_so_far), cur.round(payable))
                 (statements if p == target else earlier).append(st)
                 paid_so_far = _ADD(paid_so_far, paid_map.get((pid, label), payable))
@@ -771,6 +775,26 @@ class CompiledPlan:
 
     # -- earning -------------------------------------------------------------------------------
 
+    def _lines(self, payee: str, period: str, blocks: list[_Block]) -> _Lazy[Line]:
+        """A statement's lines, rounded one by one (cumulatively) when first read."""
+        quantum, mode = self.currency.quantum, self.plan.rounding.value
+
+        def make() -> tuple[Line, ...]:
+            lines = []
+            with decimal.localcontext(DECIMAL_CONTEXT):
+                for b in blocks:
+                    running = b.start
+                    before = running.quantize(quantum, rounding=mode)
+                    for row in b.rows:
+                        running = running + row[2]
+                        rounded = running.quantize(quantum, rounding=mode)
+                        lines.append(Line(b.component, payee, period, row[0], row[1], row[2],
+                                          rounded - before, _Once(b.make, row)))
+                        before = rounded
+            return tuple(lines)
+
+        return _Lazy(make, sum(len(b.rows) for b in blocks))
+
     def _payee(self, pid: str, credits_by: Mapping[tuple[str, str], list[_C]],
                ctx: _Context) -> dict[str, list[_Block]]:
         """Every line of every component for one payee, per period of the year so far."""
@@ -789,17 +813,16 @@ class CompiledPlan:
             for p, label in active:
                 for block in self._component(comp, pid, p, label, earned_before, credits_by,
                                              ctx):
-                    amounts = block.amounts
-                    running_start, rounded_start = running, rounded_before
-                    for row in block.rows:
-                        running = running + row[2]
-                        rounded = running.quantize(quantum, rounding=mode)
-                        amounts.append(rounded - rounded_before)
-                        rounded_before = rounded
-                    # The sums telescope: what the block earned, exact and rounded.
-                    block.total = rounded_before - rounded_start
+                    exact = block.exact
+                    if exact is None:
+                        exact = block.exact = _sum(row[2] for row in block.rows)
+                    block.start = running
+                    running = running + exact
+                    rounded = running.quantize(quantum, rounding=mode)
+                    block.total = rounded - rounded_before
+                    rounded_before = rounded
                     if not block.floor:
-                        earned_before = earned_before + (running - running_start)
+                        earned_before = earned_before + exact
                     out[label].append(block)
         return out
 
@@ -971,6 +994,7 @@ class CompiledPlan:
             blocks.append(_Block(comp.id, _given, [(None, p.start, opening, trace, text)]))
         blocks.append(main)
         todo = mine[n_before:] if n_before else mine
+        h_start = h_before
         if plain and base.mode is TierMode.MARGINAL and per_record_cap is None:
             # The common case, written out: marginal tiers and at most a window cap. The
             # evaluation runs in salesperf's decimal context, so operators are exact here.
@@ -983,9 +1007,9 @@ class CompiledPlan:
                 h_after = starts[i] + (after - bounds[i]) * rates[i]
                 if cap is not None and h_after > cap:
                     h_after = cap
-                value = h_after - h_before
-                rows.append((c[_RID], c[_DATE], value, c, cumulative, after, value, False))
+                rows.append((c[_RID], c[_DATE], h_after - h_before, c, after))
                 cumulative, h_before = after, h_after
+            main.exact = h_before - h_start
             return self._floor(comp, p, blocks)
         for c in todo:
             after = _ADD(cumulative, c[_AMOUNT])
@@ -1168,8 +1192,13 @@ class _CommissionLine:
         return out
 
     def detail(self, row: _Row) -> tuple[dict[str, Any], str]:
-        """A row is (record id, date, value, credit, before, after, uncapped, period cap)."""
-        _, _, value, c, before, after, uncapped, period_capped = row
+        """A row is (record id, date, value, credit, before, after, uncapped, period cap), or
+        (record id, date, value, credit, after) when no cap per record or period applied."""
+        if len(row) == 5:
+            _, _, value, c, after = row
+            before, uncapped, period_capped = after - c[_AMOUNT], value, False
+        else:
+            _, _, value, c, before, after, uncapped, period_capped = row
         base, comp, quota = self.base, self.comp, self.quota
         slices = base.slices(before, after)
         if base.mode is TierMode.MARGINAL:
@@ -1225,13 +1254,19 @@ def _spiff_detail(comp: Spiff, row: _Row) -> tuple[dict[str, Any], str]:
     return trace, f"{c[_RID]} on {c[_DATE]}: SPIFF {comp.id}: {how} = {_money(value)}"
 
 
-def _lines(payee: str, period: str, blocks: list[_Block]) -> _Lazy[Line]:
-    def make() -> tuple[Line, ...]:
-        return tuple(Line(b.component, payee, period, row[0], row[1], row[2], amount,
-                          partial(b.make, row))
-                     for b in blocks for row, amount in zip(b.rows, b.amounts, strict=True))
+class _Once:
+    """A line's detail, written the first time it is read."""
 
-    return _Lazy(make, sum(len(b.rows) for b in blocks))
+    __slots__ = ("_made", "_make", "_row")
+
+    def __init__(self, make: Callable[[_Row], tuple[dict[str, Any], str]], row: _Row) -> None:
+        self._make, self._row = make, row
+        self._made: tuple[dict[str, Any], str] | None = None
+
+    def __call__(self) -> tuple[dict[str, Any], str]:
+        if self._made is None:
+            self._made = self._make(self._row)
+        return self._made
 
 
 def _credit_values(credits_by: Mapping[tuple[str, str], list[_C]],
@@ -1253,9 +1288,9 @@ def _attributes(record: object) -> Mapping[str, object]:
 _DAY = dt.timedelta(days=1)
 
 
-def _between(credits: list[_C], start: dt.date, end: dt.date) -> list[_C]:
+def _between(bucket: list[_C], start: dt.date, end: dt.date) -> list[_C]:
     """The credits dated in [start, end), found by bisection (credits are sorted by date)."""
-    return credits[bisect.bisect_left(credits, (start,)):bisect.bisect_left(credits, (end,))]
+    return bucket[bisect.bisect_left(bucket, (start,)):bisect.bisect_left(bucket, (end,))]
 
 
 def _sum(values: Iterable[Decimal]) -> Decimal:
