@@ -637,8 +637,9 @@ class CompiledPlan:
         home = self.currency.code
         first_day, stop = year.start, target.end
         eff_from, eff_until = plan.effective_from, plan.effective_until
-        rules = tuple((r.id, r.measure, r.factor, r.factor == _ONE,
-                       None if r.where is None else match) for r, match in self._rules)
+        rules: tuple[_Rule, ...] = tuple(
+            (r.id, r.measure, r.factor, r.factor == _ONE, None if r.where is None else match)
+            for r, match in self._rules)
         inactive = _activity(hierarchy, assigned)
         # Payees employed and on the plan all year need no check record by record.
         always = {pid for pid, p in hierarchy.payees.items()
@@ -681,17 +682,19 @@ class CompiledPlan:
                 for pid in owners:
                     by_payee[pid].append(record)
             kept.append(record)
-            matched: set[str] | None = None if one_measure else set()
+            # The rules that credit this record: the first matching rule of each measure.
+            if one_measure:
+                hits: tuple[_Rule, ...] | list[_Rule] = ()
+                for rule in rules:
+                    if rule[4] is None or rule[4](record):
+                        hits = (rule,)
+                        break
+            else:
+                hits = _first_per_measure(rules, record)
             direct: list[_C] | None = [] if extras else None
             credited_any = False
             value: Decimal | None = None
-            for rule_id, measure, factor, unit, match in rules:
-                if matched is not None and measure in matched:
-                    continue
-                if match is not None and not match(record):
-                    continue
-                if matched is not None:
-                    matched.add(measure)
+            for rule_id, measure, factor, unit, _ in hits:
                 if value is None:
                     value = (amount if amount is not None and (cur is None or cur == home)
                              else _in_currency(rid, day, amount, cur, home, rates))
@@ -712,8 +715,6 @@ class CompiledPlan:
                     credited_any = True
                     if direct is not None:
                         direct.append(credit)
-                if matched is None:
-                    break  # the first matching rule credits the only measure
             if direct is not None:
                 extra = self._extra_credit(extras, record, index, rid, day, direct, value,
                                            amount, cur, rates, hierarchy, inactive, exclusions)
@@ -722,7 +723,7 @@ class CompiledPlan:
                         credit[_PAYEE]].append(credit)
                 credited_any = credited_any or bool(extra)
             index += 1
-            if not credited_any and (value is None if matched is None else not matched):
+            if not hits and not credited_any:
                 exclusions.append(Exclusion(rid, "no crediting rule matched"))
         credits_by = {(pid, measure): bucket for measure, buckets in by_measure.items()
                       for pid, bucket in buckets.items()}
@@ -1286,6 +1287,21 @@ def _attributes(record: object) -> Mapping[str, object]:
 
 
 _DAY = dt.timedelta(days=1)
+
+
+# A compiled crediting rule: (id, measure, factor, factor is 1, condition or None for all).
+_Rule = tuple[str, str, Decimal, bool, Predicate | None]
+
+
+def _first_per_measure(rules: tuple[_Rule, ...], record: object) -> list[_Rule]:
+    """The first rule matching `record` for each measure (rules are tried in order)."""
+    hits: list[_Rule] = []
+    seen: set[str] = set()
+    for rule in rules:
+        if rule[1] not in seen and (rule[4] is None or rule[4](record)):
+            seen.add(rule[1])
+            hits.append(rule)
+    return hits
 
 
 def _between(bucket: list[_C], start: dt.date, end: dt.date) -> list[_C]:
