@@ -485,6 +485,12 @@ class TestEvaluatePerformance:
                         "rating exceeds",
         )
 
+    def test_a_goal_on_a_scorecard_can_be_looked_up_like_a_standalone_goal(self) -> None:
+        report = sp.evaluate_performance(DEALS, scorecards=[sixty_forty("ana")])
+        assert report.goal("revenue", "ana") == report.scorecard("ana").goals[0]
+        with pytest.raises(sp.DataError, match="no result for goal 'revenue' of 'zed'"):
+            report.goal("revenue", "zed")
+
     def test_lower_is_better_goals_invert_attainment(self) -> None:
         days = sp.Measure("days to close", sp.Aggregation.AVERAGE, "days")
         records = [{"id": "C-1", "date": "2026-01-05", "payee": "ana", "days": 18},

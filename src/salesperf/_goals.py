@@ -377,7 +377,8 @@ class PerformanceReport:
     leaderboard: tuple[Ranked, ...]
 
     def goal(self, goal_id: str, owner: str) -> GoalResult:
-        for g in self.goals:
+        """The result of a goal, standalone or on a scorecard, for an owner."""
+        for g in (*self.goals, *(g for card in self.scorecards for g in card.goals)):
             if g.goal == goal_id and g.owner == owner:
                 return g
         raise DataError(None, "goal", f"no result for goal {goal_id!r} of {owner!r}")
