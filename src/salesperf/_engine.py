@@ -505,6 +505,7 @@ class _Context:
     year: Period
     periods: tuple[Period, ...]
     labels: tuple[str, ...]
+    label_of: Mapping[tuple[dt.date, dt.date], str]  # a period's label by its days
     quotas: Mapping[tuple[str, str, str], Decimal]
     incentives: Mapping[tuple[str, str, str | None], Decimal]
     records_by_payee: Mapping[str, list[object]]
@@ -578,7 +579,10 @@ class CompiledPlan:
         assigned = _assignments(assignments, hierarchy)
         credits_by, exclusions, by_payee, kept = self._credit(records, year, target, hierarchy,
                                                               assigned, rates)
-        ctx = _Context(year, periods, tuple(str(p) for p in periods), _quota_table(quotas),
+        labels = tuple(str(p) for p in periods)
+        ctx = _Context(year, periods, labels,
+                       {(p.start, p.end): label for p, label in zip(periods, labels, strict=True)},
+                       _quota_table(quotas),
                        _incentive_table(target_incentives), by_payee, hierarchy, assigned, kept)
         on_plan = sorted(
             pid for pid, p in hierarchy.payees.items()
@@ -840,7 +844,8 @@ class CompiledPlan:
 
     def _quota(self, pid: str, measure: str, window: Period, ctx: _Context, who: str) -> Decimal:
         """The quota for a window: its own quota, else the sum of its periods' quotas."""
-        direct = ctx.quotas.get((pid, measure, str(window)))
+        label = ctx.label_of.get((window.start, window.end)) or str(window)
+        direct = ctx.quotas.get((pid, measure, label))
         if direct is not None:
             return direct
         total = _ZERO
@@ -871,7 +876,8 @@ class CompiledPlan:
         return credited, quota, _DIV(credited, quota)
 
     def _incentive(self, pid: str, comp: str, p: Period, ctx: _Context) -> Decimal:
-        for key in ((pid, str(p), comp), (pid, str(p), None)):
+        label = ctx.label_of.get((p.start, p.end)) or str(p)
+        for key in ((pid, label, comp), (pid, label, None)):
             if key in ctx.incentives:
                 return ctx.incentives[key]
         raise DataError(None, "target_incentives", f"no target incentive for payee {pid!r} in "
