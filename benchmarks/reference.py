@@ -61,7 +61,7 @@ def run(deals: Iterable[Mapping[str, Any]],
         for _, deal_id, amount, spiff in items:
             cumulative += amount
             earned = commission(cumulative, bounds)
-            if earned > cap:
+            if earned > cap:  # noqa: PLR1730 - as a hand-written loop reads; min() is slower
                 earned = cap
             rounded = earned.quantize(CENT, ROUND_HALF_UP)
             lines.append((deal_id, "commission", rounded - rounded_before))

@@ -22,15 +22,17 @@ import time
 import tracemalloc
 from collections.abc import Callable, Sequence
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-import reference  # noqa: E402 - a sibling module, found through the path set just above
-import workload  # noqa: E402
+# Sibling modules, found through the path set just above.
+import reference
+import workload
 
-import salesperf as sp  # noqa: E402
+import salesperf as sp
 
 TIME_TARGET = Decimal("1.25")
 MEMORY_TARGET = Decimal(2)
@@ -100,11 +102,11 @@ def bench(deals_count: int, repeats: int, *, memory: bool) -> dict[str, Any]:
         eng_times.append(t)
         same = same and same_totals(result, ref_totals)  # type: ignore[arg-type]
         del result
-    result = engine(deals)
-    accounted = len({c.record for c in result.credits}) + len(
-        {e.record for e in result.exclusions}) == deals_count
-    read_time, _ = timed(lambda: read_everything(result))
-    del result
+    final = engine(deals)
+    accounted = len({c.record for c in final.credits}) + len(
+        {e.record for e in final.exclusions}) == deals_count
+    read_time, _ = timed(partial(read_everything, final))
+    del final
     streamed = same_totals(engine(workload.deals(deals_count)), ref_totals)  # read once
     row: dict[str, Any] = {
         "deals": deals_count,

@@ -463,7 +463,6 @@ _C = tuple[dt.date, str, int, str, str, Decimal, Decimal, Decimal, str, str, int
 _DIRECT = CreditKind.DIRECT.value
 _DATE: Final = 0
 _RID: Final = 1
-_SEQ: Final = 2
 _PAYEE: Final = 3
 _MEASURE: Final = 4
 _AMOUNT: Final = 5

@@ -45,8 +45,10 @@ __all__ = [
     "EvaluationRequest",
     "evaluate_request",
     "load_request",
+    "loads_json",
     "records_from_csv",
     "request_schema",
+    "response_document",
     "response_schema",
 ]
 
