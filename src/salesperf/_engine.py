@@ -381,9 +381,13 @@ def _pct(value: Decimal) -> str:
     return f"{(value * 100).normalize():f} %"
 
 
+_CENT = Decimal("0.01")
+_PERMILLE = Decimal("0.001")
+
+
 def _money(value: Decimal) -> str:
     """An amount for a sentence, to the cent; traces keep the exact value."""
-    return f"{value.quantize(Decimal('0.01'), context=DECIMAL_CONTEXT):,}"
+    return f"{value.quantize(_CENT, context=DECIMAL_CONTEXT):,}"
 
 
 # -- compiling ---------------------------------------------------------------------------------
@@ -1207,12 +1211,13 @@ class _CommissionLine:
             _, _, value, c, before, after, uncapped, period_capped = row
         base, comp, quota = self.base, self.comp, self.quota
         slices = base.slices(before, after)
+        tier = base.tier_of(after)
         if base.mode is TierMode.MARGINAL:
             parts = [f"{_money(Decimal(s['slice']))} at {_pct(Decimal(s['rate']))}"
                      for s in slices]
             how = " + ".join(parts) or "nothing"
         elif base.mode is TierMode.RETROACTIVE:
-            how = (f"{_money(after)} at {_pct(base.rates[base.tier_of(after)])} − "
+            how = (f"{_money(after)} at {_pct(base.rates[tier])} − "
                    f"{_money(before)} at {_pct(base.rates[base.tier_of(before)])}")
         else:
             how = (f"{_money(base(after))} on {_money(after)} − {_money(base(before))} on "
@@ -1223,8 +1228,8 @@ class _CommissionLine:
             "date": c[_DATE].isoformat(), "measure": comp.measure, "rule": c[_RULE],
             "credit": str(c[_AMOUNT]), "share": str(c[_SHARE]), "factor": str(c[_FACTOR]),
             "cumulative_before": str(before), "cumulative_after": str(after),
-            "mode": base.mode.value, "tiers": slices, "tier": str(base.tier_of(after) + 1),
-            "rate": str(base.rates[base.tier_of(after)]), "arithmetic": how,
+            "mode": base.mode.value, "tiers": slices, "tier": str(tier + 1),
+            "rate": str(base.rates[tier]), "arithmetic": how,
             "exact": str(value), **self.mods,
         }
         credit_text = f"credited {_money(c[_AMOUNT])}"
@@ -1234,12 +1239,12 @@ class _CommissionLine:
         if comp.application is Application.CUMULATIVE:
             text += f"; {comp.measure} from {_money(before)} to {_money(after)}"
             if quota is not None and quota != 0:
+                start, end = _DIV(before, quota), _DIV(after, quota)
                 trace["quota"] = str(quota)
-                trace["attainment_before"] = str(_DIV(before, quota))
-                trace["attainment_after"] = str(_DIV(after, quota))
-                text += (f" ({_pct(_DIV(before, quota).quantize(Decimal('0.001')))} → "
-                         f"{_pct(_DIV(after, quota).quantize(Decimal('0.001')))} of quota "
-                         f"{_money(quota)})")
+                trace["attainment_before"] = str(start)
+                trace["attainment_after"] = str(end)
+                text += (f" ({_pct(start.quantize(_PERMILLE))} → {_pct(end.quantize(_PERMILLE))}"
+                         f" of quota {_money(quota)})")
         text += f": {how}"
         notes = self.why(before, after, uncapped, period_capped)
         if notes:
