@@ -96,6 +96,16 @@ def _no_float(value: object, path: str) -> list[Problem]:
     return []
 
 
+def _equality(field: str, expected: object, missing: Missing, equal: bool) -> Predicate:
+    def predicate(record: Record) -> bool:
+        value = record.get(field, None)
+        if value is None:
+            return _absent(record, field, missing)
+        return (value == expected) is equal
+
+    return predicate
+
+
 @attrs.frozen
 class Eq:
     """``field == value``."""
@@ -105,15 +115,7 @@ class Eq:
     missing: Missing = Missing.ERROR
 
     def compile(self) -> Predicate:
-        field, expected, missing = self.field, self.value, self.missing
-
-        def predicate(record: Record) -> bool:
-            value = record.get(field, None)
-            if value is None:
-                return _absent(record, field, missing)
-            return bool(value == expected)
-
-        return predicate
+        return _equality(self.field, self.value, self.missing, equal=True)
 
     def problems(self, path: str) -> list[Problem]:
         return _no_float(self.value, f"{path}.value")
@@ -128,15 +130,7 @@ class Ne:
     missing: Missing = Missing.ERROR
 
     def compile(self) -> Predicate:
-        field, expected, missing = self.field, self.value, self.missing
-
-        def predicate(record: Record) -> bool:
-            value = record.get(field, None)
-            if value is None:
-                return _absent(record, field, missing)
-            return bool(value != expected)
-
-        return predicate
+        return _equality(self.field, self.value, self.missing, equal=False)
 
     def problems(self, path: str) -> list[Problem]:
         return _no_float(self.value, f"{path}.value")
