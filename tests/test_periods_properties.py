@@ -11,52 +11,28 @@ import datetime as dt
 from decimal import Decimal
 from fractions import Fraction
 from itertools import pairwise
-from typing import TYPE_CHECKING
 
 from hypothesis import example, given
 from hypothesis import strategies as st
 
 import salesperf as sp
-
-# pytest imports test modules in importlib mode, so tests/ is not on sys.path and the module is
-# reached as `tests.strategies`; mypy, given tests/ as a source root, names the same file
-# `strategies`. Both names load tests/strategies.py.
-if TYPE_CHECKING:
-    from strategies import (
-        CALENDAR_GRAINS,
-        ProrationCase,
-        amounts,
-        any_periods,
-        calendars,
-        dates,
-        fiscal_years,
-        grains,
-        labelled,
-        near_labels,
-        overlapping_pairs,
-        periods,
-        proration_cases,
-        retail_calendars,
-        years,
-    )
-else:
-    from tests.strategies import (
-        CALENDAR_GRAINS,
-        ProrationCase,
-        amounts,
-        any_periods,
-        calendars,
-        dates,
-        fiscal_years,
-        grains,
-        labelled,
-        near_labels,
-        overlapping_pairs,
-        periods,
-        proration_cases,
-        retail_calendars,
-        years,
-    )
+from strategies import (
+    CALENDAR_GRAINS,
+    ProrationCase,
+    amounts,
+    any_periods,
+    calendars,
+    dates,
+    fiscal_years,
+    grains,
+    labelled,
+    near_labels,
+    overlapping_pairs,
+    periods,
+    proration_cases,
+    retail_calendars,
+    years,
+)
 
 NRF = sp.RetailCalendar()
 JULY = sp.FiscalYear(start_month=7)
