@@ -76,6 +76,11 @@ def peak_memory(fn: Callable[[], object]) -> int:
     return peak
 
 
+def read_lines(result: sp.Evaluation) -> Decimal:
+    """Make every statement line (record, exact value, rounded amount), without traces."""
+    return sum((line.amount for st in result.statements for line in st.lines), Decimal(0))
+
+
 def read_everything(result: sp.Evaluation) -> int:
     """Make every line, trace and explanation, and every credit (what a full export does)."""
     n = 0
@@ -105,6 +110,10 @@ def bench(deals_count: int, repeats: int, *, memory: bool) -> dict[str, Any]:
     final = engine(deals)
     accounted = len({c.record for c in final.credits}) + len(
         {e.record for e in final.exclusions}) == deals_count
+    lines_time, lines_total = timed(partial(read_lines, final))
+    # The lines add up to what the statements say was earned.
+    accounted = accounted and lines_total == sum((s.earned for s in final.statements),
+                                                 Decimal(0))
     read_time, _ = timed(partial(read_everything, final))
     del final
     streamed = same_totals(engine(workload.deals(deals_count)), ref_totals)  # read once
@@ -114,6 +123,7 @@ def bench(deals_count: int, repeats: int, *, memory: bool) -> dict[str, Any]:
         "engine": statistics.median(eng_times),
         "same_totals": same and streamed,
         "accounted": accounted,
+        "lines": lines_time,
         "read_all": read_time,
     }
     row["ratio"] = row["engine"] / row["reference"]
@@ -126,7 +136,8 @@ def bench(deals_count: int, repeats: int, *, memory: bool) -> dict[str, Any]:
 
 def report(rows: Sequence[dict[str, Any]]) -> str:
     head = (f"{'deals':>9} {'reference s':>12} {'engine s':>9} {'ratio':>6} {'deals/s':>10} "
-            f"{'ref MiB':>8} {'eng MiB':>8} {'mem':>5} {'read all s':>10}  results")
+            f"{'ref MiB':>8} {'eng MiB':>8} {'mem':>5} {'lines s':>8} {'read all s':>10}  "
+            "results")
     out = [head]
     for r in rows:
         mem = (f"{r['ref_peak'] / 2**20:>8.1f} {r['eng_peak'] / 2**20:>8.1f} "
@@ -135,7 +146,7 @@ def report(rows: Sequence[dict[str, Any]]) -> str:
         ok += ", every deal accounted for" if r["accounted"] else ", DEALS MISSING"
         out.append(f"{r['deals']:>9,} {r['reference']:>12.3f} {r['engine']:>9.3f} "
                    f"{r['ratio']:>6.2f} {r['deals'] / r['engine']:>10,.0f} {mem} "
-                   f"{r['read_all']:>10.3f}  {ok}")
+                   f"{r['lines']:>8.3f} {r['read_all']:>10.3f}  {ok}")
     return "\n".join(out)
 
 
