@@ -5,10 +5,15 @@ import io
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from decimal import Decimal
+from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+import salesperf as sp
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 
@@ -133,3 +138,24 @@ def test_demo_runs() -> None:
     done = salesperf("demo")
     assert done.returncode == 0
     assert "leaderboard" in done.stdout
+
+
+class TestPublishedSchemas:
+    """The request and response schemas ship in the package, and the examples satisfy them."""
+
+    @pytest.mark.parametrize(("name", "make"), [("request-v1", sp.request_schema),
+                                                ("response-v1", sp.response_schema)])
+    def test_the_shipped_file_is_the_generated_schema(
+        self, name: str, make: Callable[[], dict[str, Any]],
+    ) -> None:
+        shipped = resources.files("salesperf").joinpath(f"schemas/{name}.json")
+        assert json.loads(shipped.read_text("utf-8")) == make(), (
+            f"regenerate src/salesperf/schemas/{name}.json from sp.{make.__name__}()")
+
+    def test_the_example_request_and_its_response_are_valid(self) -> None:
+        jsonschema = pytest.importorskip("jsonschema")
+        request = json.loads((EXAMPLES / "request.json").read_text())
+        jsonschema.Draft202012Validator(sp.request_schema()).validate(request)
+        response = json.loads(salesperf("run", str(EXAMPLES / "request.json"), "--format",
+                                        "json").stdout)
+        jsonschema.Draft202012Validator(sp.response_schema()).validate(response)

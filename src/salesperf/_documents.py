@@ -15,7 +15,7 @@ import json
 import re
 import types
 import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Union
 
@@ -738,6 +738,8 @@ def _schema_for(cls: type, title: str, name: str, limits: Limits = LIMITS) -> di
             return {"anyOf": [inner, {"type": "null"}]} if len(rest) < len(args) else inner
         if tp is Calendar:
             return {"oneOf": [schema(c) for c in _CALENDARS]}
+        if typing.get_origin(tp) is Sequence:  # results: as long as the data is
+            return {"type": "array", "items": schema(typing.get_args(tp)[0])}
         if typing.get_origin(tp) is tuple:
             inner_args = typing.get_args(tp)
             if len(inner_args) == 2 and inner_args[1] is Ellipsis:

@@ -323,6 +323,16 @@ def request_schema() -> dict[str, Any]:
 def response_schema() -> dict[str, Any]:
     """The JSON Schema of evaluation response documents."""
     schema = _schema_for(Evaluation, "salesperf evaluation response", "response-v1")
+    # A line's trace and explanation are written from its private detail when read.
+    line = schema["$defs"]["Line"]
+    del line["properties"]["detail"]
+    line["required"].remove("detail")
+    line["properties"]["trace"] = {"type": "object"}
+    line["properties"]["explanation"] = {"type": "string"}
+    line["required"] += ["trace", "explanation"]
+    for cls in ("Credit", "Statement", "Evaluation"):  # results may be as long as the data
+        for prop in schema["$defs"][cls]["properties"].values():
+            prop.pop("maxItems", None)
     props = schema["$defs"]["Evaluation"]["properties"]
     props["format"] = {"const": RESPONSE_FORMAT}
     props["format_version"] = {"const": 1}
