@@ -4,7 +4,9 @@ import re
 import subprocess
 import sys
 from decimal import Decimal
+from pathlib import Path
 
+import salesperf as sp
 from salesperf._demo import build_report, example_plan, load_example
 
 
@@ -35,8 +37,10 @@ def test_report_is_deterministic() -> None:
     assert build_report(data) == build_report(data)
 
 
-def test_example_plan_round_trips_as_a_value() -> None:
-    assert example_plan() == example_plan()
+def test_the_demo_plan_is_the_shipped_example_plan_document() -> None:
+    """examples/plan.json, which the docs and CLI tests use, is the demo's plan."""
+    document = Path(__file__).parent.parent / "examples" / "plan.json"
+    assert sp.loads_plan(document.read_text("utf-8")) == example_plan()
 
 
 def test_command_line_demo_runs() -> None:

@@ -825,6 +825,14 @@ class TestNothingLost:
             ("D-1", "ana", "payee 'ana' not on the plan on 2026-01-15")]
         assert ev.statement("ana").earned == D("20.00")
 
+    def test_a_record_dated_after_the_as_of_date_is_excluded(self) -> None:
+        """A period evaluated before it closes counts only what had happened by then."""
+        ev = run(compiled(sp.Commission("c", flat("0.1"))),
+                 [deal("D-1", day(1), 100), deal("D-2", day(3), 200)], as_of=day(2, 28))
+        assert self.exclusions(ev) == [
+            ("D-2", None, "dated 2026-03-15, after the as-of date 2026-02-28")]
+        assert ev.statement("ana").earned == D("10.00")
+
     def test_a_record_no_rule_matches_is_excluded(self) -> None:
         plan = compiled(sp.Commission("c", flat("0.1")),
                         credit_rules=[sp.CreditRule("cloud", where=sp.Eq("product", "cloud"))])

@@ -125,6 +125,7 @@ EXPECTED = [
     "response_schema",
     "rollup",
     "round_cumulative",
+    "run_request",
     "split_target",
     "team_target",
     "to_decimal",

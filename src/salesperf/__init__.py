@@ -26,6 +26,7 @@ from salesperf._documents import (
     dump_plan,
     dumps_plan,
     load_plan,
+    loads_json,
     loads_plan,
     plan_schema,
 )
@@ -131,11 +132,11 @@ from salesperf._requests import (
     EvaluationRequest,
     evaluate_request,
     load_request,
-    loads_json,
     records_from_csv,
     request_schema,
     response_document,
     response_schema,
+    run_request,
 )
 from salesperf._scoring import (
     Curve,
@@ -273,6 +274,7 @@ __all__ = [
     "response_schema",
     "rollup",
     "round_cumulative",
+    "run_request",
     "split_target",
     "team_target",
     "to_decimal",

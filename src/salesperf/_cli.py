@@ -16,10 +16,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, TextIO
 
-from salesperf._errors import DataError, DefinitionError, Problem, SalesperfError
+from salesperf._errors import DefinitionError, Problem, SalesperfError
 
 _FORMATS = ("table", "json", "csv")
-_TRACE_FACTS = ("rule", "tier", "rate", "quota", "attainment_after", "exact", "rounded")
 
 
 def _read(path: str) -> str:
@@ -59,7 +58,8 @@ def _demo(_: argparse.Namespace) -> int:
 
 
 def _load_request(args: argparse.Namespace) -> tuple[Any, list[Any]]:
-    from salesperf._requests import ColumnMapping, load_request, loads_json, records_from_csv
+    from salesperf._documents import loads_json
+    from salesperf._requests import ColumnMapping, load_request, records_from_csv
 
     doc: dict[str, Any] = {}
     if args.request:
@@ -147,36 +147,16 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _explain(args: argparse.Namespace) -> int:
-    from salesperf._requests import evaluate_request
+    from salesperf._requests import run_request
 
     request, records = _load_request(args)
-    response = evaluate_request(request, records)
-    for st in response["statements"]:
-        if st["payee"] == args.payee:
-            if args.json:
-                json.dump(st, sys.stdout, indent=2, ensure_ascii=False)
-                sys.stdout.write("\n")
-            else:
-                sys.stdout.write(_explain_text(st))
-            return 0
-    raise DataError(None, "payee", f"no statement for {args.payee!r} in {response['period']}; "
-                    f"payees: {', '.join(s['payee'] for s in response['statements'])}")
-
-
-def _explain_text(st: dict[str, Any]) -> str:
-    out = [f"Statement for {st['payee']}, {st['period']} ({st['currency']})"]
-    for total in st["components"]:
-        out.append(f"  {total['component']}: {total['earned']}")
-        for line in st["lines"]:
-            if line["component"] == total["component"]:
-                out.append(f"    {line['amount']:>12}  {line['explanation']}")
-                facts = [f"{key} {line['trace'][key]}" for key in _TRACE_FACTS
-                         if line["trace"].get(key) not in (None, "")]
-                if facts:
-                    out.append(f"    {'':>12}  trace: {', '.join(facts)}")
-    out.append(f"  earned {st['earned']}; year to date {st['earned_ytd']}; paid before "
-               f"{st['paid_before']}; payable {st['payable']}")
-    return "\n".join(out) + "\n"
+    statement = run_request(request, records).statement(args.payee)
+    if args.json:
+        json.dump(statement.to_dict(), sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(statement.explain(traces=True) + "\n")
+    return 0
 
 
 def _schema(args: argparse.Namespace) -> int:

@@ -546,10 +546,10 @@ def load_plan(data: Mapping[str, Any], *, limits: Limits = LIMITS) -> Plan:
 
 def loads_plan(text: str | bytes, *, limits: Limits = LIMITS) -> Plan:
     """Build a `Plan` from JSON text; numbers are read as Decimal, never through float."""
-    return load_plan(read_json(text, limits), limits=limits)
+    return load_plan(loads_json(text, limits), limits=limits)
 
 
-def read_json(text: str | bytes, limits: Limits = LIMITS) -> Any:
+def loads_json(text: str | bytes, limits: Limits = LIMITS) -> Any:
     """Parse a JSON document exactly: numbers as Decimal, duplicate keys and non-numbers
     refused, within the size limit; every failure is a `DefinitionError`."""
     if len(text) > limits.max_document_chars:

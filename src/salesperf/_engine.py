@@ -248,6 +248,9 @@ class _Lazy(Sequence[_T]):
         return repr(list(self._items()))
 
 
+_TRACE_FACTS = ("rule", "tier", "rate", "quota", "attainment_after", "exact", "rounded")
+
+
 @attrs.frozen
 class Statement:
     """What a payee earned in a period and what is payable after true-up."""
@@ -267,13 +270,21 @@ class Statement:
         data: dict[str, Any] = to_plain(self)
         return data
 
-    def explain(self) -> str:
-        """The statement as text a payee can read, line by line."""
+    def explain(self, *, traces: bool = False) -> str:
+        """The statement as text a payee can read, line by line; with `traces`, each line
+        is followed by the key facts of its trace (rule, tier, rate, quota, attainment…)."""
         out = [f"Statement for {self.payee}, {self.period} ({self.currency})"]
         for total in self.components:
             out.append(f"  {total.component}: {total.earned:,}")
-            out.extend(f"    {line.amount:>12,}  {line.explanation}" for line in self.lines
-                       if line.component == total.component)
+            for line in self.lines:
+                if line.component != total.component:
+                    continue
+                out.append(f"    {line.amount:>12,}  {line.explanation}")
+                if traces:
+                    trace = line.trace
+                    facts = [f"{key} {trace[key]}" for key in _TRACE_FACTS
+                             if trace.get(key) not in (None, "")]
+                    out.append(f"    {'':>12}  trace: {', '.join(facts)}")
         out.append(f"  earned this period {self.earned:,}; earned year to date "
                    f"{self.earned_ytd:,}; paid before {self.paid_before:,.2f}; "
                    f"payable {self.payable:,}")
@@ -475,7 +486,6 @@ _FACTOR: Final = 7
 _RULE: Final = 8
 _KIND: Final = 9
 _RECORD: Final = 10
-# A line before rounding: (component, record id, date, exact, detail, is a floor lift).
 # A line before it becomes a `Line`: (record id, date, exact, what its detail is made from…).
 _Row = tuple[Any, ...]
 
@@ -539,6 +549,7 @@ class CompiledPlan:
         target_incentives: Iterable[TargetIncentive] = (),
         rates: ExchangeRates | None = None,
         paid: Mapping[tuple[str, str], object] | None = None,
+        as_of: dt.date | None = None,
     ) -> Evaluation:
         """Evaluate the plan year through `period` and return the statements for `period`.
 
@@ -547,13 +558,14 @@ class CompiledPlan:
         are right: payable = earned year to date − paid for earlier periods, where `paid`
         gives what the host actually paid per ``(payee, period label)`` (by default, what
         this evaluation computes as payable for those periods). Evaluating again with the
-        same inputs gives the same result and never pays twice.
+        same inputs gives the same result and never pays twice. Records dated after `as_of`
+        (the host's "as of" date, for a period not yet closed) are excluded with that reason.
         """
         # Plain operators (+, -, sum) round to the thread's context; evaluate in salesperf's
         # own, so a host's (or a thread's) decimal settings cannot change a result.
         with decimal.localcontext(DECIMAL_CONTEXT):
             return self._evaluate(records, period, payees, hierarchy, assignments, quotas,
-                                  target_incentives, rates, paid)
+                                  target_incentives, rates, paid, as_of)
 
     def _evaluate(
         self,
@@ -566,6 +578,7 @@ class CompiledPlan:
         target_incentives: Iterable[TargetIncentive],
         rates: ExchangeRates | None,
         paid: Mapping[tuple[str, str], object] | None,
+        as_of: dt.date | None,
     ) -> Evaluation:
         plan = self.plan
         cal = plan.calendar
@@ -581,7 +594,7 @@ class CompiledPlan:
             raise DefinitionError([Problem("payees", "give payees or a hierarchy, not both")])
         assigned = _assignments(assignments, hierarchy)
         credits_by, exclusions, by_payee, kept = self._credit(records, year, target, hierarchy,
-                                                              assigned, rates)
+                                                              assigned, rates, as_of)
         labels = tuple(str(p) for p in periods)
         ctx = _Context(year, periods, labels,
                        {(p.start, p.end): label for p, label in zip(periods, labels, strict=True)},
@@ -632,6 +645,7 @@ class CompiledPlan:
         hierarchy: Hierarchy,
         assigned: Mapping[str, tuple[Assignment, ...]] | None,
         rates: ExchangeRates | None,
+        as_of: dt.date | None,
     ) -> tuple[dict[tuple[str, str], list[_C]], list[Exclusion], dict[str, list[object]],
                list[object]]:
         """One pass over the records: every record is credited or excluded with a reason."""
@@ -680,6 +694,9 @@ class CompiledPlan:
             if not first_day <= day < stop:
                 exclusions.append(Exclusion(rid, f"dated {day}, outside the plan year {year} "
                                             f"through {target}"))
+                continue
+            if as_of is not None and day > as_of:
+                exclusions.append(Exclusion(rid, f"dated {day}, after the as-of date {as_of}"))
                 continue
             if (eff_from and day < eff_from) or (eff_until and day > eff_until):
                 exclusions.append(Exclusion(rid, f"dated {day}, outside plan {plan.id} "

@@ -24,12 +24,10 @@ from salesperf._documents import (
     _schema_for,
     load_plan,
     plan_schema,
-    read_json,
 )
 from salesperf._engine import (
     Assignment,
     Evaluation,
-    Exclusion,
     Quota,
     TargetIncentive,
     compile_plan,
@@ -45,11 +43,11 @@ __all__ = [
     "EvaluationRequest",
     "evaluate_request",
     "load_request",
-    "loads_json",
     "records_from_csv",
     "request_schema",
     "response_document",
     "response_schema",
+    "run_request",
 ]
 
 REQUEST_FORMAT = "salesperf.request"
@@ -253,33 +251,27 @@ def load_request(data: Mapping[str, Any], *,
     return request, records
 
 
-def evaluate_request(request: EvaluationRequest, records: Iterable[Record]) -> dict[str, Any]:
-    """Evaluate a loaded request and return the response document."""
+def run_request(request: EvaluationRequest, records: Iterable[Record]) -> Evaluation:
+    """Evaluate a loaded request; records stream through once unless the request names no
+    payees, in which case every payee a record names is one."""
     plan = compile_plan(request.chosen_plan())
-    payees = request.payees or tuple(Payee(p) for p in sorted({
-        p for r in records for p in r.payees}))
-    hierarchy = Hierarchy.of(payees, request.reporting_changes)
-    late: list[Exclusion] = []
-
-    def in_time(items: Iterable[Record]) -> Iterator[Record]:
-        for r in items:
-            if request.as_of is not None and r.date > request.as_of:
-                late.append(Exclusion(r.id, f"dated {r.date}, after the as-of date "
-                                      f"{request.as_of}"))
-            else:
-                yield r
-
-    result = plan.evaluate(
-        in_time(records), request.period, hierarchy=hierarchy,
+    payees = request.payees
+    if not payees:
+        records = list(records)
+        payees = tuple(Payee(p) for p in sorted({p for r in records for p in r.payees}))
+    return plan.evaluate(
+        records, request.period, hierarchy=Hierarchy.of(payees, request.reporting_changes),
         assignments=request.assignments, quotas=request.quotas,
         target_incentives=request.target_incentives,
         rates=ExchangeRates.of(request.exchange_rates) if request.exchange_rates else None,
-        paid={(p.payee, p.period): p.amount for p in request.paid},
+        paid={(p.payee, p.period): p.amount for p in request.paid}, as_of=request.as_of,
     )
-    if late:
-        result = attrs.evolve(result, exclusions=tuple(sorted(
-            (*result.exclusions, *late), key=lambda e: (e.record, e.payee or "", e.reason))))
-    return response_document(result, include_earlier=request.options.include_earlier)
+
+
+def evaluate_request(request: EvaluationRequest, records: Iterable[Record]) -> dict[str, Any]:
+    """Evaluate a loaded request and return the response document."""
+    return response_document(run_request(request, records),
+                             include_earlier=request.options.include_earlier)
 
 
 def response_document(result: Evaluation, *, include_earlier: bool = False) -> dict[str, Any]:
@@ -290,11 +282,6 @@ def response_document(result: Evaluation, *, include_earlier: bool = False) -> d
     for credit in body["credits"]:
         credit.pop("attributes", None)
     return {"format": RESPONSE_FORMAT, "format_version": 1, **body}
-
-
-def loads_json(text: str | bytes, limits: Limits = LIMITS) -> Any:
-    """Parse JSON text exactly (numbers as Decimal), within the document size limit."""
-    return read_json(text, limits)
 
 
 def request_schema() -> dict[str, Any]:
