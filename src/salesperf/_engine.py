@@ -19,7 +19,7 @@ from typing import Any, Final
 
 import attrs
 
-from salesperf._conditions import Predicate, compile_condition
+from salesperf._conditions import Eq, In, Predicate, compile_condition
 from salesperf._errors import DataError, DefinitionError, Problem, SalesperfError
 from salesperf._goals import Goal, RollupBy, Scorecard, _evaluate_goal, _score_card
 from salesperf._money import (
@@ -460,11 +460,16 @@ def compile_plan(plan: Plan) -> CompiledPlan:
     problems = _plan_problems(plan)
     if problems:
         raise DefinitionError(problems)
-    rules = tuple((r, compile_condition(r.where)) for r in plan.credit_rules)
+    rules = tuple((r.id, r.measure, r.factor, r.factor == _ONE,
+                   None if r.where is None else compile_condition(r.where))
+                  for r in plan.credit_rules)
+    one_measure = len({r.measure for r in plan.credit_rules}) == 1
     extra = tuple((e, compile_condition(e.where) if isinstance(e, Overlay) else _always)
                   for e in plan.extra_credit)
     spiffs = {c.id: compile_condition(c.where) for c in plan.components if isinstance(c, Spiff)}
-    return CompiledPlan(plan, currency(plan.currency), rules, extra, spiffs)
+    return CompiledPlan(plan, currency(plan.currency), rules,
+                        _rule_finder(plan.credit_rules, rules) if one_measure else None,
+                        extra, spiffs)
 
 
 def _always(record: Record) -> bool:
@@ -473,11 +478,14 @@ def _always(record: Record) -> bool:
 
 # An internal credit, kept as a tuple of plain values on the hot path (see `_credit_values`
 # for the public `Credit`): (date, record id, sequence, payee, measure, amount, share, factor,
-# rule id, kind, index of the record in the evaluation's list of credited records).
-_C = tuple[dt.date, str, int, str, str, Decimal, Decimal, Decimal, str, str, int]
+# rule id, kind). The sequence number is the record's index in the evaluation's list of
+# records: credits hold no reference to a record, so that the garbage collector can stop
+# tracking them.
+_C = tuple[dt.date, str, int, str, str, Decimal, Decimal, Decimal, str, str]
 _DIRECT = CreditKind.DIRECT.value
 _DATE: Final = 0
 _RID: Final = 1
+_SEQ: Final = 2
 _PAYEE: Final = 3
 _MEASURE: Final = 4
 _AMOUNT: Final = 5
@@ -485,7 +493,6 @@ _SHARE: Final = 6
 _FACTOR: Final = 7
 _RULE: Final = 8
 _KIND: Final = 9
-_RECORD: Final = 10
 # A line before it becomes a `Line`: (record id, date, exact, what its detail is made from…).
 _Row = tuple[Any, ...]
 
@@ -524,7 +531,7 @@ class _Context:
     records_by_payee: Mapping[str, list[object]]
     hierarchy: Hierarchy
     assigned: Mapping[str, tuple[Assignment, ...]] | None
-    records: Sequence[object]  # the credited records, by the index credits keep
+    records: Sequence[object]  # every record read, by the sequence number credits keep
 
 
 @attrs.frozen
@@ -533,7 +540,8 @@ class CompiledPlan:
 
     plan: Plan
     currency: Currency
-    _rules: tuple[tuple[CreditRule, Predicate], ...]
+    _rules: tuple[_Rule, ...]
+    _first_rule: Callable[[object], _Rule | None] | None  # with one measure only
     _extra: tuple[tuple[Overlay | Rollup, Predicate], ...]
     _spiffs: Mapping[str, Predicate]
 
@@ -648,30 +656,33 @@ class CompiledPlan:
         as_of: dt.date | None,
     ) -> tuple[dict[tuple[str, str], list[_C]], list[Exclusion], dict[str, list[object]],
                list[object]]:
-        """One pass over the records: every record is credited or excluded with a reason."""
+        """One pass over the records: every record is credited or excluded with a reason.
+
+        `credit_one` handles any record. Under a plan with one measure and no overlays,
+        roll-ups or KPI bonuses, the common record — a plain dict of exact types, one payee
+        employed and on the plan all year, in the plan currency, dated inside the window —
+        is credited inline instead, with the same result.
+        """
         plan = self.plan
         exclusions: list[Exclusion] = []
-        kept: list[object] = []  # the credited records, by the index credits keep
         by_payee: dict[str, list[object]] = defaultdict(list)
         keep_records = any(isinstance(c, KpiBonus) for c in plan.components)
         seen: set[str] = set()
+        kept: list[object] = []  # every record, by the sequence number credits keep
         home = self.currency.code
         first_day, stop = year.start, target.end
         eff_from, eff_until = plan.effective_from, plan.effective_until
-        rules: tuple[_Rule, ...] = tuple(
-            (r.id, r.measure, r.factor, r.factor == _ONE, None if r.where is None else match)
-            for r, match in self._rules)
+        rules = self._rules
         inactive = _activity(hierarchy, assigned)
         # Payees employed and on the plan all year need no check record by record.
         always = {pid for pid, p in hierarchy.payees.items()
                   if (p.start is None or p.start <= first_day)
                   and (p.end is None or p.end >= stop) and assigned is None}
         extras = self._extra
-        one_measure = len({r.measure for r, _ in self._rules}) == 1
         by_measure: dict[str, defaultdict[str, list[_C]]] = {
             m: defaultdict(list) for _, m, *_ in rules}
-        index = 0  # of the next record kept, and a sequence number that orders credits
-        for item in records:
+
+        def credit_one(item: Record | Mapping[str, object], index: int) -> None:
             # A plain dict with exact types is read as it is, without copying; anything else
             # goes through `Record.from_mapping`, which names the record and field of any bad
             # value.
@@ -687,37 +698,28 @@ class CompiledPlan:
                     record, rid, day, owners, amount, cur, split = _view(as_record(item))
             else:
                 record, rid, day, owners, amount, cur, split = _view(as_record(item))
-            size = len(seen)
-            seen.add(rid)
-            if len(seen) == size:
+            if rid in seen:
                 raise DataError(rid, "id", "two records have this id")
+            seen.add(rid)
+            kept.append(record)
             if not first_day <= day < stop:
                 exclusions.append(Exclusion(rid, f"dated {day}, outside the plan year {year} "
                                             f"through {target}"))
-                continue
+                return
             if as_of is not None and day > as_of:
                 exclusions.append(Exclusion(rid, f"dated {day}, after the as-of date {as_of}"))
-                continue
+                return
             if (eff_from and day < eff_from) or (eff_until and day > eff_until):
                 exclusions.append(Exclusion(rid, f"dated {day}, outside plan {plan.id} "
                                             f"v{plan.version}'s effective dates"))
-                continue
+                return
             if keep_records:
                 for pid in owners:
                     by_payee[pid].append(record)
-            kept.append(record)
-            # The rules that credit this record: the first matching rule of each measure.
-            if one_measure:
-                hits: tuple[_Rule, ...] | list[_Rule] = ()
-                for rule in rules:
-                    if rule[4] is None or rule[4](record):
-                        hits = (rule,)
-                        break
-            else:
-                hits = _first_per_measure(rules, record)
             direct: list[_C] | None = [] if extras else None
             credited_any = False
             value: Decimal | None = None
+            hits = _first_per_measure(rules, record)
             for rule_id, measure, factor, unit, _ in hits:
                 if value is None:
                     value = (amount if amount is not None and (cur is None or cur == home)
@@ -734,7 +736,7 @@ class CompiledPlan:
                     if not unit:
                         credited = _MUL(credited, factor)
                     credit = (day, rid, index, pid, measure, credited, share, factor, rule_id,
-                              _DIRECT, index)
+                              _DIRECT)
                     buckets[pid].append(credit)
                     credited_any = True
                     if direct is not None:
@@ -746,9 +748,42 @@ class CompiledPlan:
                     by_measure.setdefault(credit[_MEASURE], defaultdict(list))[
                         credit[_PAYEE]].append(credit)
                 credited_any = credited_any or bool(extra)
-            index += 1
             if not hits and not credited_any:
                 exclusions.append(Exclusion(rid, "no crediting rule matched"))
+
+        if self._first_rule is None or extras or keep_records:
+            for index, item in enumerate(records):
+                credit_one(item, index)
+        else:
+            # The common record, inline. Dates in [lo, hi) pass every date check above.
+            lo, hi = first_day, stop
+            if eff_from is not None:
+                lo = max(lo, eff_from)
+            for last in (as_of, eff_until):
+                if last is not None:
+                    hi = min(hi, last + _DAY)
+            first_rule = self._first_rule
+            buckets = by_measure[rules[0][1]]
+            for index, item in enumerate(records):
+                if type(item) is dict:
+                    rid, day, payee = item.get("id"), item.get("date"), item.get("payee")
+                    amount = item.get("amount")
+                    if (type(day) is dt.date and lo <= day < hi and type(payee) is str
+                            and payee in always and type(rid) is str and rid not in seen
+                            and type(amount) is Decimal and amount.is_finite()
+                            and "payees" not in item and "split" not in item
+                            and item.get("currency", home) == home):
+                        rule = first_rule(item)
+                        if rule is not None:
+                            seen.add(rid)
+                            rule_id, measure, factor, unit, _ = rule
+                            buckets[payee].append(
+                                (day, rid, index, payee, measure,
+                                 amount if unit else amount * factor, _ONE, factor, rule_id,
+                                 _DIRECT))
+                            kept.append(item)
+                            continue
+                credit_one(item, index)
         credits_by = {(pid, measure): bucket for measure, buckets in by_measure.items()
                       for pid, bucket in buckets.items()}
         # (date, record id, sequence) is unique, so the sort never compares further.
@@ -778,7 +813,7 @@ class CompiledPlan:
                         continue
                     extra.append((day, rid, index, pid, more.measure,
                                   _MUL(value, more.share), more.share, _ONE, more.id,
-                                  CreditKind.OVERLAY.value, index))
+                                  CreditKind.OVERLAY.value))
                 continue
             for credit in direct:
                 if credit[_MEASURE] != more.measure:
@@ -795,7 +830,7 @@ class CompiledPlan:
                         continue
                     extra.append((day, rid, index, manager, more.measure,
                                   _MUL(credit[_AMOUNT], more.share), more.share, _ONE,
-                                  more.id, CreditKind.ROLLUP.value, index))
+                                  more.id, CreditKind.ROLLUP.value))
         return extra
 
     # -- earning -------------------------------------------------------------------------------
@@ -1091,7 +1126,7 @@ class CompiledPlan:
             day = c[_DATE]
             if not first <= day <= last or c[_KIND] != _DIRECT:
                 continue
-            if not match(records[c[_RECORD]]):
+            if not match(records[c[_SEQ]]):
                 continue
             if comp.amount is not None:
                 value = comp.amount if c[_SHARE] is _ONE else _MUL(comp.amount, c[_SHARE])
@@ -1300,7 +1335,7 @@ class _Once:
 def _credit_values(credits_by: Mapping[tuple[str, str], list[_C]],
                    records: Sequence[object]) -> tuple[Credit, ...]:
     made = [Credit(c[_RID], c[_PAYEE], c[_MEASURE], c[_DATE], c[_AMOUNT], c[_SHARE],
-                   c[_FACTOR], c[_RULE], CreditKind(c[_KIND]), _attributes(records[c[_RECORD]]))
+                   c[_FACTOR], c[_RULE], CreditKind(c[_KIND]), _attributes(records[c[_SEQ]]))
             for bucket in credits_by.values() for c in bucket]
     made.sort(key=lambda c: (c.date, c.record, c.payee, c.measure, c.kind.value, c.rule))
     return tuple(made)
@@ -1329,6 +1364,54 @@ def _first_per_measure(rules: tuple[_Rule, ...], record: object) -> list[_Rule]:
             seen.add(rule[1])
             hits.append(rule)
     return hits
+
+
+def _rule_finder(plan_rules: Sequence[CreditRule],
+                 rules: tuple[_Rule, ...]) -> Callable[[object], _Rule | None]:
+    """The first of `rules` (all crediting one measure) that matches a record.
+
+    When every rule before the first unconditional one tests the same field for equality or
+    membership, the answer is one dictionary lookup on that field's value; a record without
+    the field (a `missing` policy applies) or with an unhashable value is tried rule by rule.
+    """
+
+    def scan(record: object) -> _Rule | None:
+        for rule in rules:
+            if rule[4] is None or rule[4](record):
+                return rule
+        return None
+
+    fields: set[str] = set()
+    table: dict[object, _Rule] = {}
+    default: _Rule | None = None
+    try:
+        for plan_rule, rule in zip(plan_rules, rules, strict=True):
+            where = plan_rule.where
+            if where is None:
+                default = rule
+                break
+            if not isinstance(where, Eq | In):
+                return scan
+            fields.add(where.field)
+            for value in (where.value,) if isinstance(where, Eq) else where.values:
+                table.setdefault(value, rule)
+    except TypeError:  # an unhashable value to compare with
+        return scan
+    if len(fields) != 1:
+        return scan
+    (field,) = fields
+    find = table.get
+
+    def lookup(record: object) -> _Rule | None:
+        value = record.get(field)  # type: ignore[attr-defined]
+        if value is not None:
+            try:
+                return find(value, default)
+            except TypeError:
+                pass
+        return scan(record)
+
+    return lookup
 
 
 def _between(bucket: list[_C], start: dt.date, end: dt.date) -> list[_C]:
