@@ -211,14 +211,18 @@ class _Lazy(Sequence[_T]):
     """A read-only sequence made the first time it is read (lines, credits).
 
     Evaluation keeps compact tuples; the `Line` and `Credit` values a reader asks for are
-    made then, once, so that evaluating a large tenant costs what the arithmetic costs.
+    made then, once, by `_make`, so that evaluating a large tenant costs what the arithmetic
+    costs. (One object per sequence: a large evaluation keeps few objects alive.)
     """
 
-    __slots__ = ("_length", "_made", "_make")
+    __slots__ = ("_length", "_made")
 
-    def __init__(self, make: Callable[[], tuple[_T, ...]], length: int) -> None:
-        self._make, self._length = make, length
+    def __init__(self, length: int) -> None:
+        self._length = length
         self._made: tuple[_T, ...] | None = None
+
+    def _make(self) -> tuple[_T, ...]:
+        raise NotImplementedError
 
     def _items(self) -> tuple[_T, ...]:
         if self._made is None:
@@ -246,6 +250,52 @@ class _Lazy(Sequence[_T]):
 
     def __repr__(self) -> str:
         return repr(list(self._items()))
+
+
+class _Lines(_Lazy[Line]):
+    """A statement's lines, rounded one by one (cumulatively) when first read."""
+
+    __slots__ = ("_blocks", "_mode", "_payee", "_period", "_quantum")
+
+    def __init__(self, payee: str, period: str, blocks: list[_Block], quantum: Decimal,
+                 mode: str) -> None:
+        super().__init__(sum(len(b) for b in blocks))
+        self._payee, self._period, self._blocks = payee, period, blocks
+        self._quantum, self._mode = quantum, mode
+
+    def _make(self) -> tuple[Line, ...]:
+        lines = []
+        payee, period, quantum, mode = self._payee, self._period, self._quantum, self._mode
+        with decimal.localcontext(DECIMAL_CONTEXT):
+            for b in self._blocks:
+                running = b.start
+                before = running.quantize(quantum, rounding=mode)
+                for row in b.all_rows():
+                    running = running + row[2]
+                    rounded = running.quantize(quantum, rounding=mode)
+                    lines.append(Line(b.component, payee, period, row[0], row[1], row[2],
+                                      rounded - before, _Once(b.make, row)))
+                    before = rounded
+        return tuple(lines)
+
+
+class _Credits(_Lazy[Credit]):
+    """An evaluation's credits, as `Credit` values when first read."""
+
+    __slots__ = ("_by", "_records")
+
+    def __init__(self, credits_by: Mapping[tuple[str, str], list[_C]],
+                 records: Sequence[object]) -> None:
+        super().__init__(sum(len(b) for b in credits_by.values()))
+        self._by, self._records = credits_by, records
+
+    def _make(self) -> tuple[Credit, ...]:
+        records = self._records
+        made = [Credit(c[_RID], c[_PAYEE], c[_MEASURE], c[_DATE], c[_AMOUNT], c[_SHARE],
+                       c[_FACTOR], c[_RULE], CreditKind(c[_KIND]), _attributes(records[c[_SEQ]]))
+                for bucket in self._by.values() for c in bucket]
+        made.sort(key=lambda c: (c.date, c.record, c.payee, c.measure, c.kind.value, c.rule))
+        return tuple(made)
 
 
 _TRACE_FACTS = ("rule", "tier", "rate", "quota", "attainment_after", "exact", "rounded")
@@ -466,7 +516,8 @@ def compile_plan(plan: Plan) -> CompiledPlan:
     one_measure = len({r.measure for r in plan.credit_rules}) == 1
     extra = tuple((e, compile_condition(e.where) if isinstance(e, Overlay) else _always)
                   for e in plan.extra_credit)
-    spiffs = {c.id: compile_condition(c.where) for c in plan.components if isinstance(c, Spiff)}
+    spiffs = {c.id: (compile_condition(c.where), partial(_spiff_detail, c))
+              for c in plan.components if isinstance(c, Spiff)}
     return CompiledPlan(plan, currency(plan.currency), rules,
                         _rule_finder(plan.credit_rules, rules) if one_measure else None,
                         extra, spiffs)
@@ -505,17 +556,39 @@ class _Block:
     when someone reads them. A row starts (record id, date, exact value). Rounding telescopes:
     the block's rounded total is round(running total after it) − round(running total before
     it), so rows are rounded one by one only when their `Line` values are made.
+
+    A cumulative commission keeps its lines as columns instead — its credits, each one's
+    value and the cumulative measure before the first — and writes the rows
+    (record id, date, value, credit, cumulative after) when they are read.
     """
 
-    __slots__ = ("component", "exact", "floor", "make", "rows", "start", "total")
+    __slots__ = ("component", "credits", "exact", "floor", "make", "opening", "rows", "start",
+                 "total", "values")
 
     def __init__(self, component: str, make: Callable[[_Row], tuple[dict[str, Any], str]],
-                 rows: list[_Row] | None = None, floor: bool = False) -> None:
+                 rows: Sequence[_Row] = (), floor: bool = False) -> None:
         self.component, self.make, self.floor = component, make, floor
-        self.rows: list[_Row] = [] if rows is None else rows
+        self.rows = rows
+        self.credits: Sequence[_C] = ()  # with values, a commission's columns
+        self.values: list[Decimal] | None = None
+        self.opening = _ZERO  # the cumulative measure before the first credit
         self.exact: Decimal | None = None  # the sum of the rows' exact values, if known
         self.start = _ZERO  # the component's running exact total before this block
         self.total = _ZERO  # the block's rounded total
+
+    def __len__(self) -> int:
+        return len(self.rows) if self.values is None else len(self.values)
+
+    def all_rows(self) -> Sequence[_Row]:
+        if self.values is None:
+            return self.rows
+        rows = []
+        cumulative = self.opening
+        with decimal.localcontext(DECIMAL_CONTEXT):
+            for c, value in zip(self.credits, self.values, strict=True):
+                cumulative = cumulative + c[_AMOUNT]
+                rows.append((c[_RID], c[_DATE], value, c, cumulative))
+        return rows
 
 
 @attrs.frozen
@@ -543,7 +616,7 @@ class CompiledPlan:
     _rules: tuple[_Rule, ...]
     _first_rule: Callable[[object], _Rule | None] | None  # with one measure only
     _extra: tuple[tuple[Overlay | Rollup, Predicate], ...]
-    _spiffs: Mapping[str, Predicate]
+    _spiffs: Mapping[str, tuple[Predicate, Callable[[_Row], tuple[dict[str, Any], str]]]]
 
     def evaluate(
         self,
@@ -616,7 +689,7 @@ class CompiledPlan:
                     for (p, q), v in (paid or {}).items()}
         statements: list[Statement] = []
         earlier: list[Statement] = []
-        cur = self.currency
+        cur, mode = self.currency, plan.rounding.value
         for pid in on_plan:
             per_period = self._payee(pid, credits_by, ctx)
             paid_so_far = _ZERO
@@ -627,20 +700,19 @@ class CompiledPlan:
                 counts = dict.fromkeys(sums, 0)
                 for block in blocks:
                     sums[block.component] = _ADD(sums[block.component], block.total)
-                    counts[block.component] += len(block.rows)
+                    counts[block.component] += len(block)
                 totals = tuple(ComponentTotal(cid, cur.round(v), counts[cid])
                                for cid, v in sums.items())
                 earned = cur.round(_sum(t.earned for t in totals))
                 earned_ytd = _ADD(earned_ytd, earned)
                 payable = earned_ytd - paid_so_far
-                st = Statement(pid, label, cur.code, self._lines(pid, label, blocks), totals,
+                st = Statement(pid, label, cur.code, _Lines(pid, label, blocks, cur.quantum, mode), totals,
                                earned,
                                earned_ytd, cur.round(paid_so_far), cur.round(payable))
                 (statements if p == target else earlier).append(st)
                 paid_so_far = _ADD(paid_so_far, paid_map.get((pid, label), payable))
         return Evaluation(plan.id, plan.version, str(target), tuple(statements),
-                          _Lazy(lambda: _credit_values(credits_by, kept),
-                                sum(len(b) for b in credits_by.values())),
+                          _Credits(credits_by, kept),
                           tuple(exclusions), tuple(earlier))
 
     # -- crediting -----------------------------------------------------------------------------
@@ -835,26 +907,6 @@ class CompiledPlan:
 
     # -- earning -------------------------------------------------------------------------------
 
-    def _lines(self, payee: str, period: str, blocks: list[_Block]) -> _Lazy[Line]:
-        """A statement's lines, rounded one by one (cumulatively) when first read."""
-        quantum, mode = self.currency.quantum, self.plan.rounding.value
-
-        def make() -> tuple[Line, ...]:
-            lines = []
-            with decimal.localcontext(DECIMAL_CONTEXT):
-                for b in blocks:
-                    running = b.start
-                    before = running.quantize(quantum, rounding=mode)
-                    for row in b.rows:
-                        running = running + row[2]
-                        rounded = running.quantize(quantum, rounding=mode)
-                        lines.append(Line(b.component, payee, period, row[0], row[1], row[2],
-                                          rounded - before, _Once(b.make, row)))
-                        before = rounded
-            return tuple(lines)
-
-        return _Lazy(make, sum(len(b.rows) for b in blocks))
-
     def _payee(self, pid: str, credits_by: Mapping[tuple[str, str], list[_C]],
                ctx: _Context) -> dict[str, list[_Block]]:
         """Every line of every component for one payee, per period of the year so far."""
@@ -875,7 +927,7 @@ class CompiledPlan:
                                              ctx):
                     exact = block.exact
                     if exact is None:
-                        exact = block.exact = _sum(row[2] for row in block.rows)
+                        exact = block.exact = _sum(row[2] for row in block.all_rows())
                     block.start = running
                     running = running + exact
                     rounded = running.quantize(quantum, rounding=mode)
@@ -991,27 +1043,15 @@ class CompiledPlan:
             trace_mods["gate"] = {"measure": comp.measure, "required":
                                   str(comp.gate.min_attainment), "threshold": str(threshold),
                                   "pay_from_first_unit": comp.gate.pay_from_first_unit}
-        gate_value = base(threshold) if threshold is not None else _ZERO
         pay_all = comp.gate is None or comp.gate.pay_from_first_unit
         plain = open_gate and threshold is None and factor == _ONE
-
-        def earn(x: Decimal, capped: bool = True) -> Decimal:
-            """Earnings at cumulative measure x, after gate, multiplier and cap."""
-            if plain:
-                value = base(x)
-            else:
-                if not open_gate or (threshold is not None and x < threshold):
-                    return _ZERO
-                value = base(x) if pay_all or threshold is None else base(x) - gate_value
-                value = _MUL(value, factor)
-            return value if cap is None or not capped or value <= cap else cap
-
         per_record_cap = comp.cap.per_record if comp.cap is not None else None
-        line = _CommissionLine(comp, base, quota, trace_mods, notes, earn, threshold, pay_all,
-                               open_gate, cap, per_record_cap)
+        line = _CommissionLine(comp, base, quota, trace_mods, tuple(notes), threshold, pay_all,
+                               open_gate, cap, per_record_cap, factor, plain)
+        earn = line.earn
         blocks: list[_Block] = []
-        main = _Block(comp.id, line.detail)
-        rows = main.rows
+        rows: list[_Row] = []
+        main = _Block(comp.id, line, rows)
         if comp.application is Application.PER_RECORD:
             running = _ZERO
             for c in mine:
@@ -1061,6 +1101,8 @@ class CompiledPlan:
             # The common case, written out: marginal tiers and at most a window cap. The
             # evaluation runs in salesperf's decimal context, so operators are exact here.
             bounds, starts, rates = base.bounds, base.starts, base.rates
+            main.rows, main.credits, main.values, main.opening = (), todo, [], cumulative
+            add = main.values.append
             for c in todo:
                 after = cumulative + c[_AMOUNT]
                 i = bisect.bisect_right(bounds, after) - 1
@@ -1069,7 +1111,7 @@ class CompiledPlan:
                 h_after = starts[i] + (after - bounds[i]) * rates[i]
                 if cap is not None and h_after > cap:
                     h_after = cap
-                rows.append((c[_RID], c[_DATE], h_after - h_before, c, after))
+                add(h_after - h_before)
                 cumulative, h_before = after, h_after
             main.exact = h_before - h_start
             return self._floor(comp, p, blocks)
@@ -1104,7 +1146,7 @@ class CompiledPlan:
     def _floor(self, comp: Commission, p: Period, blocks: list[_Block]) -> list[_Block]:
         if comp.floor is None:
             return blocks
-        total = _sum(row[2] for block in blocks for row in block.rows)
+        total = _sum(row[2] for block in blocks for row in block.all_rows())
         lift = comp.floor - total
         if lift <= 0:
             return blocks
@@ -1117,9 +1159,10 @@ class CompiledPlan:
 
     def _spiff(self, comp: Spiff, pid: str, p: Period,
                credits_by: Mapping[tuple[str, str], list[_C]], ctx: _Context) -> list[_Block]:
-        match = self._spiffs[comp.id]
+        match, detail = self._spiffs[comp.id]
         records = ctx.records
-        block = _Block(comp.id, partial(_spiff_detail, comp))
+        rows: list[_Row] = []
+        block = _Block(comp.id, detail, rows)
         first = max(p.start, comp.start) if comp.start else p.start
         last = min(p.last_day, comp.end) if comp.end else p.last_day
         for c in _between(credits_by.get((pid, comp.measure), []), first, last + _DAY):
@@ -1132,7 +1175,7 @@ class CompiledPlan:
                 value = comp.amount if c[_SHARE] is _ONE else _MUL(comp.amount, c[_SHARE])
             else:
                 value = _MUL(c[_AMOUNT], comp.rate if comp.rate is not None else _ZERO)
-            block.rows.append((c[_RID], day, value, c))
+            rows.append((c[_RID], day, value, c))
         return [block]
 
     def _target_bonus(self, comp: TargetBonus, pid: str, p: Period,
@@ -1225,13 +1268,34 @@ class _CommissionLine:
     base: _Rates
     quota: Decimal | None
     mods: Mapping[str, Any]
-    notes: Sequence[str]
-    earn: Callable[..., Decimal]
+    notes: tuple[str, ...]
     threshold: Decimal | None
     pay_all: bool
     open_gate: bool
     cap: Decimal | None
     per_record_cap: Decimal | None
+    factor: Decimal
+    plain: bool  # no gate, no multiplier: earnings are the rate table's, capped
+    gate_value: Decimal = attrs.field(init=False)
+
+    @gate_value.default
+    def _gate_value(self) -> Decimal:
+        return self.base(self.threshold) if self.threshold is not None else _ZERO
+
+    def earn(self, x: Decimal, capped: bool = True) -> Decimal:
+        """Earnings at cumulative measure x, after gate, multiplier and cap."""
+        cap = self.cap
+        if self.plain:
+            value = self.base(x)
+        else:
+            threshold = self.threshold
+            if not self.open_gate or (threshold is not None and x < threshold):
+                return _ZERO
+            value = self.base(x)
+            if not self.pay_all and threshold is not None:
+                value = value - self.gate_value
+            value = _MUL(value, self.factor)
+        return value if cap is None or not capped or value <= cap else cap
 
     def why(self, before: Decimal, after: Decimal, uncapped: Decimal,
             period_capped: bool) -> list[str]:
@@ -1253,7 +1317,7 @@ class _CommissionLine:
             out.append(f"capped at {_money(self.cap)} for the period")
         return out
 
-    def detail(self, row: _Row) -> tuple[dict[str, Any], str]:
+    def __call__(self, row: _Row) -> tuple[dict[str, Any], str]:
         """A row is (record id, date, value, credit, before, after, uncapped, period cap), or
         (record id, date, value, credit, after) when no cap per record or period applied."""
         if len(row) == 5:
@@ -1332,15 +1396,6 @@ class _Once:
         return self._made
 
 
-def _credit_values(credits_by: Mapping[tuple[str, str], list[_C]],
-                   records: Sequence[object]) -> tuple[Credit, ...]:
-    made = [Credit(c[_RID], c[_PAYEE], c[_MEASURE], c[_DATE], c[_AMOUNT], c[_SHARE],
-                   c[_FACTOR], c[_RULE], CreditKind(c[_KIND]), _attributes(records[c[_SEQ]]))
-            for bucket in credits_by.values() for c in bucket]
-    made.sort(key=lambda c: (c.date, c.record, c.payee, c.measure, c.kind.value, c.rule))
-    return tuple(made)
-
-
 def _attributes(record: object) -> Mapping[str, object]:
     if isinstance(record, Record):
         return record.attributes
@@ -1415,8 +1470,10 @@ def _rule_finder(plan_rules: Sequence[CreditRule],
 
 
 def _between(bucket: list[_C], start: dt.date, end: dt.date) -> list[_C]:
-    """The credits dated in [start, end), found by bisection (credits are sorted by date)."""
-    return bucket[bisect.bisect_left(bucket, (start,)):bisect.bisect_left(bucket, (end,))]
+    """The credits dated in [start, end), found by bisection (credits are sorted by date);
+    the bucket itself (not a copy) when all of its credits are."""
+    lo, hi = bisect.bisect_left(bucket, (start,)), bisect.bisect_left(bucket, (end,))
+    return bucket if lo == 0 and hi == len(bucket) else bucket[lo:hi]
 
 
 def _sum(values: Iterable[Decimal]) -> Decimal:
