@@ -272,6 +272,23 @@ def _conditions(values: Iterable[Condition]) -> tuple[Condition, ...]:
     return tuple(values)
 
 
+def _all_equal(tests: tuple[Eq, ...]) -> Predicate:
+    """Several equalities in one function (a common SPIFF or crediting condition)."""
+    fields = tuple((t.field, t.value, t.missing) for t in tests)
+
+    def predicate(record: Record) -> bool:
+        for field, expected, missing in fields:
+            value = record.get(field, None)
+            if value is None:
+                if not _absent(record, field, missing):
+                    return False
+            elif (value == expected) is not True:
+                return False
+        return True
+
+    return predicate
+
+
 @attrs.frozen
 class AllOf:
     """Every condition holds (true when empty)."""
@@ -279,6 +296,8 @@ class AllOf:
     conditions: tuple[Condition, ...] = attrs.field(converter=_conditions)
 
     def compile(self) -> Predicate:
+        if self.conditions and all(type(c) is Eq for c in self.conditions):
+            return _all_equal(tuple(c for c in self.conditions if isinstance(c, Eq)))
         parts = tuple(c.compile() for c in self.conditions)
 
         # A plain loop: any()/all() over a generator cost more on the engine's hot path.

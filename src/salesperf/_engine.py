@@ -1165,17 +1165,15 @@ class CompiledPlan:
         block = _Block(comp.id, detail, rows)
         first = max(p.start, comp.start) if comp.start else p.start
         last = min(p.last_day, comp.end) if comp.end else p.last_day
+        amount, rate = comp.amount, comp.rate if comp.rate is not None else _ZERO
         for c in _between(credits_by.get((pid, comp.measure), []), first, last + _DAY):
-            day = c[_DATE]
-            if not first <= day <= last or c[_KIND] != _DIRECT:
+            if c[_KIND] != _DIRECT or not match(records[c[_SEQ]]):
                 continue
-            if not match(records[c[_SEQ]]):
-                continue
-            if comp.amount is not None:
-                value = comp.amount if c[_SHARE] is _ONE else _MUL(comp.amount, c[_SHARE])
+            if amount is not None:
+                value = amount if c[_SHARE] is _ONE else _MUL(amount, c[_SHARE])
             else:
-                value = _MUL(c[_AMOUNT], comp.rate if comp.rate is not None else _ZERO)
-            rows.append((c[_RID], day, value, c))
+                value = _MUL(c[_AMOUNT], rate)
+            rows.append((c[_RID], c[_DATE], value, c))
         return [block]
 
     def _target_bonus(self, comp: TargetBonus, pid: str, p: Period,
