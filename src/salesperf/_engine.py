@@ -519,7 +519,7 @@ def compile_plan(plan: Plan) -> CompiledPlan:
     spiffs = {c.id: (compile_condition(c.where), partial(_spiff_detail, c))
               for c in plan.components if isinstance(c, Spiff)}
     return CompiledPlan(plan, currency(plan.currency), rules,
-                        _rule_finder(plan.credit_rules, rules) if one_measure else None,
+                        one_measure, _rule_index(plan.credit_rules, rules),
                         extra, spiffs)
 
 
@@ -614,7 +614,8 @@ class CompiledPlan:
     plan: Plan
     currency: Currency
     _rules: tuple[_Rule, ...]
-    _first_rule: Callable[[object], _Rule | None] | None  # with one measure only
+    _one_measure: bool
+    _rule_index: _RuleIndex | None
     _extra: tuple[tuple[Overlay | Rollup, Predicate], ...]
     _spiffs: Mapping[str, tuple[Predicate, Callable[[_Row], tuple[dict[str, Any], str]]]]
 
@@ -706,9 +707,9 @@ class CompiledPlan:
                 earned = cur.round(_sum(t.earned for t in totals))
                 earned_ytd = _ADD(earned_ytd, earned)
                 payable = earned_ytd - paid_so_far
-                st = Statement(pid, label, cur.code, _Lines(pid, label, blocks, cur.quantum, mode), totals,
-                               earned,
-                               earned_ytd, cur.round(paid_so_far), cur.round(payable))
+                st = Statement(pid, label, cur.code, _Lines(pid, label, blocks, cur.quantum, mode),
+                               totals, earned, earned_ytd, cur.round(paid_so_far),
+                               cur.round(payable))
                 (statements if p == target else earlier).append(st)
                 paid_so_far = _ADD(paid_so_far, paid_map.get((pid, label), payable))
         return Evaluation(plan.id, plan.version, str(target), tuple(statements),
@@ -823,41 +824,56 @@ class CompiledPlan:
             if not hits and not credited_any:
                 exclusions.append(Exclusion(rid, "no crediting rule matched"))
 
-        if self._first_rule is None or extras or keep_records:
+        if not self._one_measure or extras or keep_records:
             for index, item in enumerate(records):
                 credit_one(item, index)
         else:
-            # The common record, inline. Dates in [lo, hi) pass every date check above.
+            # The common record, inline: every test it fails sends it to `credit_one`. The
+            # window's dates, as a set, check a date's type and range in one lookup; each
+            # payee employed all year maps to their credits, which checks the payee too.
             lo, hi = first_day, stop
             if eff_from is not None:
                 lo = max(lo, eff_from)
             for last in (as_of, eff_until):
                 if last is not None:
                     hi = min(hi, last + _DAY)
-            first_rule = self._first_rule
-            buckets = by_measure[rules[0][1]]
+            days = {lo + dt.timedelta(days=n) for n in range((hi - lo).days)}
+            by_payee_credits = by_measure[rules[0][1]]
+            credits_of: dict[object, list[_C]] = {pid: by_payee_credits[pid] for pid in always}
+            if self._rule_index is not None:
+                field, rule_of, default = self._rule_index
+            else:
+                field, rule_of, default = "", {}, None
+            number = Decimal
             for index, item in enumerate(records):
-                if type(item) is dict:
-                    rid, day, payee = item.get("id"), item.get("date"), item.get("payee")
-                    amount = item.get("amount")
-                    if (type(day) is dt.date and lo <= day < hi and type(payee) is str
-                            and payee in always and type(rid) is str and rid not in seen
-                            and type(amount) is Decimal and amount.is_finite()
-                            and "payees" not in item and "split" not in item
-                            and item.get("currency", home) == home):
-                        rule = first_rule(item)
-                        if rule is not None:
-                            seen.add(rid)
-                            rule_id, measure, factor, unit, _ = rule
-                            buckets[payee].append(
-                                (day, rid, index, payee, measure,
-                                 amount if unit else amount * factor, _ONE, factor, rule_id,
-                                 _DIRECT))
-                            kept.append(item)
-                            continue
+                try:
+                    if type(item) is dict:
+                        rid, day, amount = item.get("id"), item.get("date"), item.get("amount")
+                        mine = credits_of.get(item.get("payee"))
+                        if (mine is not None and day in days and type(rid) is str
+                                and rid not in seen and type(amount) is number
+                                and amount.is_finite() and "payees" not in item
+                                and "split" not in item
+                                and item.get("currency", home) == home):
+                            if field:
+                                key = item.get(field)
+                                rule = None if key is None else rule_of.get(key, default)
+                            else:
+                                hits = _first_per_measure(rules, item)
+                                rule = hits[0] if hits else None
+                            if rule is not None:
+                                seen.add(rid)
+                                rule_id, measure, factor, unit, _ = rule
+                                mine.append((day, rid, index, item["payee"], measure,
+                                             amount if unit else amount * factor, _ONE,
+                                             factor, rule_id, _DIRECT))
+                                kept.append(item)
+                                continue
+                except TypeError:  # an unhashable value: `credit_one` reads it properly
+                    pass
                 credit_one(item, index)
         credits_by = {(pid, measure): bucket for measure, buckets in by_measure.items()
-                      for pid, bucket in buckets.items()}
+                      for pid, bucket in buckets.items() if bucket}
         # (date, record id, sequence) is unique, so the sort never compares further.
         for bucket in credits_by.values():
             bucket.sort()
@@ -1406,6 +1422,7 @@ _DAY = dt.timedelta(days=1)
 
 # A compiled crediting rule: (id, measure, factor, factor is 1, condition or None for all).
 _Rule = tuple[str, str, Decimal, bool, Predicate | None]
+_RuleIndex = tuple[str, dict[object, _Rule], _Rule | None]
 
 
 def _first_per_measure(rules: tuple[_Rule, ...], record: object) -> list[_Rule]:
@@ -1419,21 +1436,10 @@ def _first_per_measure(rules: tuple[_Rule, ...], record: object) -> list[_Rule]:
     return hits
 
 
-def _rule_finder(plan_rules: Sequence[CreditRule],
-                 rules: tuple[_Rule, ...]) -> Callable[[object], _Rule | None]:
-    """The first of `rules` (all crediting one measure) that matches a record.
-
-    When every rule before the first unconditional one tests the same field for equality or
-    membership, the answer is one dictionary lookup on that field's value; a record without
-    the field (a `missing` policy applies) or with an unhashable value is tried rule by rule.
-    """
-
-    def scan(record: object) -> _Rule | None:
-        for rule in rules:
-            if rule[4] is None or rule[4](record):
-                return rule
-        return None
-
+def _rule_index(plan_rules: Sequence[CreditRule], rules: tuple[_Rule, ...]) -> _RuleIndex | None:
+    """The crediting rules as one lookup, when every rule before the first unconditional one
+    tests the same field for equality or membership: (field, rule by value, the
+    unconditional rule or None). The first rule listing a value wins, as in order."""
     fields: set[str] = set()
     table: dict[object, _Rule] = {}
     default: _Rule | None = None
@@ -1444,27 +1450,16 @@ def _rule_finder(plan_rules: Sequence[CreditRule],
                 default = rule
                 break
             if not isinstance(where, Eq | In):
-                return scan
+                return None
             fields.add(where.field)
             for value in (where.value,) if isinstance(where, Eq) else where.values:
-                table.setdefault(value, rule)
+                if value is not None:  # a None value never matches: it reads as missing
+                    table.setdefault(value, rule)
     except TypeError:  # an unhashable value to compare with
-        return scan
+        return None
     if len(fields) != 1:
-        return scan
-    (field,) = fields
-    find = table.get
-
-    def lookup(record: object) -> _Rule | None:
-        value = record.get(field)  # type: ignore[attr-defined]
-        if value is not None:
-            try:
-                return find(value, default)
-            except TypeError:
-                pass
-        return scan(record)
-
-    return lookup
+        return None
+    return fields.pop(), table, default
 
 
 def _between(bucket: list[_C], start: dt.date, end: dt.date) -> list[_C]:
