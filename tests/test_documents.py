@@ -222,6 +222,14 @@ class TestNumbers:
             assert isinstance(spiff, sp.Spiff)
             assert str(spiff.rate) == written
 
+    def test_a_condition_on_negative_zero_reads_back_as_written(self) -> None:
+        text = json.dumps(minimal(components=[{"kind": "spiff", "id": "s", "amount": "1",
+                                               "where": {"field": "amount", "lt": "X"}}]))
+        text = text.replace('"X"', "-0")
+        assert sp.dumps_plan(sp.loads_plan(text)) == sp.dumps_plan(
+            sp.loads_plan(sp.dumps_plan(sp.loads_plan(text))))
+        assert '"lt": -0' in sp.dumps_plan(sp.loads_plan(text))
+
     def test_a_float_in_a_mapping_is_refused_not_converted(self) -> None:
         doc = minimal(components=[{"kind": "spiff", "id": "s", "amount": 0.1,
                                    "where": {"field": "amount", "gt": 0.5}}])

@@ -1047,6 +1047,20 @@ class TestResults:
         assert "SPIFF s: 100.00 × 100 % share = 100.00" in text
         assert text.splitlines()[-1].startswith("  earned this period ")
 
+    def test_lines_are_equal_by_what_they_say_not_by_how_they_explain_it(self) -> None:
+        first, again = self.evaluation(), self.evaluation()
+        line, same = first.statement("ana").lines[0], again.statement("ana").lines[0]
+        assert line.detail is not same.detail or line.facts is not same.facts
+        assert line == same
+        assert not line != same  # noqa: SIM202 - `!=` is defined apart from `==` on tuples
+        assert hash(line) == hash(same)
+        assert first.statement("ana") == again.statement("ana")
+        assert line != line._replace(amount=line.amount + 1)
+        assert repr(line).startswith("Line(component='c', payee='ana', period='2026-Q2'")
+        assert "detail" not in repr(line)
+        assert "facts" not in repr(line)
+        assert line.details() == (line.trace, line.explanation)
+
     def test_a_statement_is_looked_up_by_payee(self) -> None:
         with pytest.raises(sp.DataError, match="no statement for 'zed'"):
             self.evaluation().statement("zed")

@@ -575,7 +575,9 @@ def _no_constant(name: str) -> object:
 def _parse_int(text: str) -> int | Decimal:
     # int() refuses more than 4300 digits with a ValueError; such a number can only be meant
     # as a Decimal, and an int field then says it expected a whole number of sensible size.
-    return int(text) if len(text) <= 100 else Decimal(text)
+    # "-0" stays the Decimal it was written from (an int has no sign of zero), so that a
+    # condition on -0 reads back and writes out as it was.
+    return int(text) if len(text) <= 100 and text != "-0" else Decimal(text)
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -763,6 +765,15 @@ def _schema_for(cls: type, title: str, name: str, limits: Limits = LIMITS) -> di
                         required.append(_key(a))
                 defs[name] = {"type": "object", "properties": props, "required": required,
                               "additionalProperties": False,
+                              "description": (tp.__doc__ or "").strip().split("\n")[0]}
+            return {"$ref": f"#/$defs/{name}"}
+        if isinstance(tp, type) and issubclass(tp, tuple) and hasattr(tp, "_fields"):
+            name = tp.__name__  # a named tuple result (a statement line), written as an object
+            if name not in defs:
+                hints = _hints(tp)
+                defs[name] = {"type": "object",
+                              "properties": {f: schema(hints[f]) for f in tp._fields},
+                              "required": list(tp._fields), "additionalProperties": False,
                               "description": (tp.__doc__ or "").strip().split("\n")[0]}
             return {"$ref": f"#/$defs/{name}"}
         if isinstance(tp, type) and issubclass(tp, enum.Enum):

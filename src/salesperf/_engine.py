@@ -12,10 +12,10 @@ import decimal
 import enum
 import typing
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from functools import partial
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 import attrs
 
@@ -148,17 +148,20 @@ class Exclusion:
     payee: str | None = None
 
 
-#: What a line can say about itself: its trace (a JSON-safe dict) and a sentence.
-Detail = Callable[[], tuple[dict[str, Any], str]]
+# A line before it becomes a `Line`: (record id, date, exact, what its detail is made from…).
+_Row = tuple[Any, ...]
+#: How a line's trace and sentence are written from its facts, when read.
+Detail = Callable[[_Row], tuple[dict[str, Any], str]]
+_LINE_FIELDS = 7  # the fields that say what a line is; the others only how to explain it
 
 
-@attrs.frozen
-class Line:
+class Line(NamedTuple):
     """One amount on a statement: what a record (or a period-end adjustment) earned.
 
     `exact` is the unrounded value; `amount` is the line after cumulative rounding. The trace
-    and the explanation are built when asked for, so that evaluating a large tenant does not
-    pay for sentences nobody reads.
+    and the explanation are written when read, so that evaluating a large tenant does not pay
+    for sentences nobody reads. A named tuple, cheap to make by the hundred thousand; lines
+    are equal when their first seven fields are.
     """
 
     component: str
@@ -168,29 +171,48 @@ class Line:
     date: dt.date
     exact: Decimal
     amount: Decimal
-    _detail: Detail = attrs.field(eq=False, repr=False)
+    detail: Detail
+    facts: _Row
 
-    def _details(self) -> tuple[dict[str, Any], str]:
-        # Written when read, in salesperf's own decimal context like the evaluation itself.
+    def details(self) -> tuple[dict[str, Any], str]:
+        """The trace and the explanation, written together (read both at once this way)."""
+        # Written in salesperf's own decimal context, like the evaluation itself.
         with decimal.localcontext(DECIMAL_CONTEXT):
-            return self._detail()
+            trace, text = self.detail(self.facts)
+        return {**trace, "rounded": str(self.amount)}, text
 
     @property
     def trace(self) -> dict[str, Any]:
         """Structured, JSON-safe: component, inputs, quota, attainment, tier, rate, arithmetic."""
-        trace, _ = self._details()
-        return {**trace, "rounded": str(self.amount)}
+        return self.details()[0]
 
     @property
     def explanation(self) -> str:
         """The line in a sentence a payee can follow."""
-        return self._details()[1]
+        return self.details()[1]
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Line) and self[:_LINE_FIELDS] == other[:_LINE_FIELDS]
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    def __hash__(self) -> int:
+        return hash(self[:_LINE_FIELDS])
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={value!r}" for name, value in
+                          zip(self._fields[:_LINE_FIELDS], self, strict=False))
+        return f"Line({shown})"
 
     def __plain__(self) -> dict[str, Any]:
+        trace, text = self.details()
         return {"component": self.component, "payee": self.payee, "period": self.period,
                 "record": self.record, "date": self.date.isoformat(), "exact": str(self.exact),
-                "amount": str(self.amount), "trace": self.trace,
-                "explanation": self.explanation}
+                "amount": str(self.amount), "trace": trace, "explanation": text}
+
+
+_new_line = tuple.__new__  # `Line(...)` with no checks, for lines made by the hundred thousand
 
 
 def _given(row: tuple[Any, ...]) -> tuple[dict[str, Any], str]:
@@ -238,6 +260,9 @@ class _Lazy(Sequence[_T]):
     def __getitem__(self, index: int | slice) -> _T | tuple[_T, ...]:
         return self._items()[index]
 
+    def __iter__(self) -> Iterator[_T]:
+        return iter(self._items())
+
     def __len__(self) -> int:
         return self._length
 
@@ -264,17 +289,19 @@ class _Lines(_Lazy[Line]):
         self._quantum, self._mode = quantum, mode
 
     def _make(self) -> tuple[Line, ...]:
-        lines = []
+        lines: list[Line] = []
+        add = lines.append
         payee, period, quantum, mode = self._payee, self._period, self._quantum, self._mode
         with decimal.localcontext(DECIMAL_CONTEXT):
             for b in self._blocks:
+                component, make = b.component, b.make
                 running = b.start
                 before = running.quantize(quantum, rounding=mode)
                 for row in b.all_rows():
                     running = running + row[2]
                     rounded = running.quantize(quantum, rounding=mode)
-                    lines.append(Line(b.component, payee, period, row[0], row[1], row[2],
-                                      rounded - before, _Once(b.make, row)))
+                    add(_new_line(Line, (component, payee, period, row[0], row[1], row[2],
+                                         rounded - before, make, row)))
                     before = rounded
         return tuple(lines)
 
@@ -329,9 +356,9 @@ class Statement:
             for line in self.lines:
                 if line.component != total.component:
                     continue
-                out.append(f"    {line.amount:>12,}  {line.explanation}")
+                trace, text = line.details()
+                out.append(f"    {line.amount:>12,}  {text}")
                 if traces:
-                    trace = line.trace
                     facts = [f"{key} {trace[key]}" for key in _TRACE_FACTS
                              if trace.get(key) not in (None, "")]
                     out.append(f"    {'':>12}  trace: {', '.join(facts)}")
@@ -544,10 +571,6 @@ _SHARE: Final = 6
 _FACTOR: Final = 7
 _RULE: Final = 8
 _KIND: Final = 9
-# A line before it becomes a `Line`: (record id, date, exact, what its detail is made from…).
-_Row = tuple[Any, ...]
-
-
 class _Block:
     """One component's lines for one payee and period, before they become `Line` values.
 
@@ -1393,21 +1416,6 @@ def _spiff_detail(comp: Spiff, row: _Row) -> tuple[dict[str, Any], str]:
              "date": c[_DATE].isoformat(), "share": str(c[_SHARE]), "arithmetic": how,
              "exact": str(value)}
     return trace, f"{c[_RID]} on {c[_DATE]}: SPIFF {comp.id}: {how} = {_money(value)}"
-
-
-class _Once:
-    """A line's detail, written the first time it is read."""
-
-    __slots__ = ("_made", "_make", "_row")
-
-    def __init__(self, make: Callable[[_Row], tuple[dict[str, Any], str]], row: _Row) -> None:
-        self._make, self._row = make, row
-        self._made: tuple[dict[str, Any], str] | None = None
-
-    def __call__(self) -> tuple[dict[str, Any], str]:
-        if self._made is None:
-            self._made = self._make(self._row)
-        return self._made
 
 
 def _attributes(record: object) -> Mapping[str, object]:

@@ -312,8 +312,9 @@ def response_schema() -> dict[str, Any]:
     schema = _schema_for(Evaluation, "salesperf evaluation response", "response-v1")
     # A line's trace and explanation are written from its private detail when read.
     line = schema["$defs"]["Line"]
-    del line["properties"]["detail"]
-    line["required"].remove("detail")
+    for private in ("detail", "facts"):
+        del line["properties"][private]
+        line["required"].remove(private)
     line["properties"]["trace"] = {"type": "object"}
     line["properties"]["explanation"] = {"type": "string"}
     line["required"] += ["trace", "explanation"]
