@@ -86,7 +86,8 @@ def read_everything(result: sp.Evaluation) -> int:
     n = 0
     for st in result.statements:
         for line in st.lines:
-            n += len(line.explanation) + len(line.trace)
+            trace, text = line.details()
+            n += len(text) + len(trace)
     n += len(result.credits) + len(result.exclusions)
     return n
 
