@@ -6,6 +6,12 @@ commission tiers by attainment of the quarterly quota (0–50 %: 2 %, 50–100 %
 capped per rep at 3× the commission at 100 %, a 250 SPIFF per new-customer cloud deal closed
 in the quarter's third month (not capped) — with per-deal lines rounded cumulatively to
 cents (ROUND_HALF_UP), as DESIGN.md says.
+
+Careful means what someone who knows Python and Decimal would write for speed without
+giving up exactness: one pass to group deals by rep, a sort per rep, the tier boundaries and
+what each tier's start has earned worked out once per rep, and per deal only the arithmetic
+of the tier it lands in. Like any hand-written loop it knows its data: amounts are
+positive, so the cumulative amount only climbs through the tiers.
 """
 
 from __future__ import annotations
@@ -17,24 +23,12 @@ from typing import Any
 
 CENT = Decimal("0.01")
 RATES = (Decimal("0.02"), Decimal("0.05"), Decimal("0.08"), Decimal("0.10"))
-BOUNDS = (Decimal(0), Decimal("0.5"), Decimal(1), Decimal("1.5"))
+BOUNDS = (Decimal(0), Decimal("0.5"), Decimal(1), Decimal("1.5"))  # × quota
 HALF = Decimal("0.5")
 SPIFF = Decimal(250)
+ZERO = Decimal(0)
 THIRD_MONTH = dt.date(2026, 3, 1)
 QUARTER_END = dt.date(2026, 4, 1)
-
-
-def commission(x: Decimal, bounds: tuple[Decimal, ...]) -> Decimal:
-    """Marginal tiers: each slice of x at its own tier's rate."""
-    total = Decimal(0)
-    for i in range(4):
-        lo = bounds[i]
-        if x <= lo:
-            break
-        hi = bounds[i + 1] if i < 3 else None
-        top = x if hi is None or x < hi else hi
-        total += (top - lo) * RATES[i]
-    return total
 
 
 def run(deals: Iterable[Mapping[str, Any]],
@@ -42,32 +36,44 @@ def run(deals: Iterable[Mapping[str, Any]],
     """Per-rep totals and per-deal lines (deal id, component, rounded amount)."""
     by_rep: dict[str, list[tuple[dt.date, str, Decimal, bool]]] = {}
     for d in deals:
-        amount = d["amount"]
-        if d["category"] == "services":
+        amount, category = d["amount"], d["category"]
+        if category == "services":
             amount = amount * HALF
-        spiff = (d["category"] == "cloud" and d["new_customer"]
+        spiff = (category == "cloud" and d["new_customer"]
                  and THIRD_MONTH <= d["date"] < QUARTER_END)
-        by_rep.setdefault(d["payee"], []).append((d["date"], d["id"], amount, spiff))
+        items = by_rep.get(d["payee"])
+        if items is None:
+            items = by_rep[d["payee"]] = []
+        items.append((d["date"], d["id"], amount, spiff))
     totals: dict[str, Decimal] = {}
     lines: list[tuple[str, str, Decimal]] = []
+    line = lines.append
     for rep, items in by_rep.items():
         items.sort()
         quota = quotas[rep]
-        bounds = tuple(b * quota for b in BOUNDS)
-        cap = 3 * commission(quota, bounds)
-        cumulative = Decimal(0)
+        lows = [b * quota for b in BOUNDS]  # where each tier starts, in amounts
+        tops = [*lows[1:], None]
+        starts = [ZERO]  # what the tiers below a tier's start pay in full
+        for i in range(1, len(lows)):
+            starts.append(starts[-1] + (lows[i] - lows[i - 1]) * RATES[i - 1])
+        cap = 3 * starts[2]  # 3× the commission at exactly 100 % attainment
+        tier, top = 0, tops[0]
+        cumulative = ZERO
         rounded_before = Decimal("0.00")
-        spiffs = Decimal(0)
+        spiffs = ZERO
         for _, deal_id, amount, spiff in items:
             cumulative += amount
-            earned = commission(cumulative, bounds)
+            while top is not None and cumulative >= top:
+                tier += 1
+                top = tops[tier]
+            earned = starts[tier] + (cumulative - lows[tier]) * RATES[tier]
             if earned > cap:  # noqa: PLR1730 - as a hand-written loop reads; min() is slower
                 earned = cap
             rounded = earned.quantize(CENT, ROUND_HALF_UP)
-            lines.append((deal_id, "commission", rounded - rounded_before))
+            line((deal_id, "commission", rounded - rounded_before))
             rounded_before = rounded
             if spiff:
-                lines.append((deal_id, "spiff", SPIFF))
+                line((deal_id, "spiff", SPIFF))
                 spiffs += SPIFF
         totals[rep] = rounded_before + spiffs
     return totals, lines

@@ -70,6 +70,7 @@ __all__ = [
 _T = typing.TypeVar("_T")
 _ZERO = Decimal(0)
 _ONE = Decimal(1)
+_INFINITY = Decimal("Infinity")
 _ADD = DECIMAL_CONTEXT.add
 _MUL = DECIMAL_CONTEXT.multiply
 _DIV = DECIMAL_CONTEXT.divide
@@ -1139,17 +1140,24 @@ class CompiledPlan:
         if plain and base.mode is TierMode.MARGINAL and per_record_cap is None:
             # The common case, written out: marginal tiers and at most a window cap. The
             # evaluation runs in salesperf's decimal context, so operators are exact here.
+            # Each credit lands in the tier [low, high) the last one did, unless it crosses.
             bounds, starts, rates = base.bounds, base.starts, base.rates
             main.rows, main.credits, main.values, main.opening = (), todo, [], cumulative
             add = main.values.append
+            limit = _INFINITY if cap is None else cap
+            low = high = start = bound = rate = _ZERO  # no tier yet: the first credit finds it
             for c in todo:
                 after = cumulative + c[_AMOUNT]
-                i = bisect.bisect_right(bounds, after) - 1
-                if i < 0:  # noqa: PLR1730 - cheaper than max() here
-                    i = 0
-                h_after = starts[i] + (after - bounds[i]) * rates[i]
-                if cap is not None and h_after > cap:
-                    h_after = cap
+                if not low <= after < high:
+                    i = bisect.bisect_right(bounds, after) - 1
+                    if i < 0:  # noqa: PLR1730 - cheaper than max() here
+                        i = 0
+                    low = bounds[i] if i else -_INFINITY  # the first tier reaches below 0
+                    high = bounds[i + 1] if i + 1 < len(bounds) else _INFINITY
+                    start, bound, rate = starts[i], bounds[i], rates[i]
+                h_after = start + (after - bound) * rate
+                if h_after > limit:  # noqa: PLR1730 - cheaper than min() here
+                    h_after = limit
                 add(h_after - h_before)
                 cumulative, h_before = after, h_after
             main.exact = h_before - h_start
