@@ -1145,7 +1145,7 @@ class CompiledPlan:
             main.rows, main.credits, main.values, main.opening = (), todo, [], cumulative
             add = main.values.append
             limit = _INFINITY if cap is None else cap
-            low = high = start = bound = rate = _ZERO  # no tier yet: the first credit finds it
+            low = high = earned = bound = rate = _ZERO  # no tier yet: the first credit finds it
             for c in todo:
                 after = cumulative + c[_AMOUNT]
                 if not low <= after < high:
@@ -1154,8 +1154,8 @@ class CompiledPlan:
                         i = 0
                     low = bounds[i] if i else -_INFINITY  # the first tier reaches below 0
                     high = bounds[i + 1] if i + 1 < len(bounds) else _INFINITY
-                    start, bound, rate = starts[i], bounds[i], rates[i]
-                h_after = start + (after - bound) * rate
+                    earned, bound, rate = starts[i], bounds[i], rates[i]  # earned at its bound
+                h_after = earned + (after - bound) * rate
                 if h_after > limit:  # noqa: PLR1730 - cheaper than min() here
                     h_after = limit
                 add(h_after - h_before)
