@@ -399,34 +399,35 @@ class Evaluation:
 # -- rate tables -------------------------------------------------------------------------------
 
 
-@attrs.frozen
 class _Rates:
     """A rate table with bounds in amounts, compiled into f(x) for a cumulative measure x.
 
     ``starts[i]`` is what the table pays at ``bounds[i]`` (marginal and hybrid), so f(x) is
-    one bisection, one subtraction, one multiplication and one addition.
+    one bisection, one subtraction, one multiplication and one addition. Made once per payee
+    and window (attainment bounds scale with the quota), so kept to plain slots.
     """
 
-    bounds: tuple[Decimal, ...]
-    rates: tuple[Decimal, ...]
-    mode: TierMode
-    retro_through: int | None
-    starts: tuple[Decimal, ...] = attrs.field(init=False, repr=False, eq=False)
+    __slots__ = ("bounds", "mode", "rates", "retro_through", "starts")
 
-    @starts.default
-    def _starts(self) -> tuple[Decimal, ...]:
+    def __init__(self, table: RateTable, quota: Decimal | None) -> None:
+        tiers = table.tiers
+        bounds = [t.lower for t in tiers]
+        if table.basis is BoundBasis.ATTAINMENT:
+            if quota is None:  # pragma: no cover - callers check first
+                raise SalesperfError("attainment tiers need a quota")
+            bounds = [b * quota for b in bounds]
+        rates = [t.rate for t in tiers]
+        self.bounds, self.rates = tuple(bounds), tuple(rates)
+        self.mode, self.retro_through = table.mode, table.retroactive_through
         # Marginal: what each tier's lower bound has earned. Hybrid: the same above the last
         # retroactive tier, starting from that tier's rate on the whole of the next bound.
-        first = 0
-        if self.mode is TierMode.HYBRID:
-            first = (self.retro_through or 0) + 1
-        out = [_ZERO] * len(self.bounds)
-        if first < len(self.bounds):
-            out[first] = _MUL(self.bounds[first], self.rates[first - 1]) if first else _ZERO
-            for i in range(first + 1, len(self.bounds)):
-                span = self.bounds[i] - self.bounds[i - 1]
-                out[i] = _ADD(out[i - 1], _MUL(span, self.rates[i - 1]))
-        return tuple(out)
+        first = (self.retro_through or 0) + 1 if self.mode is TierMode.HYBRID else 0
+        starts = [_ZERO] * len(bounds)
+        if first < len(bounds):
+            starts[first] = _MUL(bounds[first], rates[first - 1]) if first else _ZERO
+            for i in range(first + 1, len(bounds)):
+                starts[i] = _ADD(starts[i - 1], _MUL(bounds[i] - bounds[i - 1], rates[i - 1]))
+        self.starts = tuple(starts)
 
     def tier_of(self, x: Decimal) -> int:
         i = bisect.bisect_right(self.bounds, x) - 1
@@ -454,16 +455,6 @@ class _Rates:
                             "upper": "" if hi is None else str(hi),
                             "rate": str(self.rates[i]), "slice": str(b - a)})
         return out
-
-
-def _rates(table: RateTable, quota: Decimal | None) -> _Rates:
-    bounds = tuple(t.lower for t in table.tiers)
-    if table.basis is BoundBasis.ATTAINMENT:
-        if quota is None:  # pragma: no cover - callers check first
-            raise SalesperfError("attainment tiers need a quota")
-        bounds = tuple(_MUL(b, quota) for b in bounds)
-    return _Rates(bounds, tuple(t.rate for t in table.tiers), table.mode,
-                  table.retroactive_through)
 
 
 def _pct(value: Decimal) -> str:
@@ -1045,7 +1036,7 @@ class CompiledPlan:
         if quota is not None and quota == 0 and comp.rates.basis is BoundBasis.ATTAINMENT:
             raise DataError(None, "quotas", f"the quota of payee {pid!r} for "
                             f"{comp.measure!r} in {window} is 0; {who} has attainment tiers")
-        base = _rates(comp.rates, quota)
+        base = _Rates(comp.rates, quota)
         notes: list[str] = []
         trace_mods: dict[str, Any] = {}
 
