@@ -110,3 +110,18 @@ def test_a_missing_field_follows_the_policy_whatever_the_operator(
         expected = missing is sp.Missing.TRUE
         assert predicate({"id": "R-1"}) is expected
         assert predicate(as_record({})) is expected
+
+
+@given(st.lists(st.tuples(st.sampled_from(FIELDS), values,
+                          st.sampled_from([sp.Missing.FALSE, sp.Missing.TRUE])),
+                min_size=1, max_size=3),
+       st.dictionaries(st.sampled_from(FIELDS), values))
+def test_equalities_together_hold_when_each_holds(
+    tests: list[tuple[str, object, sp.Missing]], data: dict[str, object],
+) -> None:
+    """All-equality conditions compile to one comparison for plain dicts; a record lacking a
+    field still follows each condition's `missing` policy."""
+    predicate = sp.compile_condition(sp.AllOf([sp.Eq(f, v, m) for f, v, m in tests]))
+    meaning = all(data[f] == v if f in data else m is sp.Missing.TRUE for f, v, m in tests)
+    assert predicate(data) is meaning
+    assert predicate(as_record(data)) is meaning

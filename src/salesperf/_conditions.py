@@ -273,11 +273,21 @@ def _conditions(values: Iterable[Condition]) -> tuple[Condition, ...]:
 
 
 def _all_equal(tests: tuple[Eq, ...]) -> Predicate:
-    """Several equalities in one function (a common SPIFF or crediting condition)."""
-    fields = tuple((t.field, t.value, t.missing) for t in tests)
+    """Several equalities in one function (a common SPIFF or crediting condition): a plain
+    dict's values are compared as one tuple; a record lacking a field, or a `Record`, is
+    tested field by field, so that each condition's `missing` policy applies."""
+    names = tuple(t.field for t in tests)
+    wanted = tuple(t.value for t in tests)
+    each = tuple((t.field, t.value, t.missing) for t in tests)
 
     def predicate(record: Record) -> bool:
-        for field, expected, missing in fields:
+        if type(record) is dict:
+            values = tuple(map(record.get, names))
+            if values == wanted:
+                return True
+            if None not in values:
+                return False
+        for field, expected, missing in each:
             value = record.get(field, None)
             if value is None:
                 if not _absent(record, field, missing):
