@@ -280,7 +280,7 @@ def _all_equal(tests: tuple[Eq, ...]) -> Predicate:
     wanted = tuple(t.value for t in tests)
     each = tuple((t.field, t.value, t.missing) for t in tests)
 
-    def predicate(record: Record) -> bool:
+    def predicate(record: Any) -> bool:  # a plain dict or a `Record`
         if type(record) is dict:
             values = tuple(map(record.get, names))
             if values == wanted:
