@@ -71,6 +71,7 @@ _T = typing.TypeVar("_T")
 _ZERO = Decimal(0)
 _ONE = Decimal(1)
 _INFINITY = Decimal("Infinity")
+_HALF_UP = decimal.ROUND_HALF_UP
 _ADD = DECIMAL_CONTEXT.add
 _MUL = DECIMAL_CONTEXT.multiply
 _DIV = DECIMAL_CONTEXT.divide
@@ -620,6 +621,13 @@ class _Context:
     hierarchy: Hierarchy
     assigned: Mapping[str, tuple[Assignment, ...]] | None
     records: Sequence[object]  # every record read, by the sequence number credits keep
+    whole_year: frozenset[str]  # payees employed and on the plan from the year's start on
+    indexed: tuple[tuple[int, Period, str], ...] = attrs.field(init=False)
+
+    @indexed.default
+    def _indexed(self) -> tuple[tuple[int, Period, str], ...]:
+        return tuple((k, p, label)
+                     for k, (p, label) in enumerate(zip(self.periods, self.labels, strict=True)))
 
 
 @attrs.frozen
@@ -690,13 +698,20 @@ class CompiledPlan:
         elif payees:
             raise DefinitionError([Problem("payees", "give payees or a hierarchy, not both")])
         assigned = _assignments(assignments, hierarchy)
+        # Payees employed and on the plan all year need no check, record by record or period
+        # by period.
+        whole_year = frozenset(
+            pid for pid, p in hierarchy.payees.items()
+            if (p.start is None or p.start <= year.start)
+            and (p.end is None or p.end >= target.end) and assigned is None)
         credits_by, exclusions, by_payee, kept = self._credit(records, year, target, hierarchy,
-                                                              assigned, rates, as_of)
+                                                              assigned, whole_year, rates, as_of)
         labels = tuple(str(p) for p in periods)
         ctx = _Context(year, periods, labels,
                        {(p.start, p.end): label for p, label in zip(periods, labels, strict=True)},
                        _quota_table(quotas),
-                       _incentive_table(target_incentives), by_payee, hierarchy, assigned, kept)
+                       _incentive_table(target_incentives), by_payee, hierarchy, assigned, kept,
+                       whole_year)
         on_plan = sorted(
             pid for pid, p in hierarchy.payees.items()
             if _on_plan(pid, p, assigned, year.start, target.end)
@@ -705,28 +720,25 @@ class CompiledPlan:
                     for (p, q), v in (paid or {}).items()}
         statements: list[Statement] = []
         earlier: list[Statement] = []
-        cur, mode = self.currency, plan.rounding.value
+        code, quantum, mode = self.currency.code, self.currency.quantum, plan.rounding.value
+        ids = tuple(c.id for c in plan.components)
+        last = len(periods) - 1
         for pid in on_plan:
-            per_period = self._payee(pid, credits_by, ctx)
-            paid_so_far = _ZERO
-            earned_ytd = _ZERO
-            for p, label in zip(periods, ctx.labels, strict=True):
-                blocks = per_period[label]
-                sums = dict.fromkeys((c.id for c in plan.components), _ZERO)
-                counts = dict.fromkeys(sums, 0)
-                for block in blocks:
-                    sums[block.component] = _ADD(sums[block.component], block.total)
-                    counts[block.component] += len(block)
-                totals = tuple(ComponentTotal(cid, cur.round(v), counts[cid])
-                               for cid, v in sums.items())
-                earned = cur.round(_sum(t.earned for t in totals))
-                earned_ytd = _ADD(earned_ytd, earned)
+            paid_so_far = earned_ytd = _ZERO
+            for k, (blocks, sums, counts) in enumerate(self._payee(pid, credits_by, ctx)):
+                # Block totals are rounded already; quantizing writes each to the cent.
+                totals = tuple([ComponentTotal(cid, v.quantize(quantum, _HALF_UP), n)
+                                for cid, v, n in zip(ids, sums, counts, strict=True)])
+                earned = _sum(t.earned for t in totals)
+                earned_ytd = earned_ytd + earned
                 payable = earned_ytd - paid_so_far
-                st = Statement(pid, label, cur.code, _Lines(pid, label, blocks, cur.quantum, mode),
-                               totals, earned, earned_ytd, cur.round(paid_so_far),
-                               cur.round(payable))
-                (statements if p == target else earlier).append(st)
-                paid_so_far = _ADD(paid_so_far, paid_map.get((pid, label), payable))
+                label = labels[k]
+                st = Statement(pid, label, code, _Lines(pid, label, blocks, quantum, mode),
+                               totals, earned, earned_ytd,
+                               paid_so_far.quantize(quantum, _HALF_UP),
+                               payable.quantize(quantum, _HALF_UP))
+                (statements if k == last else earlier).append(st)
+                paid_so_far = paid_so_far + paid_map.get((pid, label), payable)
         return Evaluation(plan.id, plan.version, str(target), tuple(statements),
                           _Credits(credits_by, kept),
                           tuple(exclusions), tuple(earlier))
@@ -740,6 +752,7 @@ class CompiledPlan:
         target: Period,
         hierarchy: Hierarchy,
         assigned: Mapping[str, tuple[Assignment, ...]] | None,
+        always: frozenset[str],
         rates: ExchangeRates | None,
         as_of: dt.date | None,
     ) -> tuple[dict[tuple[str, str], list[_C]], list[Exclusion], dict[str, list[object]],
@@ -762,10 +775,6 @@ class CompiledPlan:
         eff_from, eff_until = plan.effective_from, plan.effective_until
         rules = self._rules
         inactive = _activity(hierarchy, assigned)
-        # Payees employed and on the plan all year need no check record by record.
-        always = {pid for pid, p in hierarchy.payees.items()
-                  if (p.start is None or p.start <= first_day)
-                  and (p.end is None or p.end >= stop) and assigned is None}
         extras = self._extra
         by_measure: dict[str, defaultdict[str, list[_C]]] = {
             m: defaultdict(list) for _, m, *_ in rules}
@@ -939,21 +948,27 @@ class CompiledPlan:
     # -- earning -------------------------------------------------------------------------------
 
     def _payee(self, pid: str, credits_by: Mapping[tuple[str, str], list[_C]],
-               ctx: _Context) -> dict[str, list[_Block]]:
-        """Every line of every component for one payee, per period of the year so far."""
-        out: dict[str, list[_Block]] = {label: [] for label in ctx.labels}
-        payee = ctx.hierarchy.payees[pid]
+               ctx: _Context) -> list[tuple[list[_Block], list[Decimal], list[int]]]:
+        """Every line of every component for one payee, per period of the year so far, with
+        each component's rounded total and number of lines in the period."""
+        n = len(self.plan.components)
+        out: list[tuple[list[_Block], list[Decimal], list[int]]] = [
+            ([], [_ZERO] * n, [0] * n) for _ in ctx.periods]
         # A payee hired (or put on the plan) mid-year earns nothing, and needs no quota or
         # target incentive, for the periods before.
-        active = [(p, label) for p, label in zip(ctx.periods, ctx.labels, strict=True)
-                  if _on_plan(pid, payee, ctx.assigned, p.start, p.end)]
+        active = ctx.indexed
+        if pid not in ctx.whole_year:
+            payee = ctx.hierarchy.payees[pid]
+            active = tuple(item for item in active
+                           if _on_plan(pid, payee, ctx.assigned, item[1].start, item[1].end))
         quantum, mode = self.currency.quantum, self.plan.rounding.value
-        for comp in self.plan.components:
+        for i, comp in enumerate(self.plan.components):
             # Lines are rounded cumulatively over the year: each is the change in the rounded
             # running total, so they add up to the rounded total.
             running = rounded_before = _ZERO
             earned_before = _ZERO  # what the component earned in earlier periods, no floors
-            for p, label in active:
+            for k, p, label in active:
+                blocks, sums, counts = out[k]
                 for block in self._component(comp, pid, p, label, earned_before, credits_by,
                                              ctx):
                     exact = block.exact
@@ -963,10 +978,12 @@ class CompiledPlan:
                     running = running + exact
                     rounded = running.quantize(quantum, rounding=mode)
                     block.total = rounded - rounded_before
+                    sums[i] = sums[i] + block.total
+                    counts[i] += len(block)
                     rounded_before = rounded
                     if not block.floor:
                         earned_before = earned_before + exact
-                    out[label].append(block)
+                    blocks.append(block)
         return out
 
     def _component(self, comp: Component, pid: str, p: Period, label: str, earlier: Decimal,
