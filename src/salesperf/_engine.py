@@ -1313,27 +1313,24 @@ class CompiledPlan:
         return [_Block(comp.id, _given, [(None, p.last_day, value, trace, text)])]
 
 
-@attrs.frozen
 class _CommissionLine:
-    """Writes the trace and the sentence of a commission line, when someone reads them."""
+    """Writes the trace and the sentence of a commission line, when someone reads them.
 
-    comp: Commission
-    base: _Rates
-    quota: Decimal | None
-    mods: Mapping[str, Any]
-    notes: tuple[str, ...]
-    threshold: Decimal | None
-    pay_all: bool
-    open_gate: bool
-    cap: Decimal | None
-    per_record_cap: Decimal | None
-    factor: Decimal
-    plain: bool  # no gate, no multiplier: earnings are the rate table's, capped
-    gate_value: Decimal = attrs.field(init=False)
+    One per payee and window, so kept to plain slots."""
 
-    @gate_value.default
-    def _gate_value(self) -> Decimal:
-        return self.base(self.threshold) if self.threshold is not None else _ZERO
+    __slots__ = ("base", "cap", "comp", "factor", "gate_value", "mods", "notes", "open_gate",
+                 "pay_all", "per_record_cap", "plain", "quota", "threshold")
+
+    def __init__(self, comp: Commission, base: _Rates, quota: Decimal | None,
+                 mods: Mapping[str, Any], notes: tuple[str, ...], threshold: Decimal | None,
+                 pay_all: bool, open_gate: bool, cap: Decimal | None,
+                 per_record_cap: Decimal | None, factor: Decimal, plain: bool) -> None:
+        self.comp, self.base, self.quota, self.mods, self.notes = comp, base, quota, mods, notes
+        self.threshold, self.pay_all, self.open_gate = threshold, pay_all, open_gate
+        self.cap, self.per_record_cap, self.factor = cap, per_record_cap, factor
+        self.plain = plain  # no gate, no multiplier: earnings are the rate table's, capped
+        # What the table pays at the gate's threshold, taken off when paying only above it.
+        self.gate_value = base(threshold) if threshold is not None else _ZERO
 
     def earn(self, x: Decimal, capped: bool = True) -> Decimal:
         """Earnings at cumulative measure x, after gate, multiplier and cap."""
