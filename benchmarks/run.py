@@ -4,12 +4,15 @@
     python benchmarks/run.py --deals 20000 --repeats 3 --sizes ""
     python benchmarks/run.py --deals 2000 --repeats 1 --sizes "" --no-targets   # a smoke run
 
-For each size: both implementations run alternately on the same list of deals, several
-times; the per-rep totals must be identical; the report gives the median of each, the ratio
-engine/reference, deals per second, peak memory (tracemalloc, in separate runs) and the cost
-of reading every line's trace and explanation. Targets: engine ≤ 1.25× the reference's median
-time and ≤ 2× its peak memory. The exit code is 1 when a target is missed (unless
---no-targets) and 2 when the results differ.
+For each size: the reference and the engine run alternately on the same list of deals,
+several times; the per-rep totals must be identical. The engine is timed twice: `evaluate()`
+alone (statements, credits, exclusions; lines made when read) and `evaluate()` followed by
+making every statement line — like for like with the reference, which makes its lines. The
+report gives the median of each, the ratios to the reference, deals per second, peak memory
+(tracemalloc, in separate runs) and the cost of writing every line's trace and explanation.
+Targets, on the like-for-like figures: ≤ 1.25× the reference's median time and ≤ 2× its
+peak memory. The exit code is 1 when a target is missed (unless --no-targets) and 2 when
+the results differ.
 """
 
 from __future__ import annotations
@@ -76,9 +79,9 @@ def peak_memory(fn: Callable[[], object]) -> int:
     return peak
 
 
-def read_lines(result: sp.Evaluation) -> Decimal:
+def make_lines(result: sp.Evaluation) -> int:
     """Make every statement line (record, exact value, rounded amount), without traces."""
-    return sum((line.amount for st in result.statements for line in st.lines), Decimal(0))
+    return sum(len(st.lines[:]) for st in result.statements)
 
 
 def read_everything(result: sp.Evaluation) -> int:
@@ -92,62 +95,68 @@ def read_everything(result: sp.Evaluation) -> int:
     return n
 
 
+def with_lines(engine: Callable[[Any], sp.Evaluation], deals: Any) -> sp.Evaluation:
+    """Evaluate, then make every statement line, as the reference makes its lines."""
+    result = engine(deals)
+    make_lines(result)
+    return result
+
+
 def bench(deals_count: int, repeats: int, *, memory: bool) -> dict[str, Any]:
     deals = list(workload.deals(deals_count))
     quotas = workload.quotas(deals_count)
     engine = engine_setup(deals_count)
-    ref_times: list[float] = []
-    eng_times: list[float] = []
+    times: dict[str, list[float]] = {"reference": [], "engine": [], "with_lines": []}
     same = True
     for _ in range(repeats):
         t, out = timed(lambda: reference.run(deals, quotas))
-        ref_times.append(t)
+        times["reference"].append(t)
         ref_totals: dict[str, Decimal] = out[0]  # type: ignore[index]
         del out  # nothing from one run stays alive during the next
-        t, result = timed(lambda: engine(deals))
-        eng_times.append(t)
-        same = same and same_totals(result, ref_totals)  # type: ignore[arg-type]
-        del result
+        for name, run in (("engine", engine), ("with_lines", partial(with_lines, engine))):
+            t, result = timed(lambda: run(deals))  # noqa: B023 - called at once
+            times[name].append(t)
+            same = same and same_totals(result, ref_totals)  # type: ignore[arg-type]
+            del result
     final = engine(deals)
     accounted = len({c.record for c in final.credits}) + len(
         {e.record for e in final.exclusions}) == deals_count
-    lines_time, lines_total = timed(partial(read_lines, final))
     # The lines add up to what the statements say was earned.
-    accounted = accounted and lines_total == sum((s.earned for s in final.statements),
-                                                 Decimal(0))
+    amounts = sum((line.amount for st in final.statements for line in st.lines), Decimal(0))
+    accounted = accounted and amounts == sum((s.earned for s in final.statements), Decimal(0))
     read_time, _ = timed(partial(read_everything, final))
     del final
     streamed = same_totals(engine(workload.deals(deals_count)), ref_totals)  # read once
-    row: dict[str, Any] = {
-        "deals": deals_count,
-        "reference": statistics.median(ref_times),
-        "engine": statistics.median(eng_times),
-        "same_totals": same and streamed,
-        "accounted": accounted,
-        "lines": lines_time,
-        "read_all": read_time,
-    }
+    row: dict[str, Any] = {name: statistics.median(values) for name, values in times.items()}
+    row.update(deals=deals_count, same_totals=same and streamed, accounted=accounted,
+               read_all=read_time)
     row["ratio"] = row["engine"] / row["reference"]
+    row["lines_ratio"] = row["with_lines"] / row["reference"]
     if memory:
         row["ref_peak"] = peak_memory(lambda: reference.run(deals, quotas))
         row["eng_peak"] = peak_memory(lambda: engine(deals))
+        row["lines_peak"] = peak_memory(lambda: with_lines(engine, deals))
         row["memory_ratio"] = row["eng_peak"] / row["ref_peak"]
+        row["lines_memory_ratio"] = row["lines_peak"] / row["ref_peak"]
     return row
 
 
 def report(rows: Sequence[dict[str, Any]]) -> str:
-    head = (f"{'deals':>9} {'reference s':>12} {'engine s':>9} {'ratio':>6} {'deals/s':>10} "
-            f"{'ref MiB':>8} {'eng MiB':>8} {'mem':>5} {'lines s':>8} {'read all s':>10}  "
-            "results")
+    """One line per size: time (s) and ratio of the evaluation alone and with every line made,
+    then peak memory (MiB) and its ratios, and the time to write every trace."""
+    head = (f"{'deals':>9} {'ref s':>7} {'eval s':>7} {'ratio':>5} {'+lines s':>8} "
+            f"{'ratio':>5} {'deals/s':>9} {'ref MiB':>7} {'eval':>6} {'ratio':>5} "
+            f"{'+lines':>6} {'ratio':>5} {'traces s':>8}  results")
     out = [head]
     for r in rows:
-        mem = (f"{r['ref_peak'] / 2**20:>8.1f} {r['eng_peak'] / 2**20:>8.1f} "
-               f"{r['memory_ratio']:>5.2f}") if "ref_peak" in r else f"{'':>8} {'':>8} {'':>5}"
+        mem = (f"{r['ref_peak'] / 2**20:>7.1f} {r['eng_peak'] / 2**20:>6.1f} "
+               f"{r['memory_ratio']:>5.2f} {r['lines_peak'] / 2**20:>6.1f} "
+               f"{r['lines_memory_ratio']:>5.2f}") if "ref_peak" in r else " " * 33
         ok = "identical" if r["same_totals"] else "DIFFERENT"
         ok += ", every deal accounted for" if r["accounted"] else ", DEALS MISSING"
-        out.append(f"{r['deals']:>9,} {r['reference']:>12.3f} {r['engine']:>9.3f} "
-                   f"{r['ratio']:>6.2f} {r['deals'] / r['engine']:>10,.0f} {mem} "
-                   f"{r['lines']:>8.3f} {r['read_all']:>10.3f}  {ok}")
+        out.append(f"{r['deals']:>9,} {r['reference']:>7.3f} {r['engine']:>7.3f} "
+                   f"{r['ratio']:>5.2f} {r['with_lines']:>8.3f} {r['lines_ratio']:>5.2f} "
+                   f"{r['deals'] / r['with_lines']:>9,.0f} {mem} {r['read_all']:>8.3f}  {ok}")
     return "\n".join(out)
 
 
@@ -170,14 +179,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not all(r["same_totals"] and r["accounted"] for r in rows):
         print("FAIL: the engine and the reference disagree", file=sys.stderr)
         return 2
-    missed = [r for r in rows if r["ratio"] > TIME_TARGET
-              or r.get("memory_ratio", 0) > MEMORY_TARGET]
+    missed = [r for r in rows if r["lines_ratio"] > TIME_TARGET
+              or r.get("lines_memory_ratio", 0) > MEMORY_TARGET]
     if missed:
         sizes_missed = ", ".join(f"{r['deals']:,}" for r in missed)
-        print(f"targets (time ≤ {TIME_TARGET}×, memory ≤ {MEMORY_TARGET}×) missed at "
-              f"{sizes_missed} deals", file=sys.stderr)
+        print(f"targets (time ≤ {TIME_TARGET}×, memory ≤ {MEMORY_TARGET}×, with every line "
+              f"made) missed at {sizes_missed} deals", file=sys.stderr)
         return 0 if args.no_targets else 1
-    print(f"targets met: time ≤ {TIME_TARGET}× and memory ≤ {MEMORY_TARGET}× the reference")
+    print(f"targets met: time ≤ {TIME_TARGET}× and memory ≤ {MEMORY_TARGET}× the reference, "
+          "with every line made")
     return 0
 
 
