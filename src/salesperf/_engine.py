@@ -152,8 +152,8 @@ class Exclusion:
 
 # A line before it becomes a `Line`: (record id, date, exact, what its detail is made from…).
 _Row = tuple[Any, ...]
-#: How a line's trace and sentence are written from its facts, when read.
-Detail = Callable[[_Row], tuple[dict[str, Any], str]]
+#: How a line's trace and sentence are written from the line (its facts and values), when read.
+Detail = Callable[["Line"], tuple[dict[str, Any], str]]
 _LINE_FIELDS = 7  # the fields that say what a line is; the others only how to explain it
 
 
@@ -180,7 +180,7 @@ class Line(NamedTuple):
         """The trace and the explanation, written together (read both at once this way)."""
         # Written in salesperf's own decimal context, like the evaluation itself.
         with decimal.localcontext(DECIMAL_CONTEXT):
-            trace, text = self.detail(self.facts)
+            trace, text = self.detail(self)
         return {**trace, "rounded": str(self.amount)}, text
 
     @property
@@ -217,9 +217,9 @@ class Line(NamedTuple):
 _new_line = tuple.__new__  # `Line(...)` with no checks, for lines made by the hundred thousand
 
 
-def _given(row: tuple[Any, ...]) -> tuple[dict[str, Any], str]:
-    """The detail of a row that carries it written: (record, date, exact, trace, text)."""
-    return row[3], row[4]
+def _given(line: Line) -> tuple[dict[str, Any], str]:
+    """The detail of a line whose facts carry it written: (record, date, exact, trace, text)."""
+    return line.facts[3], line.facts[4]
 
 
 @attrs.frozen
@@ -299,7 +299,15 @@ class _Lines(_Lazy[Line]):
                 component, make = b.component, b.make
                 running = b.start
                 before = running.quantize(quantum, rounding=mode)
-                for row in b.all_rows():
+                if b.values is not None:  # columns: a line's facts are its credit
+                    for c, value in zip(b.credits, b.values, strict=True):
+                        running = running + value
+                        rounded = running.quantize(quantum, rounding=mode)
+                        add(_new_line(Line, (component, payee, period, c[_RID], c[_DATE], value,
+                                             rounded - before, make, c)))
+                        before = rounded
+                    continue
+                for row in b.rows:
                     running = running + row[2]
                     rounded = running.quantize(quantum, rounding=mode)
                     add(_new_line(Line, (component, payee, period, row[0], row[1], row[2],
@@ -581,7 +589,7 @@ class _Block:
     __slots__ = ("component", "credits", "exact", "floor", "make", "opening", "rows", "start",
                  "total", "values")
 
-    def __init__(self, component: str, make: Callable[[_Row], tuple[dict[str, Any], str]],
+    def __init__(self, component: str, make: Detail,
                  rows: Sequence[_Row] = (), floor: bool = False) -> None:
         self.component, self.make, self.floor = component, make, floor
         self.rows = rows
@@ -640,7 +648,7 @@ class CompiledPlan:
     _one_measure: bool
     _rule_index: _RuleIndex | None
     _extra: tuple[tuple[Overlay | Rollup, Predicate], ...]
-    _spiffs: Mapping[str, tuple[Predicate, Callable[[_Row], tuple[dict[str, Any], str]]]]
+    _spiffs: Mapping[str, tuple[Predicate, Detail]]
 
     def evaluate(
         self,
@@ -1151,6 +1159,7 @@ class CompiledPlan:
             # Each credit lands in the tier [low, high) the last one did, unless it crosses.
             bounds, starts, rates = base.bounds, base.starts, base.rates
             main.rows, main.credits, main.values, main.opening = (), todo, [], cumulative
+            main.make, line.credits, line.opening = line.columns, todo, cumulative
             add = main.values.append
             limit = _INFINITY if cap is None else cap
             low = high = earned = bound = rate = _ZERO  # no tier yet: the first credit finds it
@@ -1318,8 +1327,9 @@ class _CommissionLine:
 
     One per payee and window, so kept to plain slots."""
 
-    __slots__ = ("base", "cap", "comp", "factor", "gate_value", "mods", "notes", "open_gate",
-                 "pay_all", "per_record_cap", "plain", "quota", "threshold")
+    __slots__ = ("afters", "base", "cap", "comp", "credits", "factor", "gate_value", "mods",
+                 "notes", "open_gate", "opening", "pay_all", "per_record_cap", "plain", "quota",
+                 "threshold")
 
     def __init__(self, comp: Commission, base: _Rates, quota: Decimal | None,
                  mods: Mapping[str, Any], notes: tuple[str, ...], threshold: Decimal | None,
@@ -1331,6 +1341,11 @@ class _CommissionLine:
         self.plain = plain  # no gate, no multiplier: earnings are the rate table's, capped
         # What the table pays at the gate's threshold, taken off when paying only above it.
         self.gate_value = base(threshold) if threshold is not None else _ZERO
+        # Lines kept as columns: the window's credits, the measure before the first, and
+        # (once a trace is read) the cumulative measure after each credit.
+        self.credits: Sequence[_C] = ()
+        self.opening = _ZERO
+        self.afters: dict[int, Decimal] | None = None
 
     def earn(self, x: Decimal, capped: bool = True) -> Decimal:
         """Earnings at cumulative measure x, after gate, multiplier and cap."""
@@ -1367,7 +1382,21 @@ class _CommissionLine:
             out.append(f"capped at {_money(self.cap)} for the period")
         return out
 
-    def __call__(self, row: _Row) -> tuple[dict[str, Any], str]:
+    def __call__(self, line: Line) -> tuple[dict[str, Any], str]:
+        return self.write(line.facts)
+
+    def columns(self, line: Line) -> tuple[dict[str, Any], str]:
+        """The detail of a line kept in columns, whose facts are its credit."""
+        c = line.facts
+        if self.afters is None:
+            afters, cumulative = {}, self.opening
+            for credit in self.credits:  # the same sums, in the same order, as the evaluation
+                cumulative = cumulative + credit[_AMOUNT]
+                afters[id(credit)] = cumulative
+            self.afters = afters
+        return self.write((c[_RID], c[_DATE], line.exact, c, self.afters[id(c)]))
+
+    def write(self, row: _Row) -> tuple[dict[str, Any], str]:
         """A row is (record id, date, value, credit, before, after, uncapped, period cap), or
         (record id, date, value, credit, after) when no cap per record or period applied."""
         if len(row) == 5:
@@ -1419,8 +1448,8 @@ class _CommissionLine:
         return trace, text
 
 
-def _spiff_detail(comp: Spiff, row: _Row) -> tuple[dict[str, Any], str]:
-    _, _, value, c = row
+def _spiff_detail(comp: Spiff, line: Line) -> tuple[dict[str, Any], str]:
+    _, _, value, c = line.facts
     if comp.amount is not None:
         how = f"{_money(comp.amount)} × {_pct(c[_SHARE])} share"
     else:
