@@ -298,18 +298,18 @@ class _Lines(_Lazy[Line]):
             for b in self._blocks:
                 component, make = b.component, b.make
                 running = b.start
-                before = running.quantize(quantum, rounding=mode)
+                before = running.quantize(quantum, mode)
                 if b.values is not None:  # columns: a line's facts are its credit
                     for c, value in zip(b.credits, b.values, strict=True):
                         running = running + value
-                        rounded = running.quantize(quantum, rounding=mode)
+                        rounded = running.quantize(quantum, mode)
                         add(_new_line(Line, (component, payee, period, c[_RID], c[_DATE], value,
                                              rounded - before, make, c)))
                         before = rounded
                     continue
                 for row in b.rows:
                     running = running + row[2]
-                    rounded = running.quantize(quantum, rounding=mode)
+                    rounded = running.quantize(quantum, mode)
                     add(_new_line(Line, (component, payee, period, row[0], row[1], row[2],
                                          rounded - before, make, row)))
                     before = rounded
@@ -476,7 +476,7 @@ _PERMILLE = Decimal("0.001")
 
 def _money(value: Decimal) -> str:
     """An amount for a sentence, to the cent; traces keep the exact value."""
-    return f"{value.quantize(_CENT, context=DECIMAL_CONTEXT):,}"
+    return f"{value.quantize(_CENT, None, DECIMAL_CONTEXT):,}"
 
 
 # -- compiling ---------------------------------------------------------------------------------
@@ -984,7 +984,7 @@ class CompiledPlan:
                         exact = block.exact = _sum(row[2] for row in block.all_rows())
                     block.start = running
                     running = running + exact
-                    rounded = running.quantize(quantum, rounding=mode)
+                    rounded = running.quantize(quantum, mode)
                     block.total = rounded - rounded_before
                     sums[i] = sums[i] + block.total
                     counts[i] += len(block)

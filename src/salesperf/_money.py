@@ -69,7 +69,7 @@ class Currency:
 
     def round(self, amount: Decimal, mode: RoundingMode = RoundingMode.HALF_UP) -> Decimal:
         """Round an exact amount to this currency's minor unit with `mode`."""
-        return amount.quantize(self.quantum, rounding=mode.value, context=DECIMAL_CONTEXT)
+        return amount.quantize(self.quantum, mode.value, DECIMAL_CONTEXT)  # positional: faster
 
     def __str__(self) -> str:
         return self.code
