@@ -555,8 +555,8 @@ def _always(record: Record) -> bool:
     return True
 
 
-# An internal credit, kept as a tuple of plain values on the hot path (see `_credit_values`
-# for the public `Credit`): (date, record id, sequence, payee, measure, amount, share, factor,
+# An internal credit, kept as a tuple of plain values on the hot path (see `_Credits` for
+# the public `Credit`): (date, record id, sequence, payee, measure, amount, share, factor,
 # rule id, kind). The sequence number is the record's index in the evaluation's list of
 # records: credits hold no reference to a record, so that the garbage collector can stop
 # tracking them.
@@ -572,6 +572,8 @@ _SHARE: Final = 6
 _FACTOR: Final = 7
 _RULE: Final = 8
 _KIND: Final = 9
+
+
 class _Block:
     """One component's lines for one payee and period, before they become `Line` values.
 
@@ -606,13 +608,19 @@ class _Block:
     def all_rows(self) -> Sequence[_Row]:
         if self.values is None:
             return self.rows
-        rows = []
-        cumulative = self.opening
-        with decimal.localcontext(DECIMAL_CONTEXT):
-            for c, value in zip(self.credits, self.values, strict=True):
-                cumulative = cumulative + c[_AMOUNT]
-                rows.append((c[_RID], c[_DATE], value, c, cumulative))
-        return rows
+        return _column_rows(self.credits, self.values, self.opening)
+
+
+def _column_rows(credited: Sequence[_C], values: Sequence[Decimal],
+                 cumulative: Decimal) -> list[_Row]:
+    """The rows of commission lines kept as columns, from the measure before the first:
+    (record id, date, value, credit, cumulative measure after)."""
+    rows = []
+    with decimal.localcontext(DECIMAL_CONTEXT):
+        for c, value in zip(credited, values, strict=True):
+            cumulative = cumulative + c[_AMOUNT]
+            rows.append((c[_RID], c[_DATE], value, c, cumulative))
+    return rows
 
 
 @attrs.frozen
@@ -1158,9 +1166,10 @@ class CompiledPlan:
             # evaluation runs in salesperf's decimal context, so operators are exact here.
             # Each credit lands in the tier [low, high) the last one did, unless it crosses.
             bounds, starts, rates = base.bounds, base.starts, base.rates
-            main.rows, main.credits, main.values, main.opening = (), todo, [], cumulative
-            main.make, line.credits, line.opening = line.columns, todo, cumulative
-            add = main.values.append
+            values: list[Decimal] = []
+            main.rows, main.credits, main.values, main.opening = (), todo, values, cumulative
+            main.make, line.kept_as = line.columns, (todo, values, cumulative)
+            add = values.append
             limit = _INFINITY if cap is None else cap
             low = high = earned = bound = rate = _ZERO  # no tier yet: the first credit finds it
             for c in todo:
@@ -1327,8 +1336,8 @@ class _CommissionLine:
 
     One per payee and window, so kept to plain slots."""
 
-    __slots__ = ("afters", "base", "cap", "comp", "credits", "factor", "gate_value", "mods",
-                 "notes", "open_gate", "opening", "pay_all", "per_record_cap", "plain", "quota",
+    __slots__ = ("base", "by_credit", "cap", "comp", "factor", "gate_value", "kept_as",
+                 "mods", "notes", "open_gate", "pay_all", "per_record_cap", "plain", "quota",
                  "threshold")
 
     def __init__(self, comp: Commission, base: _Rates, quota: Decimal | None,
@@ -1341,11 +1350,10 @@ class _CommissionLine:
         self.plain = plain  # no gate, no multiplier: earnings are the rate table's, capped
         # What the table pays at the gate's threshold, taken off when paying only above it.
         self.gate_value = base(threshold) if threshold is not None else _ZERO
-        # Lines kept as columns: the window's credits, the measure before the first, and
-        # (once a trace is read) the cumulative measure after each credit.
-        self.credits: Sequence[_C] = ()
-        self.opening = _ZERO
-        self.afters: dict[int, Decimal] | None = None
+        # Lines kept as columns (credits, values, the measure before the first), and their
+        # rows by credit, written when the first trace is read.
+        self.kept_as: tuple[Sequence[_C], Sequence[Decimal], Decimal] = ((), (), _ZERO)
+        self.by_credit: dict[int, _Row] | None = None
 
     def earn(self, x: Decimal, capped: bool = True) -> Decimal:
         """Earnings at cumulative measure x, after gate, multiplier and cap."""
@@ -1387,14 +1395,9 @@ class _CommissionLine:
 
     def columns(self, line: Line) -> tuple[dict[str, Any], str]:
         """The detail of a line kept in columns, whose facts are its credit."""
-        c = line.facts
-        if self.afters is None:
-            afters, cumulative = {}, self.opening
-            for credit in self.credits:  # the same sums, in the same order, as the evaluation
-                cumulative = cumulative + credit[_AMOUNT]
-                afters[id(credit)] = cumulative
-            self.afters = afters
-        return self.write((c[_RID], c[_DATE], line.exact, c, self.afters[id(c)]))
+        if self.by_credit is None:
+            self.by_credit = {id(row[3]): row for row in _column_rows(*self.kept_as)}
+        return self.write(self.by_credit[id(line.facts)])
 
     def write(self, row: _Row) -> tuple[dict[str, Any], str]:
         """A row is (record id, date, value, credit, before, after, uncapped, period cap), or
