@@ -451,19 +451,24 @@ class _Rates:
             return _ADD(self.starts[i], _MUL(x - self.bounds[i], self.rates[i]))
         return _MUL(x, self.rates[i])
 
-    def slices(self, before: Decimal, after: Decimal) -> list[dict[str, str]]:
-        """How the move from `before` to `after` splits across tiers (for traces)."""
+    def slices(self, before: Decimal, after: Decimal) -> list[tuple[int, Decimal]]:
+        """How the move from `before` to `after` splits across tiers: (tier, slice)."""
         low, high = min(before, after), max(before, after)
+        bounds, last = self.bounds, len(self.bounds) - 1
         out = []
-        for i, lo in enumerate(self.bounds):
-            hi = self.bounds[i + 1] if i + 1 < len(self.bounds) else None
+        for i, lo in enumerate(bounds):
             a = max(low, lo) if i else low
-            b = high if hi is None else min(high, hi)
+            b = high if i == last else min(high, bounds[i + 1])
             if b > a:
-                out.append({"tier": str(i + 1), "lower": str(lo),
-                            "upper": "" if hi is None else str(hi),
-                            "rate": str(self.rates[i]), "slice": str(b - a)})
+                out.append((i, b - a))
         return out
+
+    def slice_facts(self, slices: list[tuple[int, Decimal]]) -> list[dict[str, str]]:
+        """The slices as a trace gives them: tier, its bounds and rate, the slice."""
+        bounds, last = self.bounds, len(self.bounds) - 1
+        return [{"tier": str(i + 1), "lower": str(bounds[i]),
+                 "upper": "" if i == last else str(bounds[i + 1]),
+                 "rate": str(self.rates[i]), "slice": str(part)} for i, part in slices]
 
 
 def _pct(value: Decimal) -> str:
@@ -1411,8 +1416,7 @@ class _CommissionLine:
         slices = base.slices(before, after)
         tier = base.tier_of(after)
         if base.mode is TierMode.MARGINAL:
-            parts = [f"{_money(Decimal(s['slice']))} at {_pct(Decimal(s['rate']))}"
-                     for s in slices]
+            parts = [f"{_money(part)} at {_pct(base.rates[i])}" for i, part in slices]
             how = " + ".join(parts) or "nothing"
         elif base.mode is TierMode.RETROACTIVE:
             how = (f"{_money(after)} at {_pct(base.rates[tier])} − "
@@ -1426,7 +1430,7 @@ class _CommissionLine:
             "date": c[_DATE].isoformat(), "measure": comp.measure, "rule": c[_RULE],
             "credit": str(c[_AMOUNT]), "share": str(c[_SHARE]), "factor": str(c[_FACTOR]),
             "cumulative_before": str(before), "cumulative_after": str(after),
-            "mode": base.mode.value, "tiers": slices, "tier": str(tier + 1),
+            "mode": base.mode.value, "tiers": base.slice_facts(slices), "tier": str(tier + 1),
             "rate": str(base.rates[tier]), "arithmetic": how,
             "exact": str(value), **self.mods,
         }
