@@ -1244,6 +1244,7 @@ class CompiledPlan:
         first = max(p.start, comp.start) if comp.start else p.start
         last = min(p.last_day, comp.end) if comp.end else p.last_day
         amount, rate = comp.amount, comp.rate if comp.rate is not None else _ZERO
+        total = _ZERO
         for c in _between(credits_by.get((pid, comp.measure), []), first, last + _DAY):
             if c[_KIND] != _DIRECT or not match(records[c[_SEQ]]):
                 continue
@@ -1252,6 +1253,8 @@ class CompiledPlan:
             else:
                 value = _MUL(c[_AMOUNT], rate)
             rows.append((c[_RID], c[_DATE], value, c))
+            total = total + value
+        block.exact = total
         return [block]
 
     def _target_bonus(self, comp: TargetBonus, pid: str, p: Period,
