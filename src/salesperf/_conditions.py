@@ -306,8 +306,9 @@ class AllOf:
     conditions: tuple[Condition, ...] = attrs.field(converter=_conditions)
 
     def compile(self) -> Predicate:
-        if self.conditions and all(type(c) is Eq for c in self.conditions):
-            return _all_equal(tuple(c for c in self.conditions if isinstance(c, Eq)))
+        equalities = tuple(c for c in self.conditions if type(c) is Eq)
+        if equalities and len(equalities) == len(self.conditions):
+            return _all_equal(equalities)
         parts = tuple(c.compile() for c in self.conditions)
 
         # A plain loop: any()/all() over a generator cost more on the engine's hot path.

@@ -727,6 +727,11 @@ def _schema_for(cls: type, title: str, name: str, limits: Limits = LIMITS) -> di
                         {"type": "boolean"}, {"type": "null"}]}
     defs["condition"] = _condition_schema(scalar, limits)
 
+    def an_object(tp: type, props: dict[str, Any], required: list[str]) -> dict[str, Any]:
+        return {"type": "object", "properties": props, "required": required,
+                "additionalProperties": False,
+                "description": (tp.__doc__ or "").strip().split("\n")[0]}
+
     def schema(tp: Any) -> dict[str, Any]:
         args = _union_args(tp)
         if args is not None:
@@ -763,18 +768,14 @@ def _schema_for(cls: type, title: str, name: str, limits: Limits = LIMITS) -> di
                     props[_key(a)] = schema(hints[a.name])
                     if a.default is attrs.NOTHING:
                         required.append(_key(a))
-                defs[name] = {"type": "object", "properties": props, "required": required,
-                              "additionalProperties": False,
-                              "description": (tp.__doc__ or "").strip().split("\n")[0]}
+                defs[name] = an_object(tp, props, required)
             return {"$ref": f"#/$defs/{name}"}
         if isinstance(tp, type) and issubclass(tp, tuple) and hasattr(tp, "_fields"):
             name = tp.__name__  # a named tuple result (a statement line), written as an object
             if name not in defs:
                 hints = _hints(tp)
-                defs[name] = {"type": "object",
-                              "properties": {f: schema(hints[f]) for f in tp._fields},
-                              "required": list(tp._fields), "additionalProperties": False,
-                              "description": (tp.__doc__ or "").strip().split("\n")[0]}
+                defs[name] = an_object(tp, {f: schema(hints[f]) for f in tp._fields},
+                                       list(tp._fields))
             return {"$ref": f"#/$defs/{name}"}
         if isinstance(tp, type) and issubclass(tp, enum.Enum):
             return {"enum": [_enum_token(m) for m in tp]}

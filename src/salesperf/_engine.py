@@ -299,8 +299,8 @@ class _Lines(_Lazy[Line]):
                 component, make = b.component, b.make
                 running = b.start
                 before = running.quantize(quantum, mode)
-                if b.values is not None:  # columns: a line's facts are its credit
-                    for c, value in zip(b.credits, b.values, strict=True):
+                if b.columns is not None:  # a line's facts are its credit
+                    for c, value in zip(b.columns[0], b.columns[1], strict=True):
                         running = running + value
                         rounded = running.quantize(quantum, mode)
                         add(_new_line(Line, (component, payee, period, c[_RID], c[_DATE], value,
@@ -577,6 +577,8 @@ _SHARE: Final = 6
 _FACTOR: Final = 7
 _RULE: Final = 8
 _KIND: Final = 9
+# Lines kept as columns: the credits, each one's exact value, the measure before the first.
+_Columns = tuple[Sequence[_C], list[Decimal], Decimal]
 
 
 class _Block:
@@ -593,27 +595,24 @@ class _Block:
     (record id, date, value, credit, cumulative after) when they are read.
     """
 
-    __slots__ = ("component", "credits", "exact", "floor", "make", "opening", "rows", "start",
-                 "total", "values")
+    __slots__ = ("columns", "component", "exact", "floor", "make", "rows", "start", "total")
 
     def __init__(self, component: str, make: Detail,
                  rows: Sequence[_Row] = (), floor: bool = False) -> None:
         self.component, self.make, self.floor = component, make, floor
         self.rows = rows
-        self.credits: Sequence[_C] = ()  # with values, a commission's columns
-        self.values: list[Decimal] | None = None
-        self.opening = _ZERO  # the cumulative measure before the first credit
+        self.columns: _Columns | None = None  # a cumulative commission's lines
         self.exact: Decimal | None = None  # the sum of the rows' exact values, if known
         self.start = _ZERO  # the component's running exact total before this block
         self.total = _ZERO  # the block's rounded total
 
     def __len__(self) -> int:
-        return len(self.rows) if self.values is None else len(self.values)
+        return len(self.rows) if self.columns is None else len(self.columns[1])
 
     def all_rows(self) -> Sequence[_Row]:
-        if self.values is None:
+        if self.columns is None:
             return self.rows
-        return _column_rows(self.credits, self.values, self.opening)
+        return _column_rows(*self.columns)
 
 
 def _column_rows(credited: Sequence[_C], values: Sequence[Decimal],
@@ -773,7 +772,7 @@ class CompiledPlan:
         target: Period,
         hierarchy: Hierarchy,
         assigned: Mapping[str, tuple[Assignment, ...]] | None,
-        always: frozenset[str],
+        whole_year: frozenset[str],
         rates: ExchangeRates | None,
         as_of: dt.date | None,
     ) -> tuple[dict[tuple[str, str], list[_C]], list[Exclusion], dict[str, list[object]],
@@ -845,7 +844,7 @@ class CompiledPlan:
                 buckets = by_measure[measure]
                 for pid, share in (((owners[0], _ONE),) if split is None and len(owners) == 1
                                    else _shares(rid, owners, split)):
-                    if pid not in always:
+                    if pid not in whole_year:
                         why = inactive(pid, day)
                         if why:
                             exclusions.append(Exclusion(rid, why, pid))
@@ -884,7 +883,8 @@ class CompiledPlan:
                     hi = min(hi, last + _DAY)
             days = {lo + dt.timedelta(days=n) for n in range((hi - lo).days)}
             by_payee_credits = by_measure[rules[0][1]]
-            credits_of: dict[object, list[_C]] = {pid: by_payee_credits[pid] for pid in always}
+            credits_of: dict[object, list[_C]] = {pid: by_payee_credits[pid]
+                                                  for pid in whole_year}
             if self._rule_index is not None:
                 field, rule_of, default = self._rule_index
             else:
@@ -1172,8 +1172,8 @@ class CompiledPlan:
             # Each credit lands in the tier [low, high) the last one did, unless it crosses.
             bounds, starts, rates = base.bounds, base.starts, base.rates
             values: list[Decimal] = []
-            main.rows, main.credits, main.values, main.opening = (), todo, values, cumulative
-            main.make, line.kept_as = line.columns, (todo, values, cumulative)
+            main.rows, main.make = (), line.columns
+            main.columns = line.kept_as = (todo, values, cumulative)
             add = values.append
             limit = _INFINITY if cap is None else cap
             low = high = earned = bound = rate = _ZERO  # no tier yet: the first credit finds it
@@ -1360,7 +1360,7 @@ class _CommissionLine:
         self.gate_value = base(threshold) if threshold is not None else _ZERO
         # Lines kept as columns (credits, values, the measure before the first), and their
         # rows by credit, written when the first trace is read.
-        self.kept_as: tuple[Sequence[_C], Sequence[Decimal], Decimal] = ((), (), _ZERO)
+        self.kept_as: _Columns = ((), [], _ZERO)
         self.by_credit: dict[int, _Row] | None = None
 
     def earn(self, x: Decimal, capped: bool = True) -> Decimal:
