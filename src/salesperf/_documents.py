@@ -22,7 +22,6 @@ from typing import Any, Union
 import attrs
 
 from salesperf import _conditions as cond
-from salesperf._engine import compile_plan
 from salesperf._errors import DefinitionError, Problem, join_path
 from salesperf._metrics import Growth, Measure, Ratio, Supplied
 from salesperf._money import RoundingMode, to_decimal
@@ -535,12 +534,10 @@ def load_plan(data: Mapping[str, Any], *, limits: Limits = LIMITS) -> Plan:
     if loader.problems:
         raise DefinitionError(loader.problems)
     assert isinstance(plan, Plan)
-    try:
-        # What only the whole plan shows: the currency, duplicate ids, measures no rule credits.
-        compile_plan(plan)
-    except DefinitionError as err:
-        raise DefinitionError(Problem(p.path.removeprefix("plan."), p.message)
-                              for p in err.problems) from None
+    # What only the whole plan shows: the currency, duplicate ids, measures no rule credits.
+    problems = plan.problems("")
+    if problems:
+        raise DefinitionError(problems)
     return plan
 
 

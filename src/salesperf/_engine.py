@@ -487,60 +487,12 @@ def _money(value: Decimal) -> str:
 # -- compiling ---------------------------------------------------------------------------------
 
 
-def _plan_problems(plan: Plan) -> list[Problem]:
-    out: list[Problem] = []
-    try:
-        currency(plan.currency, path="plan.currency")
-    except DefinitionError as err:
-        out.extend(err.problems)
-    if not plan.components:
-        out.append(Problem("plan.components", "a plan needs at least one component"))
-    if not plan.credit_rules:
-        out.append(Problem("plan.credit_rules", "a plan needs at least one crediting rule"))
-    if plan.frequency.months == 0 or plan.frequency.months > 12:
-        out.append(Problem("plan.frequency", f"must be month, quarter, half or year, got "
-                           f"{plan.frequency.value}"))
-    if (plan.effective_from and plan.effective_until
-            and plan.effective_until < plan.effective_from):
-        out.append(Problem("plan.effective_until", "must not be before effective_from"))
-    ids: set[str] = set()
-    for kind, items in (("components", plan.components), ("credit_rules", plan.credit_rules),
-                        ("extra_credit", plan.extra_credit)):
-        for i, item in enumerate(items):
-            out.extend(item.problems(f"plan.{kind}[{i}]"))
-            if kind == "components":
-                if item.id in ids:
-                    out.append(Problem(f"plan.components[{i}].id",
-                                       f"duplicate component id {item.id!r}"))
-                ids.add(item.id)
-    measures = {r.measure for r in plan.credit_rules} | {e.measure for e in plan.extra_credit}
-    for i, comp in enumerate(plan.components):
-        used = _measures_used(comp)
-        for name, measure in used:
-            if measure not in measures:
-                out.append(Problem(f"plan.components[{i}].{name}",
-                                   f"no crediting rule credits the measure {measure!r}; known: "
-                                   f"{', '.join(sorted(measures))}"))
-    return out
-
-
-def _measures_used(comp: Component) -> list[tuple[str, str]]:
-    used: list[tuple[str, str]] = []
-    if isinstance(comp, Commission | TargetBonus | Spiff):
-        used.append(("measure", comp.measure))
-    if isinstance(comp, Commission | TargetBonus) and comp.gate and comp.gate.measure:
-        used.append(("gate.measure", comp.gate.measure))
-    if isinstance(comp, Commission) and comp.multiplier:
-        used.append(("multiplier.measure", comp.multiplier.measure))
-    return used
-
-
 def compile_plan(plan: Plan) -> CompiledPlan:
     """Check a plan — every problem at once, each with its path — and compile it.
 
     The compiled plan is immutable and safe to share between threads.
     """
-    problems = _plan_problems(plan)
+    problems = plan.problems()
     if problems:
         raise DefinitionError(problems)
     rules = tuple((r.id, r.measure, r.factor, r.factor == _ONE,
