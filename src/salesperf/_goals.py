@@ -403,7 +403,7 @@ def records_of(owner: str, kind: OwnerKind, records: Sequence[Record],
                    hierarchy.payees)]
 
 
-def _evaluate_goal(goal: Goal, records: Sequence[Record], hierarchy: Hierarchy | None, *,
+def evaluate_goal(goal: Goal, records: Sequence[Record], hierarchy: Hierarchy | None, *,
                    supplied: SuppliedLookup, curve: Curve | None,
                    scale: RatingScale | None) -> GoalResult:
     own = records_of(goal.owner, goal.owner_kind, records, hierarchy)
@@ -453,18 +453,18 @@ def evaluate_performance(
         def lookup(name: str, period: Period) -> object:
             return values.get((name, goal.owner, str(period)))
 
-        return _evaluate_goal(goal, data, hierarchy, supplied=lookup, curve=goal_curve,
+        return evaluate_goal(goal, data, hierarchy, supplied=lookup, curve=goal_curve,
                               scale=rating_scale)
 
     goal_results.extend(run(g, curve) for g in goals)
     for card in scorecards:
         results = tuple(run(g, card.curve or curve) for g in card.goals)
-        card_results.append(_score_card(card, results, rating_scale))
+        card_results.append(score_card(card, results, rating_scale))
     scores = {c.owner: c.score for c in card_results if c.score is not None}
     return PerformanceReport(tuple(goal_results), tuple(card_results), tuple(rank(scores)))
 
 
-def _score_card(card: Scorecard, results: tuple[GoalResult, ...],
+def score_card(card: Scorecard, results: tuple[GoalResult, ...],
                 scale: RatingScale | None) -> ScorecardResult:
     first = card.goals[0]
     weights: dict[str, Decimal] = {}

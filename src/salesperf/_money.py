@@ -250,12 +250,10 @@ def round_cumulative(
     """
     cur = currency(cur)
     amounts = list(amounts)
-    if mode in _DIRECTED:
-        total = Decimal(0)
-        for amount in amounts:
-            total = DECIMAL_CONTEXT.add(total, amount)
-        for_positive, for_negative = _DIRECTED[mode]
-        mode = for_negative if total < 0 else for_positive
+    total = Decimal(0)
+    for amount in amounts:
+        total = DECIMAL_CONTEXT.add(total, amount)
+    mode = cumulative_mode(mode, total)
     lines: list[Decimal] = []
     exact = Decimal(0)
     rounded_before = Decimal(0).quantize(cur.quantum)
@@ -265,6 +263,21 @@ def round_cumulative(
         lines.append(DECIMAL_CONTEXT.subtract(rounded_now, rounded_before))
         rounded_before = rounded_now
     return lines
+
+
+def cumulative_mode(mode: RoundingMode, total: Decimal) -> RoundingMode:
+    """The mode that rounds the running totals of lines whose grand total is `total`.
+
+    `UP` and `DOWN` point away from or towards zero, so a running total whose sign differs
+    from the grand total's is rounded in the grand total's direction (`CEILING` or `FLOOR`):
+    rounded in one fixed direction, each line stays within one minor unit of its exact value,
+    and the grand total is still rounded as `mode` says. Other modes are returned as they are.
+    `round_cumulative` and the commission engine both round their lines this way.
+    """
+    directed = _DIRECTED.get(mode)
+    if directed is None:
+        return mode
+    return directed[1] if total < 0 else directed[0]
 
 
 #: UP and DOWN as a fixed direction: (for a grand total >= 0, for a grand total < 0).

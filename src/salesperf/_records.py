@@ -16,7 +16,7 @@ from salesperf._money import to_decimal
 __all__ = ["Hierarchy", "Payee", "Record", "ReportingChange", "as_record", "as_records"]
 
 _MISSING: Any = object()
-_CORE_FIELDS = frozenset({"id", "date", "payee", "payees", "amount", "currency"})
+CORE_FIELDS = frozenset({"id", "date", "payee", "payees", "amount", "currency"})
 
 
 def _freeze(value: Mapping[str, object]) -> Mapping[str, object]:
@@ -56,7 +56,7 @@ class Record:
 
     def get(self, field: str, default: object = _MISSING) -> object:
         """The value of a field; a missing field is a `DataError` unless a default is given."""
-        if field in _CORE_FIELDS:
+        if field in CORE_FIELDS:
             value = self.payees if field in ("payee", "payees") else getattr(self, field)
             if value is not None:
                 return value
@@ -114,7 +114,7 @@ amount=Decimal('99.50'), currency='EUR', attributes=mappingproxy({'status': 'won
         cur = data.get("currency")
         if cur is not None and not isinstance(cur, str):
             raise DataError(rid, "currency", f"must be an ISO 4217 code, got {cur!r}")
-        attributes = {k: v for k, v in data.items() if k not in _CORE_FIELDS}
+        attributes = {k: v for k, v in data.items() if k not in CORE_FIELDS}
         return cls(rid, date, payees, amount, cur, attributes)
 
 

@@ -1,0 +1,33 @@
+"""The commission engine: compile a plan once, then evaluate it over a period's records.
+
+The data flows one way, a module per stage:
+
+- `crediting`: records → credits (or exclusions, each with its reason);
+- `earning`: credits → what each component earns (rate tables in `rates`, commissions,
+  SPIFFs, bonuses, with their gates and caps), as exact lines rounded cumulatively;
+- `payments`: earnings → what is payable after year-to-date true-up;
+- `statements`: the lines, statements and the evaluation a host reads, with traces and
+  sentences written by `explain` when read.
+
+`inputs` holds what the host supplies besides records; `compiled` is the front door.
+"""
+
+from salesperf._engine.compiled import CompiledPlan, compile_plan
+from salesperf._engine.crediting import Credit, CreditKind, Exclusion
+from salesperf._engine.inputs import Assignment, Quota, TargetIncentive
+from salesperf._engine.statements import ComponentTotal, Evaluation, Line, Statement
+
+__all__ = [
+    "Assignment",
+    "CompiledPlan",
+    "ComponentTotal",
+    "Credit",
+    "CreditKind",
+    "Evaluation",
+    "Exclusion",
+    "Line",
+    "Quota",
+    "Statement",
+    "TargetIncentive",
+    "compile_plan",
+]

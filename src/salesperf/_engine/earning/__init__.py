@@ -1,0 +1,92 @@
+"""Earning, the second stage: from a payee's credited, what each component earns in each
+period of the year so far, as blocks of exact lines, rounded cumulatively per component."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Protocol
+
+from salesperf._engine.crediting import Credits
+from salesperf._engine.inputs import Year
+from salesperf._engine.statements import Block
+from salesperf._money import RoundingMode, cumulative_mode
+from salesperf._plans import Commission, Component, KpiBonus, Spiff, TargetBonus
+
+from .bonus import KpiBonusEarner, TargetBonusEarner
+from .commission import CommissionEarner
+from .spiff import SpiffEarner
+from .window import total
+
+__all__ = ["Earned", "Earner", "earner", "earn"]
+
+_ZERO = Decimal(0)
+
+
+class Earner(Protocol):
+    """Earns one component for a payee in period `k`; `earlier` is what the component
+    earned before `k` (without floors)."""
+
+    def blocks(self, pid: str, k: int, earlier: Decimal, year: Year,
+               credited: Credits) -> list[Block]: ...
+
+
+def earner(comp: Component, fast: bool = True) -> Earner:
+    """The earner of a component (`fast`: with its fast paths)."""
+    if isinstance(comp, Commission):
+        return CommissionEarner(comp, fast)
+    if isinstance(comp, Spiff):
+        return SpiffEarner(comp)
+    if isinstance(comp, TargetBonus):
+        return TargetBonusEarner(comp)
+    if isinstance(comp, KpiBonus):
+        return KpiBonusEarner(comp)
+    raise TypeError(f"not a component: {comp!r}")  # pragma: no cover - plans hold only these
+
+
+class Earned:
+    """What a payee earned in one period: each component's blocks, rounded total and number
+    of lines."""
+
+    __slots__ = ("blocks", "counts", "sums")
+
+    def __init__(self, components: int) -> None:
+        self.blocks: list[Block] = []
+        self.sums = [_ZERO] * components
+        self.counts = [0] * components
+
+
+def earn(pid: str, earners: tuple[Earner, ...], year: Year, credited: Credits,
+         quantum: Decimal, rounding: RoundingMode) -> list[Earned]:
+    """Every line of every component for one payee, per period of the year so far.
+
+    Lines are rounded cumulatively over the year, component by component: each is the change
+    in the rounded running total, so they add up to the rounded total, in the mode
+    `cumulative_mode` gives for the component's total (the same rule as `round_cumulative`).
+    """
+    out = [Earned(len(earners)) for _ in year.periods]
+    active = year.active(pid)
+    for i, component in enumerate(earners):
+        found: list[tuple[int, Block]] = []
+        running = _ZERO
+        earned_before = _ZERO  # what the component earned in earlier periods, no floors
+        for k in active:
+            for block in component.blocks(pid, k, earned_before, year, credited):
+                exact = block.exact
+                if exact is None:
+                    exact = block.exact = total(block.values)
+                block.start = running
+                running = running + exact
+                if not block.floor:
+                    earned_before = earned_before + exact
+                found.append((k, block))
+        mode = cumulative_mode(rounding, running).value
+        rounded_before = _ZERO
+        for k, block in found:
+            rounded = (block.start + block.exact).quantize(quantum, mode)  # type: ignore[operator]
+            block.mode, block.total = mode, rounded - rounded_before
+            rounded_before = rounded
+            period = out[k]
+            period.sums[i] = period.sums[i] + block.total
+            period.counts[i] += len(block)
+            period.blocks.append(block)
+    return out

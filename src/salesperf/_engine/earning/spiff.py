@@ -1,0 +1,54 @@
+"""SPIFFs: a fixed amount or a rate per credited record that qualifies, inside a date window.
+
+Whether a record qualifies (its condition and dates) is decided in crediting and carried on
+its credit; here only the payee's period is read.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from salesperf._engine.crediting import WHOLE, CreditKind, Credits
+from salesperf._engine.explain import SpiffWriter
+from salesperf._engine.inputs import Year
+from salesperf._engine.statements import Block
+from salesperf._money import DECIMAL_CONTEXT
+from salesperf._plans import Spiff
+
+from .window import between
+
+__all__ = ["SpiffEarner"]
+
+_ZERO = Decimal(0)
+_MUL = DECIMAL_CONTEXT.multiply
+_DIRECT = CreditKind.DIRECT.value
+
+
+class SpiffEarner:
+    """Earns one SPIFF for a payee, period by period."""
+
+    __slots__ = ("comp",)
+
+    def __init__(self, comp: Spiff) -> None:
+        self.comp = comp
+
+    def blocks(self, pid: str, k: int, earlier: Decimal, year: Year,
+               credited: Credits) -> list[Block]:
+        comp, p = self.comp, year.periods[k]
+        sid, amount = comp.id, comp.amount
+        rate = comp.rate if comp.rate is not None else _ZERO
+        todo, values = [], []
+        running = _ZERO
+        for c in between(credited.of(pid, comp.measure), p.start, p.end):
+            if c.kind != _DIRECT or sid not in c.spiffs:
+                continue
+            if amount is not None:
+                value = amount if c.share is WHOLE else _MUL(amount, c.share)
+            else:
+                value = _MUL(c.amount, rate)
+            todo.append(c)
+            values.append(value)
+            running = running + value
+        block = Block(sid, SpiffWriter(comp, todo, values), todo, values)
+        block.exact = running
+        return [block]

@@ -1,0 +1,198 @@
+"""Explanations: the trace and the sentence of a line, written from the line's facts when
+someone reads them (a large evaluation does not pay for sentences nobody reads)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from salesperf._money import DECIMAL_CONTEXT
+from salesperf._plans import Application, Commission, Spiff, TierMode
+
+from .crediting import CreditRow
+from .rates import Rates
+
+__all__ = ["CommissionTerms", "CommissionWriter", "SpiffWriter", "money", "pct"]
+
+_ZERO = Decimal(0)
+_CENT = Decimal("0.01")
+_PERMILLE = Decimal("0.001")
+_MUL = DECIMAL_CONTEXT.multiply
+_DIV = DECIMAL_CONTEXT.divide
+
+
+def pct(value: Decimal) -> str:
+    """A fraction as a percentage for a sentence: 0.125 → '12.5 %'."""
+    return f"{(value * 100).normalize():f} %"
+
+
+def money(value: Decimal) -> str:
+    """An amount for a sentence, to the cent; traces keep the exact value."""
+    return f"{value.quantize(_CENT, None, DECIMAL_CONTEXT):,}"
+
+
+class CommissionTerms:
+    """What holds for a commission over one payee's window: its rate table and quota, the
+    gate, the multiplier and the caps. Earning computes with it; a line's trace cites it.
+
+    One per payee and window, so kept to plain slots.
+    """
+
+    __slots__ = ("base", "cap", "comp", "factor", "gate_value", "mods", "notes", "open_gate",
+                 "pay_all", "per_record_cap", "plain", "quota", "threshold")
+
+    def __init__(self, comp: Commission, base: Rates, quota: Decimal | None,
+                 mods: Mapping[str, Any], notes: tuple[str, ...], threshold: Decimal | None,
+                 pay_all: bool, open_gate: bool, cap: Decimal | None,
+                 per_record_cap: Decimal | None, factor: Decimal) -> None:
+        self.comp, self.base, self.quota, self.mods, self.notes = comp, base, quota, mods, notes
+        self.threshold, self.pay_all, self.open_gate = threshold, pay_all, open_gate
+        self.cap, self.per_record_cap, self.factor = cap, per_record_cap, factor
+        # No gate, no multiplier: earnings are the rate table's, capped.
+        self.plain = open_gate and threshold is None and factor == 1
+        # What the table pays at the gate's threshold, taken off when paying only above it.
+        self.gate_value = base(threshold) if threshold is not None else _ZERO
+
+    def earn(self, x: Decimal, capped: bool = True) -> Decimal:
+        """Earnings at cumulative measure x, after gate, multiplier and cap."""
+        cap = self.cap
+        if self.plain:
+            value = self.base(x)
+        else:
+            threshold = self.threshold
+            if not self.open_gate or (threshold is not None and x < threshold):
+                return _ZERO
+            value = self.base(x)
+            if not self.pay_all and threshold is not None:
+                value = value - self.gate_value
+            value = _MUL(value, self.factor)
+        return value if cap is None or not capped or value <= cap else cap
+
+    def per_record(self, amount: Decimal) -> Decimal:
+        """What one credit earns on its own, capped per record (not yet for the period)."""
+        value = self.earn(amount)
+        limit = self.per_record_cap
+        return limit if limit is not None and value > limit else value
+
+
+class CommissionWriter:
+    """Writes the lines of one commission block: from its credits, their values and the
+    cumulative measure before the first, each line's measure before and after it."""
+
+    __slots__ = ("_before", "rows", "start", "terms", "values")
+
+    def __init__(self, terms: CommissionTerms, rows: Sequence[CreditRow],
+                 values: Sequence[Decimal], start: Decimal) -> None:
+        self.terms, self.rows, self.values, self.start = terms, rows, values, start
+        self._before: list[Decimal] | None = None
+
+    def _measure_before(self, j: int) -> Decimal:
+        if self._before is None:
+            running, before = self.start, []
+            for c in self.rows:
+                before.append(running)
+                running = DECIMAL_CONTEXT.add(running, c.amount)
+            self._before = before
+        return self._before[j]
+
+    def __call__(self, j: int) -> tuple[dict[str, Any], str]:
+        terms, c, value = self.terms, self.rows[j], self.values[j]
+        comp = terms.comp
+        cumulative = comp.application is Application.CUMULATIVE
+        if cumulative:
+            before = self._measure_before(j)
+            after = DECIMAL_CONTEXT.add(before, c.amount)
+            uncapped = terms.earn(after) - terms.earn(before)
+            period_capped = False
+        else:  # each record on its own, capped per record, then for the period
+            before, after = _ZERO, c.amount
+            uncapped = terms.earn(after)
+            period_capped = terms.cap is not None and value != terms.per_record(after)
+        base, quota = terms.base, terms.quota
+        slices = base.slices(before, after)
+        tier = base.tier_of(after)
+        if base.mode is TierMode.MARGINAL:
+            parts = [f"{money(part)} at {pct(base.rates[i])}" for i, part in slices]
+            how = " + ".join(parts) or "nothing"
+        elif base.mode is TierMode.RETROACTIVE:
+            how = (f"{money(after)} at {pct(base.rates[tier])} − "
+                   f"{money(before)} at {pct(base.rates[base.tier_of(before)])}")
+        else:
+            how = (f"{money(base(after))} on {money(after)} − {money(base(before))} on "
+                   f"{money(before)} (retroactive through tier {(base.retro_through or 0) + 1}, "
+                   "marginal above)")
+        trace: dict[str, Any] = {
+            "component": comp.id, "kind": "commission", "record": c.record,
+            "date": c.date.isoformat(), "measure": comp.measure, "rule": c.rule,
+            "credit": str(c.amount), "share": str(c.share), "factor": str(c.factor),
+            "cumulative_before": str(before), "cumulative_after": str(after),
+            "mode": base.mode.value, "tiers": base.slice_facts(slices), "tier": str(tier + 1),
+            "rate": str(base.rates[tier]), "arithmetic": how,
+            "exact": str(value), **terms.mods,
+        }
+        text = f"{c.record} on {c.date}: {credit_text(c)}"
+        if cumulative:
+            text += f"; {comp.measure} from {money(before)} to {money(after)}"
+            if quota is not None and quota != 0:
+                start, end = _DIV(before, quota), _DIV(after, quota)
+                trace["quota"] = str(quota)
+                trace["attainment_before"] = str(start)
+                trace["attainment_after"] = str(end)
+                text += (f" ({pct(start.quantize(_PERMILLE))} → {pct(end.quantize(_PERMILLE))}"
+                         f" of quota {money(quota)})")
+        text += f": {how}"
+        notes = _why(terms, before, after, uncapped, period_capped, cumulative)
+        if notes:
+            text += "; " + "; ".join(notes)
+        text += f" = {money(value)}"
+        return trace, text
+
+
+def credit_text(c: CreditRow) -> str:
+    """What a record credited, with the share and factor when they are not 100 %."""
+    text = f"credited {money(c.amount)}"
+    if c.share != 1 or c.factor != 1:
+        text += f" ({pct(c.share)} share × {pct(c.factor)} credit)"
+    return text
+
+
+def _why(terms: CommissionTerms, before: Decimal, after: Decimal, uncapped: Decimal,
+         period_capped: bool, cumulative: bool) -> list[str]:
+    """What the gate and the caps did to a line, for its explanation."""
+    out = list(terms.notes)
+    threshold = terms.threshold
+    if threshold is not None and terms.open_gate:
+        if after < threshold:
+            out.append(f"below the gate at {money(threshold)}")
+        elif before < threshold:
+            out.append(f"passes the gate at {money(threshold)}, paying "
+                       + ("from the first unit" if terms.pay_all else "only above it"))
+    if terms.cap is not None and cumulative and terms.earn(after, capped=False) > terms.cap:
+        out.append(f"capped at {money(terms.cap)} for the window")
+    if terms.per_record_cap is not None and uncapped > terms.per_record_cap:
+        out.append(f"capped at {money(terms.per_record_cap)} per record")
+    if period_capped and terms.cap is not None:
+        out.append(f"capped at {money(terms.cap)} for the period")
+    return out
+
+
+class SpiffWriter:
+    """Writes the lines of one SPIFF block."""
+
+    __slots__ = ("comp", "rows", "values")
+
+    def __init__(self, comp: Spiff, rows: Sequence[CreditRow],
+                 values: Sequence[Decimal]) -> None:
+        self.comp, self.rows, self.values = comp, rows, values
+
+    def __call__(self, j: int) -> tuple[dict[str, Any], str]:
+        comp, c, value = self.comp, self.rows[j], self.values[j]
+        if comp.amount is not None:
+            how = f"{money(comp.amount)} × {pct(c.share)} share"
+        else:
+            how = f"{money(c.amount)} × {pct(comp.rate or _ZERO)}"
+        trace = {"component": comp.id, "kind": "spiff", "record": c.record,
+                 "date": c.date.isoformat(), "share": str(c.share), "arithmetic": how,
+                 "exact": str(value)}
+        return trace, f"{c.record} on {c.date}: SPIFF {comp.id}: {how} = {money(value)}"

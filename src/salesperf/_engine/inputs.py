@@ -1,0 +1,228 @@
+"""What the host supplies besides records: quotas, target incentives, plan assignments, and
+the plan year they are read in (`Year`), with one answer to "is this payee active".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+
+import attrs
+
+from salesperf._errors import DataError, DefinitionError, Problem
+from salesperf._money import DECIMAL_CONTEXT, to_decimal
+from salesperf._periods import Period
+from salesperf._records import Hierarchy, Payee
+
+__all__ = ["Assignment", "Quota", "Roster", "TargetIncentive", "Year"]
+
+_ZERO = Decimal(0)
+_DAY = dt.timedelta(days=1)
+
+
+def _amount(value: object) -> Decimal:
+    return to_decimal(value, path="amount")
+
+
+@attrs.frozen
+class Quota:
+    """A payee's quota for a measure in one period (a label of the plan's calendar)."""
+
+    payee: str
+    measure: str
+    period: str
+    amount: Decimal = attrs.field(converter=_amount)
+
+
+@attrs.frozen
+class TargetIncentive:
+    """A payee's target incentive for a period; `component` None applies to every bonus."""
+
+    payee: str
+    period: str
+    amount: Decimal = attrs.field(converter=_amount)
+    component: str | None = None
+
+
+@attrs.frozen
+class Assignment:
+    """`payee` is on the plan from `start` through `end` (inclusive; None: open)."""
+
+    payee: str
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+    def covers(self, day: dt.date) -> bool:
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+
+    def overlaps(self, first: dt.date, last: dt.date) -> bool:
+        """Whether the assignment covers any day from `first` through `last`."""
+        return (self.start is None or self.start <= last) and (self.end is None
+                                                               or self.end >= first)
+
+
+class Roster:
+    """Who can be credited and paid, and when: employment dates and plan assignments.
+
+    The one place that answers "is this payee active": on a day (crediting) and in a period
+    (earning). Payees employed and on the plan from the year's start through the period
+    evaluated are `whole_year`, and need no check at all.
+    """
+
+    __slots__ = ("_assigned", "_cache", "hierarchy", "whole_year")
+
+    def __init__(self, hierarchy: Hierarchy, assignments: Iterable[Assignment] | None,
+                 first: dt.date, last: dt.date) -> None:
+        self.hierarchy = hierarchy
+        self._assigned = _assignments(assignments, hierarchy)
+        self.whole_year = frozenset(
+            pid for pid, p in hierarchy.payees.items()
+            if self._assigned is None and (p.start is None or p.start <= first)
+            and (p.end is None or p.end >= last))
+        self._cache: dict[str, tuple[Payee | None, tuple[Assignment, ...] | None]] = {}
+
+    def _entry(self, pid: str) -> tuple[Payee | None, tuple[Assignment, ...] | None]:
+        entry = self._cache.get(pid)
+        if entry is None:
+            assigned = self._assigned
+            entry = self._cache[pid] = (self.hierarchy.payees.get(pid),
+                                        None if assigned is None else assigned.get(pid, ()))
+        return entry
+
+    def why_not(self, pid: str, day: dt.date) -> str | None:
+        """Why `pid` cannot be credited on `day`, or None when they can."""
+        if pid in self.whole_year:
+            return None
+        payee, spans = self._entry(pid)
+        if payee is None:
+            return f"unknown payee {pid!r}"
+        if (payee.start is not None and day < payee.start) or (
+                payee.end is not None and day > payee.end):
+            return f"payee {pid!r} not employed on {day}"
+        if spans is not None and not any(a.covers(day) for a in spans):
+            return f"payee {pid!r} not on the plan on {day}"
+        return None
+
+    def on_plan(self, pid: str, period: Period) -> bool:
+        """Whether `pid` is employed and on the plan on any day of `period`."""
+        if pid in self.whole_year:
+            return True
+        payee, spans = self._entry(pid)
+        if payee is None:
+            return False
+        first, last = period.start, period.last_day
+        if not ((payee.start is None or payee.start <= last)
+                and (payee.end is None or payee.end >= first)):
+            return False
+        return spans is None or any(a.overlaps(first, last) for a in spans)
+
+
+def _assignments(assignments: Iterable[Assignment] | None,
+                 hierarchy: Hierarchy) -> dict[str, tuple[Assignment, ...]] | None:
+    if assignments is None:
+        return None
+    grouped: dict[str, list[Assignment]] = defaultdict(list)
+    problems = []
+    for i, a in enumerate(assignments):
+        if a.payee not in hierarchy.payees:
+            problems.append(Problem(f"assignments[{i}].payee", f"unknown payee {a.payee!r}"))
+        grouped[a.payee].append(a)
+    if problems:
+        raise DefinitionError(problems)
+    return {k: tuple(v) for k, v in grouped.items()}
+
+
+@attrs.frozen
+class Year:
+    """The plan year through the period evaluated, and the host's inputs, by period index.
+
+    Components are evaluated period by period; period `k` is ``periods[k]``, its label
+    ``labels[k]``. A component's window is the period itself or the year to date through it.
+    """
+
+    year: Period
+    periods: tuple[Period, ...]
+    roster: Roster
+    quotas: Mapping[tuple[str, str, str], Decimal]
+    incentives: Mapping[tuple[str, str, str | None], Decimal]
+    supplied: Mapping[tuple[str, str, str], object]
+    labels: tuple[str, ...] = attrs.field(init=False)
+
+    @labels.default
+    def _labels(self) -> tuple[str, ...]:
+        return tuple(str(p) for p in self.periods)
+
+    def window(self, k: int, to_date: bool) -> Period:
+        """Period `k`, or the year to date through it."""
+        p = self.periods[k]
+        return Period.custom(self.year.start, p.end, p.calendar) if to_date and k else p
+
+    def active(self, pid: str) -> list[int]:
+        """The periods in which `pid` is on the plan: a payee hired (or put on the plan)
+        mid-year earns nothing, and needs no quota or target incentive, for those before."""
+        if pid in self.roster.whole_year:
+            return list(range(len(self.periods)))
+        return [k for k, p in enumerate(self.periods) if self.roster.on_plan(pid, p)]
+
+    def quota(self, pid: str, measure: str, k: int, to_date: bool, who: str) -> Decimal:
+        """The quota for the window through period `k`: its own quota if the host gave one,
+        else the sum of its periods' quotas (periods the payee is not on the plan carry none).
+        """
+        own = self.quotas.get((pid, measure, str(self.window(k, to_date))))
+        if own is not None:
+            return own
+        total = _ZERO
+        for j in range(k + 1) if to_date else (k,):
+            if not self.roster.on_plan(pid, self.periods[j]):
+                continue
+            q = self.quotas.get((pid, measure, self.labels[j]))
+            if q is None:
+                raise DataError(None, "quotas", f"no quota for payee {pid!r}, measure "
+                                f"{measure!r} in {self.periods[j]}; {who} needs it")
+            total = DECIMAL_CONTEXT.add(total, q)
+        return total
+
+    def incentive(self, pid: str, comp: str, k: int, to_date: bool = False) -> Decimal:
+        """The target incentive for the window through period `k` (summed over its periods
+        the payee is on the plan)."""
+        total = _ZERO
+        for j in range(k + 1) if to_date and k else (k,):
+            if to_date and not self.roster.on_plan(pid, self.periods[j]):
+                continue
+            label = self.labels[j]
+            for key in ((pid, label, comp), (pid, label, None)):
+                if key in self.incentives:
+                    total = DECIMAL_CONTEXT.add(total, self.incentives[key])
+                    break
+            else:
+                raise DataError(None, "target_incentives", f"no target incentive for payee "
+                                f"{pid!r} in {self.periods[j]}; component {comp!r} needs it")
+        return total
+
+
+def quota_table(quotas: Iterable[Quota]) -> dict[tuple[str, str, str], Decimal]:
+    """Quotas by (payee, measure, period label); a second, different one is an error."""
+    table: dict[tuple[str, str, str], Decimal] = {}
+    for i, q in enumerate(quotas):
+        key = (q.payee, q.measure, q.period)
+        if key in table and table[key] != q.amount:
+            raise DefinitionError([Problem(f"quotas[{i}]", f"a second, different quota for "
+                                           f"{q.payee!r}, {q.measure!r} in {q.period}")])
+        table[key] = q.amount
+    return table
+
+
+def incentive_table(
+    items: Iterable[TargetIncentive],
+) -> dict[tuple[str, str, str | None], Decimal]:
+    """Target incentives by (payee, period label, component or None)."""
+    table: dict[tuple[str, str, str | None], Decimal] = {}
+    for i, t in enumerate(items):
+        key = (t.payee, t.period, t.component)
+        if key in table and table[key] != t.amount:
+            raise DefinitionError([Problem(f"target_incentives[{i}]", "a second, different "
+                                           f"target incentive for {t.payee!r} in {t.period}")])
+        table[key] = t.amount
+    return table
