@@ -10,7 +10,7 @@ from typing import Any
 from salesperf._money import DECIMAL_CONTEXT
 from salesperf._plans import Application, Commission, Spiff, TierMode
 
-from .crediting import CreditRow
+from .crediting import AMOUNT, DATE, FACTOR, RECORD, RULE, SHARE, CreditRow
 from .rates import Rates
 
 __all__ = ["CommissionTerms", "CommissionWriter", "SpiffWriter", "money", "pct"]
@@ -92,7 +92,7 @@ class CommissionWriter:
             running, before = self.start, []
             for c in self.rows:
                 before.append(running)
-                running = DECIMAL_CONTEXT.add(running, c.amount)
+                running = DECIMAL_CONTEXT.add(running, c[AMOUNT])
             self._before = before
         return self._before[j]
 
@@ -102,11 +102,11 @@ class CommissionWriter:
         cumulative = comp.application is Application.CUMULATIVE
         if cumulative:
             before = self._measure_before(j)
-            after = DECIMAL_CONTEXT.add(before, c.amount)
+            after = DECIMAL_CONTEXT.add(before, c[AMOUNT])
             uncapped = terms.earn(after) - terms.earn(before)
             period_capped = False
         else:  # each record on its own, capped per record, then for the period
-            before, after = _ZERO, c.amount
+            before, after = _ZERO, c[AMOUNT]
             uncapped = terms.earn(after)
             period_capped = terms.cap is not None and value != terms.per_record(after)
         base, quota = terms.base, terms.quota
@@ -123,15 +123,15 @@ class CommissionWriter:
                    f"{money(before)} (retroactive through tier {(base.retro_through or 0) + 1}, "
                    "marginal above)")
         trace: dict[str, Any] = {
-            "component": comp.id, "kind": "commission", "record": c.record,
-            "date": c.date.isoformat(), "measure": comp.measure, "rule": c.rule,
-            "credit": str(c.amount), "share": str(c.share), "factor": str(c.factor),
+            "component": comp.id, "kind": "commission", "record": c[RECORD],
+            "date": c[DATE].isoformat(), "measure": comp.measure, "rule": c[RULE],
+            "credit": str(c[AMOUNT]), "share": str(c[SHARE]), "factor": str(c[FACTOR]),
             "cumulative_before": str(before), "cumulative_after": str(after),
             "mode": base.mode.value, "tiers": base.slice_facts(slices), "tier": str(tier + 1),
             "rate": str(base.rates[tier]), "arithmetic": how,
             "exact": str(value), **terms.mods,
         }
-        text = f"{c.record} on {c.date}: {credit_text(c)}"
+        text = f"{c[RECORD]} on {c[DATE]}: {credit_text(c)}"
         if cumulative:
             text += f"; {comp.measure} from {money(before)} to {money(after)}"
             if quota is not None and quota != 0:
@@ -151,9 +151,9 @@ class CommissionWriter:
 
 def credit_text(c: CreditRow) -> str:
     """What a record credited, with the share and factor when they are not 100 %."""
-    text = f"credited {money(c.amount)}"
-    if c.share != 1 or c.factor != 1:
-        text += f" ({pct(c.share)} share × {pct(c.factor)} credit)"
+    text = f"credited {money(c[AMOUNT])}"
+    if c[SHARE] != 1 or c[FACTOR] != 1:
+        text += f" ({pct(c[SHARE])} share × {pct(c[FACTOR])} credit)"
     return text
 
 
@@ -189,10 +189,10 @@ class SpiffWriter:
     def __call__(self, j: int) -> tuple[dict[str, Any], str]:
         comp, c, value = self.comp, self.rows[j], self.values[j]
         if comp.amount is not None:
-            how = f"{money(comp.amount)} × {pct(c.share)} share"
+            how = f"{money(comp.amount)} × {pct(c[SHARE])} share"
         else:
-            how = f"{money(c.amount)} × {pct(comp.rate or _ZERO)}"
-        trace = {"component": comp.id, "kind": "spiff", "record": c.record,
-                 "date": c.date.isoformat(), "share": str(c.share), "arithmetic": how,
+            how = f"{money(c[AMOUNT])} × {pct(comp.rate or _ZERO)}"
+        trace = {"component": comp.id, "kind": "spiff", "record": c[RECORD],
+                 "date": c[DATE].isoformat(), "share": str(c[SHARE]), "arithmetic": how,
                  "exact": str(value)}
-        return trace, f"{c.record} on {c.date}: SPIFF {comp.id}: {how} = {money(value)}"
+        return trace, f"{c[RECORD]} on {c[DATE]}: SPIFF {comp.id}: {how} = {money(value)}"

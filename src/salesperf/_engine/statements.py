@@ -19,7 +19,7 @@ from salesperf._errors import DataError
 from salesperf._money import DECIMAL_CONTEXT
 from salesperf._plain import to_plain
 
-from .crediting import Credit, CreditRow, Exclusion
+from .crediting import DATE, RECORD, Credit, CreditRow, Exclusion
 from .explain import money as _money
 from .lazy import Lazy
 
@@ -169,7 +169,7 @@ class Lines(Lazy[Line]):
                 for j, (c, value) in enumerate(zip(b.rows, b.values, strict=True)):
                     running = running + value
                     rounded = running.quantize(quantum, mode)
-                    add(_new_line(Line, (component, payee, period, c.record, c.date, value,
+                    add(_new_line(Line, (component, payee, period, c[RECORD], c[DATE], value,
                                          rounded - before, write, j)))
                     before = rounded
         return tuple(lines)

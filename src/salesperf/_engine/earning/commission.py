@@ -7,7 +7,7 @@ import bisect
 from decimal import Decimal
 from typing import Any
 
-from salesperf._engine.crediting import CreditRow, Credits
+from salesperf._engine.crediting import AMOUNT, DATE, CreditRow, Credits
 from salesperf._engine.explain import CommissionTerms, CommissionWriter, money, pct
 from salesperf._engine.inputs import Year
 from salesperf._engine.rates import Rates
@@ -98,7 +98,7 @@ class CommissionEarner:
         mine = between(credited.of(pid, comp.measure), window.start, window.end)
         terms = self.terms(pid, k, year, credited)
         if comp.application is Application.PER_RECORD:
-            todo = [c for c in mine if c.date >= p.start]
+            todo = [c for c in mine if c[DATE] >= p.start]
             return self._floor(p.last_day, [self._per_record(terms, todo)])
 
         # A period window starts from nothing; a year-to-date window recomputes what the
@@ -109,9 +109,9 @@ class CommissionEarner:
         h_before = earn(_ZERO)
         n_before = 0
         for c in mine:
-            if c.date >= p.start:
+            if c[DATE] >= p.start:
                 break
-            after = _ADD(cumulative, c.amount)
+            after = _ADD(cumulative, c[AMOUNT])
             h_after = earn(after)
             step = h_after - h_before
             if per_record_cap is not None and step > per_record_cap:
@@ -144,7 +144,7 @@ class CommissionEarner:
         cap, values = terms.cap, []
         running = _ZERO
         for c in todo:
-            value = terms.per_record(c.amount)
+            value = terms.per_record(c[AMOUNT])
             if cap is not None and value > cap - running:
                 value = cap - running
             running = _ADD(running, value)
@@ -172,7 +172,7 @@ def _cumulative(terms: CommissionTerms, todo: list[CreditRow], cumulative: Decim
     earn, per_record_cap = terms.earn, terms.per_record_cap
     values = []
     for c in todo:
-        after = _ADD(cumulative, c.amount)
+        after = _ADD(cumulative, c[AMOUNT])
         h_after = earn(after)
         value = h_after - h_before
         if per_record_cap is not None and value > per_record_cap:
@@ -199,7 +199,7 @@ def _marginal(terms: CommissionTerms, todo: list[CreditRow], cumulative: Decimal
     h_start = h_before
     low = high = earned = bound = rate = _ZERO  # no tier yet: the first credit finds it
     for c in todo:
-        after = cumulative + c.amount
+        after = cumulative + c[AMOUNT]
         if not low <= after < high:
             i = bisect.bisect_right(bounds, after) - 1
             if i < 0:  # noqa: PLR1730 - cheaper than max() here

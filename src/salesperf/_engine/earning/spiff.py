@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from salesperf._engine.crediting import WHOLE, CreditKind, Credits
+from salesperf._engine.crediting import AMOUNT, KIND, SHARE, SPIFFS, WHOLE, CreditKind, Credits
 from salesperf._engine.explain import SpiffWriter
 from salesperf._engine.inputs import Year
 from salesperf._engine.statements import Block
@@ -40,12 +40,12 @@ class SpiffEarner:
         todo, values = [], []
         running = _ZERO
         for c in between(credited.of(pid, comp.measure), p.start, p.end):
-            if c.kind != _DIRECT or sid not in c.spiffs:
+            if c[KIND] != _DIRECT or sid not in c[SPIFFS]:
                 continue
             if amount is not None:
-                value = amount if c.share is WHOLE else _MUL(amount, c.share)
+                value = amount if c[SHARE] is WHOLE else _MUL(amount, c[SHARE])
             else:
-                value = _MUL(c.amount, rate)
+                value = _MUL(c[AMOUNT], rate)
             todo.append(c)
             values.append(value)
             running = running + value

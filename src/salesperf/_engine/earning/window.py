@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 
-from salesperf._engine.crediting import CreditRow, Credits
+from salesperf._engine.crediting import AMOUNT, CreditRow, Credits
 from salesperf._engine.inputs import Year
 from salesperf._errors import DataError
 from salesperf._money import DECIMAL_CONTEXT
@@ -40,7 +40,7 @@ def attainment(pid: str, measure: str, k: int, to_date: bool, year: Year, credit
                who: str) -> tuple[Decimal, Decimal, Decimal]:
     """(credited, quota, attainment) of a measure over the window through period `k`."""
     window = year.window(k, to_date)
-    amount = total(c.amount for c in between(credited.of(pid, measure), window.start,
+    amount = total(c[AMOUNT] for c in between(credited.of(pid, measure), window.start,
                                                window.end))
     quota = year.quota(pid, measure, k, to_date, who)
     if quota == 0:
