@@ -247,6 +247,13 @@ class TestNumbers:
         assert '"amount": "0.10"' in text
         assert sp.loads_plan(text) == plan
 
+    def test_each_comparison_is_written_as_its_lower_case_name(self) -> None:
+        for op in sp.Comparison:
+            plan = sp.Plan("p", [sp.Spiff("s", where=sp.Compare("amount", op, 5), amount=1)])
+            where = sp.dump_plan(plan)["components"][0]["where"]
+            assert where == {"field": "amount", op.name.lower(): 5}
+            assert sp.load_plan(sp.dump_plan(plan)) == plan
+
     def test_text_shaped_like_a_number_mark_stays_text(self) -> None:
         """Regression: Decimals were once written by marking them inside strings."""
         tricky = "\x001.5\x00"

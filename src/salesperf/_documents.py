@@ -85,7 +85,8 @@ _CALENDARS = (CalendarYear, FiscalYear, RetailCalendar)
 #: ones asked: the parts of every component, crediting rule and extra credit.
 _CHECKED = (Commission, TargetBonus, KpiBonus, Spiff, CreditRule, Overlay, Rollup)
 _CONDITION_TYPES = frozenset(typing.get_args(cond.Condition))
-_COMPARE = {"lt": "<", "le": "<=", "gt": ">", "ge": ">="}
+#: A comparison's key in a document: {"field": "amount", "ge": 1000}.
+_COMPARE = {c.name.lower(): c for c in cond.Comparison}
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -646,8 +647,7 @@ def _dump_condition(c: object) -> dict[str, Any]:
     elif isinstance(c, cond.In | cond.NotIn):
         out["in" if isinstance(c, cond.In) else "not_in"] = [_dump_scalar(v) for v in c.values]
     elif isinstance(c, cond.Compare):
-        op = {v: k for k, v in _COMPARE.items()}[c.op]
-        out[op] = _dump_scalar(c.value)
+        out[c.op.name.lower()] = _dump_scalar(c.value)
     else:
         out["between"] = [_dump_scalar(c.start), _dump_scalar(c.end)]
     if c.missing is not cond.Missing.ERROR:
