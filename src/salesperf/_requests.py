@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import warnings
 from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any
@@ -32,7 +33,7 @@ from salesperf._engine import (
     TargetIncentive,
     compile_plan,
 )
-from salesperf._errors import DataError, DefinitionError, Problem
+from salesperf._errors import DataError, DefinitionError, Problem, SalesperfWarning
 from salesperf._money import ExchangeRate, ExchangeRates, to_decimal
 from salesperf._plain import to_plain
 from salesperf._plans import Plan
@@ -186,6 +187,26 @@ class EvaluationRequest:
     records_csv: str | None = None
     options: Options = Options()
 
+    def evaluate(self, records: Iterable[Record]) -> Evaluation:
+        """Evaluate the request over `records`: the `Evaluation`, as `CompiledPlan.evaluate`
+        gives it (`evaluate_request` gives the response document instead).
+
+        The records stream through once, unless the request names no payees: then every
+        payee a record names is one.
+        """
+        plan = compile_plan(self.chosen_plan())
+        payees = self.payees
+        if not payees:
+            records = list(records)
+            payees = tuple(Payee(p) for p in sorted({p for r in records for p in r.payees}))
+        return plan.evaluate(
+            records, self.period, hierarchy=Hierarchy.of(payees, self.reporting_changes),
+            assignments=self.assignments, quotas=self.quotas,
+            target_incentives=self.target_incentives,
+            rates=ExchangeRates.of(self.exchange_rates) if self.exchange_rates else None,
+            paid={(p.payee, p.period): p.amount for p in self.paid}, as_of=self.as_of,
+        )
+
     def chosen_plan(self) -> Plan:
         if self.plan is not None:
             return self.plan
@@ -252,25 +273,23 @@ def load_request(data: Mapping[str, Any], *,
 
 
 def run_request(request: EvaluationRequest, records: Iterable[Record]) -> Evaluation:
-    """Evaluate a loaded request; records stream through once unless the request names no
-    payees, in which case every payee a record names is one."""
-    plan = compile_plan(request.chosen_plan())
-    payees = request.payees
-    if not payees:
-        records = list(records)
-        payees = tuple(Payee(p) for p in sorted({p for r in records for p in r.payees}))
-    return plan.evaluate(
-        records, request.period, hierarchy=Hierarchy.of(payees, request.reporting_changes),
-        assignments=request.assignments, quotas=request.quotas,
-        target_incentives=request.target_incentives,
-        rates=ExchangeRates.of(request.exchange_rates) if request.exchange_rates else None,
-        paid={(p.payee, p.period): p.amount for p in request.paid}, as_of=request.as_of,
-    )
+    """Deprecated: use ``request.evaluate(records)``, which returns the same `Evaluation`."""
+    warnings.warn(
+        "run_request is deprecated: use request.evaluate(records), which returns the same "
+        "Evaluation (e.g. request.evaluate(records).statement('ana')); evaluate_request "
+        "still returns the response document. To silence this warning meanwhile: "
+        "warnings.filterwarnings('ignore', 'run_request', salesperf.SalesperfWarning)",
+        SalesperfWarning, stacklevel=2)
+    return request.evaluate(records)
 
 
 def evaluate_request(request: EvaluationRequest, records: Iterable[Record]) -> dict[str, Any]:
-    """Evaluate a loaded request and return the response document."""
-    return response_document(run_request(request, records),
+    """Evaluate a loaded request and return the response document (plain JSON-safe data).
+
+    For the `Evaluation` itself — statements that explain themselves — use
+    ``request.evaluate(records)``.
+    """
+    return response_document(request.evaluate(records),
                              include_earlier=request.options.include_earlier)
 
 
