@@ -20,11 +20,11 @@ import attrs
 from salesperf._documents import (
     LIMITS,
     Limits,
-    _kind_of,
-    _Loader,
-    _schema_for,
+    Loader,
+    kind_of,
     load_plan,
     plan_schema,
+    schema_for,
 )
 from salesperf._engine import (
     Assignment,
@@ -221,9 +221,9 @@ def load_request(data: Mapping[str, Any], *,
                  limits: Limits = LIMITS) -> tuple[EvaluationRequest, list[Record]]:
     """Check a request document — every problem at once — and return it with its records."""
     if not isinstance(data, Mapping):
-        raise DefinitionError([Problem("", f"a request is an object, got {_kind_of(data)}")])
+        raise DefinitionError([Problem("", f"a request is an object, got {kind_of(data)}")])
     doc = dict(data)
-    loader = _Loader(limits)
+    loader = Loader(limits)
     fmt = doc.pop("format", REQUEST_FORMAT)
     version = doc.pop("format_version", 1)
     if fmt != REQUEST_FORMAT:
@@ -239,7 +239,7 @@ def load_request(data: Mapping[str, Any], *,
         items = [(key, raw)] if key == "plan" else (
             [(f"plans[{i}]", p) for i, p in enumerate(raw)] if isinstance(raw, list) else [])
         if key == "plans" and not isinstance(raw, list):
-            loader.fail("plans", f"expected a list of plan documents, got {_kind_of(raw)}")
+            loader.fail("plans", f"expected a list of plan documents, got {kind_of(raw)}")
         for path, item in items:
             try:
                 plans.append(load_plan(item, limits=limits))
@@ -250,7 +250,7 @@ def load_request(data: Mapping[str, Any], *,
                               handled=("records", "plan", "plans"))
     records: list[Record] = []
     if not isinstance(raw_records, list):
-        loader.fail("records", f"expected a list of records, got {_kind_of(raw_records)}")
+        loader.fail("records", f"expected a list of records, got {kind_of(raw_records)}")
     else:
         for i, item in enumerate(raw_records):
             try:
@@ -305,7 +305,7 @@ def response_document(result: Evaluation, *, include_earlier: bool = False) -> d
 
 def request_schema() -> dict[str, Any]:
     """The JSON Schema of evaluation request documents."""
-    schema = _schema_for(EvaluationRequest, "salesperf evaluation request", "request-v1")
+    schema = schema_for(EvaluationRequest, "salesperf evaluation request", "request-v1")
     props = schema["$defs"]["EvaluationRequest"]["properties"]
     plan_ref = {"$ref": "https://salesperf.invalid/schemas/plan-v1.json"}
     props["plan"] = plan_ref
@@ -328,7 +328,7 @@ def request_schema() -> dict[str, Any]:
 
 def response_schema() -> dict[str, Any]:
     """The JSON Schema of evaluation response documents."""
-    schema = _schema_for(Evaluation, "salesperf evaluation response", "response-v1")
+    schema = schema_for(Evaluation, "salesperf evaluation response", "response-v1")
     # A line's trace and explanation are written from its private detail when read.
     line = schema["$defs"]["Line"]
     for private in ("detail", "facts"):
