@@ -140,6 +140,24 @@ def test_demo_runs() -> None:
     assert "leaderboard" in done.stdout
 
 
+class TestRequestsInPython:
+    """`request.evaluate` gives the `Evaluation`; `evaluate_request` its response document."""
+
+    def load(self) -> tuple[sp.EvaluationRequest, list[sp.Record]]:
+        return sp.load_request(sp.loads_json((EXAMPLES / "request.json").read_text("utf-8")))
+
+    def test_the_response_document_is_the_evaluation_as_data(self) -> None:
+        request, records = self.load()
+        assert sp.evaluate_request(request, records) == sp.response_document(
+            request.evaluate(records))
+
+    def test_run_request_still_works_but_warns_with_the_new_spelling(self) -> None:
+        request, records = self.load()
+        with pytest.warns(sp.SalesperfWarning, match=r"use request\.evaluate\(records\)"):
+            old = sp.run_request(request, records)
+        assert old == request.evaluate(records)
+
+
 class TestPublishedSchemas:
     """The request and response schemas ship in the package, and the examples satisfy them."""
 

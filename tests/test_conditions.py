@@ -74,6 +74,14 @@ class TestFieldConditions:
     ) -> None:
         assert holds(sp.Compare("amount", op, bound)) is expected
 
+    @pytest.mark.parametrize("op", list(sp.Comparison))
+    def test_a_comparison_may_be_given_as_the_enum_or_its_spelling(
+        self, op: sp.Comparison,
+    ) -> None:
+        by_text = sp.Compare("amount", op.value, 1500)
+        assert by_text == sp.Compare("amount", op, 1500)
+        assert by_text.op is op
+
     @pytest.mark.parametrize(
         ("start", "end", "expected"),
         [

@@ -25,12 +25,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import salesperf as sp
-from salesperf import _documents
+from salesperf._documents import plans as plan_documents
 
 PLANS = Path(__file__).parent / "plans"
 VALID = sorted((PLANS / "valid").glob("*.json"))
 INVALID = sorted((PLANS / "invalid").glob("*.json"))
-SCHEMA_FILE = Path(_documents.__file__).parent / "schemas" / "plan-v1.json"
+SCHEMA_FILE = Path(sp.__file__).parent / "schemas" / "plan-v1.json"
 
 
 def read(path: Path) -> Any:
@@ -247,6 +247,13 @@ class TestNumbers:
         assert '"amount": "0.10"' in text
         assert sp.loads_plan(text) == plan
 
+    def test_each_comparison_is_written_as_its_lower_case_name(self) -> None:
+        for op in sp.Comparison:
+            plan = sp.Plan("p", [sp.Spiff("s", where=sp.Compare("amount", op, 5), amount=1)])
+            where = sp.dump_plan(plan)["components"][0]["where"]
+            assert where == {"field": "amount", op.name.lower(): 5}
+            assert sp.load_plan(sp.dump_plan(plan)) == plan
+
     def test_text_shaped_like_a_number_mark_stays_text(self) -> None:
         """Regression: Decimals were once written by marking them inside strings."""
         tricky = "\x001.5\x00"
@@ -308,8 +315,8 @@ class TestVersions:
             doc["components"] = doc.pop("parts")
             return doc
 
-        monkeypatch.setattr(_documents, "FORMAT_VERSION", 3)
-        monkeypatch.setattr(_documents, "_MIGRATIONS", {1: one_to_two, 2: two_to_three})
+        monkeypatch.setattr(plan_documents, "FORMAT_VERSION", 3)
+        monkeypatch.setattr(plan_documents, "MIGRATIONS", {1: one_to_two, 2: two_to_three})
         current = sp.load_plan(minimal(format_version=3))
         old = minimal(format_version=1, plan_id="p", parts=minimal()["components"])
         del old["id"], old["components"]
@@ -421,7 +428,7 @@ class TestLimits:
         """Data only: no eval, exec, compile, dynamic import, pickle or marshal anywhere."""
         builtins = {"eval", "exec", "compile", "__import__"}  # a condition's .compile() is ours
         banned_modules = {"pickle", "marshal", "shelve", "dill", "cloudpickle"}
-        for source in Path(_documents.__file__).parent.glob("*.py"):
+        for source in Path(sp.__file__).parent.rglob("*.py"):
             tree = ast.parse(source.read_text("utf-8"))
             for node in ast.walk(tree):
                 if isinstance(node, ast.Call):

@@ -17,6 +17,7 @@ EXPECTED = [
     "ColumnMapping",
     "Commission",
     "Compare",
+    "Comparison",
     "CompiledPlan",
     "Component",
     "ComponentTotal",

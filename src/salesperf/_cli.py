@@ -14,9 +14,13 @@ import sys
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from salesperf._errors import DefinitionError, Problem, SalesperfError
+
+if TYPE_CHECKING:  # types only: each command imports what it runs where it runs it
+    from salesperf._records import Record
+    from salesperf._requests import EvaluationRequest
 
 _FORMATS = ("table", "json", "csv")
 
@@ -57,7 +61,7 @@ def _demo(_: argparse.Namespace) -> int:
     return 0
 
 
-def _load_request(args: argparse.Namespace) -> tuple[Any, list[Any]]:
+def _load_request(args: argparse.Namespace) -> tuple[EvaluationRequest, list[Record]]:
     from salesperf._documents import loads_json
     from salesperf._requests import ColumnMapping, load_request, records_from_csv
 
@@ -147,10 +151,8 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _explain(args: argparse.Namespace) -> int:
-    from salesperf._requests import run_request
-
     request, records = _load_request(args)
-    statement = run_request(request, records).statement(args.payee)
+    statement = request.evaluate(records).statement(args.payee)
     if args.json:
         json.dump(statement.to_dict(), sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")

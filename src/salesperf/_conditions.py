@@ -24,6 +24,7 @@ __all__ = [
     "AnyOf",
     "Between",
     "Compare",
+    "Comparison",
     "Condition",
     "Eq",
     "In",
@@ -190,17 +191,50 @@ class NotIn:
         return [p for i, v in enumerate(self.values) for p in _no_float(v, f"{path}.values[{i}]")]
 
 
-_OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
-    "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
+class Comparison(enum.Enum):
+    """The ordering a `Compare` condition tests; the value is its Python spelling.
+
+    A plan document writes it as the lower-case name: ``{"field": "amount", "ge": 1000}``.
+
+    >>> Comparison(">=")
+    <Comparison.GE: '>='>
+    """
+
+    LT = "<"
+    LE = "<="
+    GT = ">"
+    GE = ">="
+
+
+_OPERATORS: dict[Comparison, Callable[[Any, Any], bool]] = {
+    Comparison.LT: operator.lt, Comparison.LE: operator.le,
+    Comparison.GT: operator.gt, Comparison.GE: operator.ge,
 }
+
+
+def _comparison(op: Comparison | str) -> Comparison:
+    """Accept the spelling (``">="``) for the member (`Comparison.GE`).
+
+    An unknown spelling is kept as given: a condition does not know where it sits in a plan,
+    so `Compare.problems` reports it with its full path, and `compile_condition` checks before
+    it compiles.
+    """
+    try:
+        return Comparison(op)
+    except ValueError:
+        return op  # type: ignore[return-value]  # reported by Compare.problems
 
 
 @attrs.frozen
 class Compare:
-    """``field <op> value`` with op one of ``<``, ``<=``, ``>``, ``>=``."""
+    """``field <op> value`` with op a `Comparison` or its spelling: ``<``, ``<=``, ``>``, ``>=``.
+
+    >>> Compare("amount", ">=", 1000).op
+    <Comparison.GE: '>='>
+    """
 
     field: str
-    op: str
+    op: Comparison = attrs.field(converter=_comparison)
     value: object
     missing: Missing = Missing.ERROR
 
@@ -210,9 +244,10 @@ class Compare:
 
     def problems(self, path: str) -> list[Problem]:
         out = _no_float(self.value, f"{path}.value")
-        if self.op not in _OPERATORS:
-            out.append(Problem(f"{path}.op",
-                               f"must be one of '<', '<=', '>', '>=', got {self.op!r}"))
+        given: object = self.op  # an unknown spelling stays as given: see `_comparison`
+        if not isinstance(given, Comparison):
+            spellings = ", ".join(repr(c.value) for c in Comparison)
+            out.append(Problem(f"{path}.op", f"must be one of {spellings}, got {given!r}"))
         return out
 
 

@@ -8,8 +8,7 @@ the field.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 
 import attrs
 
@@ -121,36 +120,6 @@ class MissingRateError(SalesperfError, LookupError):
 
     def __reduce__(self) -> tuple[type[MissingRateError], tuple[str, str, object]]:
         return (type(self), (self.base, self.quote, self.on))
-
-
-@attrs.define
-class ProblemCollector:
-    """Collects problems while a definition is checked, then raises them all at once.
-
-    Internal helper: loaders call `add` (or `collecting` to gather a nested definition's
-    problems under a prefix) and finish with `raise_if_any`.
-    """
-
-    problems: list[Problem] = attrs.field(factory=list)
-
-    def add(self, path: str, message: str) -> None:
-        self.problems.append(Problem(path, message))
-
-    def extend(self, problems: Iterable[Problem], prefix: str = "") -> None:
-        for p in problems:
-            self.problems.append(Problem(join_path(prefix, p.path), p.message))
-
-    @contextmanager
-    def collecting(self, prefix: str = "") -> Iterator[None]:
-        """Turn a `DefinitionError` raised inside the block into collected problems."""
-        try:
-            yield
-        except DefinitionError as err:
-            self.extend(err.problems, prefix)
-
-    def raise_if_any(self) -> None:
-        if self.problems:
-            raise DefinitionError(self.problems)
 
 
 def join_path(prefix: str, path: str) -> str:

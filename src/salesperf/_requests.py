@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import warnings
 from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any
@@ -19,11 +20,11 @@ import attrs
 from salesperf._documents import (
     LIMITS,
     Limits,
-    _kind_of,
-    _Loader,
-    _schema_for,
+    Loader,
+    kind_of,
     load_plan,
     plan_schema,
+    schema_for,
 )
 from salesperf._engine import (
     Assignment,
@@ -32,7 +33,7 @@ from salesperf._engine import (
     TargetIncentive,
     compile_plan,
 )
-from salesperf._errors import DataError, DefinitionError, Problem
+from salesperf._errors import DataError, DefinitionError, Problem, SalesperfWarning
 from salesperf._money import ExchangeRate, ExchangeRates, to_decimal
 from salesperf._plain import to_plain
 from salesperf._plans import Plan
@@ -186,6 +187,26 @@ class EvaluationRequest:
     records_csv: str | None = None
     options: Options = Options()
 
+    def evaluate(self, records: Iterable[Record]) -> Evaluation:
+        """Evaluate the request over `records`: the `Evaluation`, as `CompiledPlan.evaluate`
+        gives it (`evaluate_request` gives the response document instead).
+
+        The records stream through once, unless the request names no payees: then every
+        payee a record names is one.
+        """
+        plan = compile_plan(self.chosen_plan())
+        payees = self.payees
+        if not payees:
+            records = list(records)
+            payees = tuple(Payee(p) for p in sorted({p for r in records for p in r.payees}))
+        return plan.evaluate(
+            records, self.period, hierarchy=Hierarchy.of(payees, self.reporting_changes),
+            assignments=self.assignments, quotas=self.quotas,
+            target_incentives=self.target_incentives,
+            rates=ExchangeRates.of(self.exchange_rates) if self.exchange_rates else None,
+            paid={(p.payee, p.period): p.amount for p in self.paid}, as_of=self.as_of,
+        )
+
     def chosen_plan(self) -> Plan:
         if self.plan is not None:
             return self.plan
@@ -200,9 +221,9 @@ def load_request(data: Mapping[str, Any], *,
                  limits: Limits = LIMITS) -> tuple[EvaluationRequest, list[Record]]:
     """Check a request document — every problem at once — and return it with its records."""
     if not isinstance(data, Mapping):
-        raise DefinitionError([Problem("", f"a request is an object, got {_kind_of(data)}")])
+        raise DefinitionError([Problem("", f"a request is an object, got {kind_of(data)}")])
     doc = dict(data)
-    loader = _Loader(limits)
+    loader = Loader(limits)
     fmt = doc.pop("format", REQUEST_FORMAT)
     version = doc.pop("format_version", 1)
     if fmt != REQUEST_FORMAT:
@@ -218,7 +239,7 @@ def load_request(data: Mapping[str, Any], *,
         items = [(key, raw)] if key == "plan" else (
             [(f"plans[{i}]", p) for i, p in enumerate(raw)] if isinstance(raw, list) else [])
         if key == "plans" and not isinstance(raw, list):
-            loader.fail("plans", f"expected a list of plan documents, got {_kind_of(raw)}")
+            loader.fail("plans", f"expected a list of plan documents, got {kind_of(raw)}")
         for path, item in items:
             try:
                 plans.append(load_plan(item, limits=limits))
@@ -229,7 +250,7 @@ def load_request(data: Mapping[str, Any], *,
                               handled=("records", "plan", "plans"))
     records: list[Record] = []
     if not isinstance(raw_records, list):
-        loader.fail("records", f"expected a list of records, got {_kind_of(raw_records)}")
+        loader.fail("records", f"expected a list of records, got {kind_of(raw_records)}")
     else:
         for i, item in enumerate(raw_records):
             try:
@@ -252,25 +273,23 @@ def load_request(data: Mapping[str, Any], *,
 
 
 def run_request(request: EvaluationRequest, records: Iterable[Record]) -> Evaluation:
-    """Evaluate a loaded request; records stream through once unless the request names no
-    payees, in which case every payee a record names is one."""
-    plan = compile_plan(request.chosen_plan())
-    payees = request.payees
-    if not payees:
-        records = list(records)
-        payees = tuple(Payee(p) for p in sorted({p for r in records for p in r.payees}))
-    return plan.evaluate(
-        records, request.period, hierarchy=Hierarchy.of(payees, request.reporting_changes),
-        assignments=request.assignments, quotas=request.quotas,
-        target_incentives=request.target_incentives,
-        rates=ExchangeRates.of(request.exchange_rates) if request.exchange_rates else None,
-        paid={(p.payee, p.period): p.amount for p in request.paid}, as_of=request.as_of,
-    )
+    """Deprecated: use ``request.evaluate(records)``, which returns the same `Evaluation`."""
+    warnings.warn(
+        "run_request is deprecated: use request.evaluate(records), which returns the same "
+        "Evaluation (e.g. request.evaluate(records).statement('ana')); evaluate_request "
+        "still returns the response document. To silence this warning meanwhile: "
+        "warnings.filterwarnings('ignore', 'run_request', salesperf.SalesperfWarning)",
+        SalesperfWarning, stacklevel=2)
+    return request.evaluate(records)
 
 
 def evaluate_request(request: EvaluationRequest, records: Iterable[Record]) -> dict[str, Any]:
-    """Evaluate a loaded request and return the response document."""
-    return response_document(run_request(request, records),
+    """Evaluate a loaded request and return the response document (plain JSON-safe data).
+
+    For the `Evaluation` itself — statements that explain themselves — use
+    ``request.evaluate(records)``.
+    """
+    return response_document(request.evaluate(records),
                              include_earlier=request.options.include_earlier)
 
 
@@ -286,7 +305,7 @@ def response_document(result: Evaluation, *, include_earlier: bool = False) -> d
 
 def request_schema() -> dict[str, Any]:
     """The JSON Schema of evaluation request documents."""
-    schema = _schema_for(EvaluationRequest, "salesperf evaluation request", "request-v1")
+    schema = schema_for(EvaluationRequest, "salesperf evaluation request", "request-v1")
     props = schema["$defs"]["EvaluationRequest"]["properties"]
     plan_ref = {"$ref": "https://salesperf.invalid/schemas/plan-v1.json"}
     props["plan"] = plan_ref
@@ -309,7 +328,7 @@ def request_schema() -> dict[str, Any]:
 
 def response_schema() -> dict[str, Any]:
     """The JSON Schema of evaluation response documents."""
-    schema = _schema_for(Evaluation, "salesperf evaluation response", "response-v1")
+    schema = schema_for(Evaluation, "salesperf evaluation response", "response-v1")
     # A line's trace and explanation are written from its private detail when read.
     line = schema["$defs"]["Line"]
     for private in ("detail", "facts"):
