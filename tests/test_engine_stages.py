@@ -270,3 +270,30 @@ class TestExplanations:
         assert lines[1].explanation.endswith(
             "= 0.33, paid 0.34 after rounding to the running total")
         assert lines[1].trace["rounded"] == "0.34"
+
+
+class TestSuppliedMetricsInRequests:
+    def test_a_request_document_gives_supplied_values(self) -> None:
+        """The same KPI bonus as above, from a request document: 9,625.00."""
+        document = {
+            "format": "salesperf.request", "period": Q1,
+            "plan": sp.dump_plan(csat_plan().plan),
+            "payees": [{"id": "ana"}],
+            "quotas": [{"payee": "ana", "measure": "revenue", "period": Q1, "amount": "100000"},
+                       {"payee": "ana", "measure": "csat", "period": Q1, "amount": "4"}],
+            "target_incentives": [{"payee": "ana", "period": Q1, "amount": "10000"}],
+            "supplied": [{"metric": "csat", "payee": "ana", "period": Q1, "value": "4.5"}],
+            "records": [{"id": "D-1", "date": "2026-02-01", "payee": "ana", "amount": "80000",
+                         "status": "won"}],
+        }
+        request, records = sp.load_request(document)
+        response = sp.evaluate_request(request, records)
+        assert response["statements"][0]["earned"] == "9625.00"
+
+    def test_a_bad_supplied_value_is_reported_with_its_path(self) -> None:
+        document = {"format": "salesperf.request", "period": Q1,
+                    "plan": sp.dump_plan(csat_plan().plan),
+                    "supplied": [{"metric": "csat", "payee": "ana", "period": Q1,
+                                  "value": "high"}]}
+        with pytest.raises(sp.DefinitionError, match=r"supplied\[0\]\.value"):
+            sp.load_request(document)

@@ -161,6 +161,17 @@ class PaidAmount:
 
 
 @attrs.frozen
+class SuppliedValue:
+    """The value of a metric the host measures itself (CSAT, NPS…) for a payee and period,
+    read by KPI bonus items on a `Supplied` metric."""
+
+    metric: str
+    payee: str
+    period: str
+    value: Decimal = attrs.field(converter=to_decimal)
+
+
+@attrs.frozen
 class Options:
     """Options of an evaluation request."""
 
@@ -183,6 +194,7 @@ class EvaluationRequest:
     target_incentives: tuple[TargetIncentive, ...] = ()
     exchange_rates: tuple[ExchangeRate, ...] = ()
     paid: tuple[PaidAmount, ...] = ()
+    supplied: tuple[SuppliedValue, ...] = ()
     columns: ColumnMapping | None = None
     records_csv: str | None = None
     options: Options = Options()
@@ -205,6 +217,7 @@ class EvaluationRequest:
             target_incentives=self.target_incentives,
             rates=ExchangeRates.of(self.exchange_rates) if self.exchange_rates else None,
             paid={(p.payee, p.period): p.amount for p in self.paid}, as_of=self.as_of,
+            supplied={(s.metric, s.payee, s.period): s.value for s in self.supplied},
         )
 
     def chosen_plan(self) -> Plan:
