@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import salesperf as sp
@@ -181,6 +181,7 @@ class TestCumulativeRounding:
 
     @pytest.mark.parametrize("mode", ALL_MODES, ids=lambda m: m.name)
     @pytest.mark.parametrize("cur", ["USD", "JPY", "BHD"])
+    @settings(max_examples=50)  # per mode and currency: 1,050 cases in all
     @given(data=st.data())
     def test_every_line_is_within_one_minor_unit_and_the_lines_are_round_cumulative(
             self, mode: sp.RoundingMode, cur: str, data: st.DataObject) -> None:

@@ -149,15 +149,21 @@ class Year:
     incentives: Mapping[tuple[str, str, str | None], Decimal]
     supplied: Mapping[tuple[str, str, str], object]
     labels: tuple[str, ...] = attrs.field(init=False)
+    to_date: tuple[tuple[Period, str], ...] = attrs.field(init=False)  # windows and labels
 
     @labels.default
     def _labels(self) -> tuple[str, ...]:
         return tuple(str(p) for p in self.periods)
 
+    @to_date.default
+    def _to_date(self) -> tuple[tuple[Period, str], ...]:
+        windows = [Period.custom(self.year.start, p.end, p.calendar) if k else p
+                   for k, p in enumerate(self.periods)]
+        return tuple((w, str(w)) for w in windows)
+
     def window(self, k: int, to_date: bool) -> Period:
         """Period `k`, or the year to date through it."""
-        p = self.periods[k]
-        return Period.custom(self.year.start, p.end, p.calendar) if to_date and k else p
+        return self.to_date[k][0] if to_date else self.periods[k]
 
     def active(self, pid: str) -> list[int]:
         """The periods in which `pid` is on the plan: a payee hired (or put on the plan)
@@ -170,7 +176,7 @@ class Year:
         """The quota for the window through period `k`: its own quota if the host gave one,
         else the sum of its periods' quotas (periods the payee is not on the plan carry none).
         """
-        own = self.quotas.get((pid, measure, str(self.window(k, to_date))))
+        own = self.quotas.get((pid, measure, self.to_date[k][1] if to_date else self.labels[k]))
         if own is not None:
             return own
         total = _ZERO
