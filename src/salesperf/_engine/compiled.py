@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 from collections.abc import Iterable, Mapping
-from decimal import Decimal
 
 import attrs
 
@@ -18,6 +17,7 @@ from salesperf._records import Hierarchy, Payee, Record
 
 from .crediting import Crediting, Dates
 from .earning import Earner, earn, earner
+from .earning.window import total
 from .inputs import Assignment, Quota, Roster, TargetIncentive, Year, incentive_table, quota_table
 from .payments import paid_table, payments
 from .statements import ComponentTotal, Evaluation, Lines, Statement
@@ -136,7 +136,7 @@ class CompiledPlan:
             totals = [tuple([ComponentTotal(cid, v.quantize(quantum, _HALF_UP), n)
                              for cid, v, n in zip(ids, e.sums, e.counts, strict=True)])
                       for e in earned]
-            earned_per_period = [_sum(t.earned for t in period) for period in totals]
+            earned_per_period = [total(t.earned for t in period) for period in totals]
             # earnings → payments → statements
             for k, payment in enumerate(payments(pid, labels, earned_per_period, paid_map,
                                                  quantum)):
@@ -146,10 +146,3 @@ class CompiledPlan:
                 (statements if k == last else earlier).append(st)
         return Evaluation(plan.id, plan.version, str(target), tuple(statements),
                           credited.public(), tuple(credited.exclusions), tuple(earlier))
-
-
-def _sum(values: Iterable[Decimal]) -> Decimal:
-    total = Decimal(0)
-    for v in values:
-        total = DECIMAL_CONTEXT.add(total, v)
-    return total

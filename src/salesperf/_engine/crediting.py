@@ -139,7 +139,7 @@ class RuleBook:
 
         Fast path: when every rule before the first unconditional one tests one field for
         equality or membership, one dict lookup finds it. Proved equal to
-        `first_per_measure` by `test_engine_properties.py::TestFastPaths`.
+        `first_per_measure` by `test_engine_stages.py::TestFastPaths`.
         """
         field = self._field
         if field is None:
@@ -284,7 +284,8 @@ class Crediting:
         overlays, roll-ups or KPI bonuses, the common record — a plain dict of exact types,
         one payee employed and on the plan all year, in the plan currency, dated inside the
         window — is credited inline instead, with the same result; proved equal by
-        `test_engine_properties.py::TestFastPaths` and `TestPlainRecordProperties`.
+        `test_engine_stages.py::TestFastPaths` and
+        `test_engine_properties.py::TestPlainRecordProperties`.
         """
         book, home, spiffs = self.book, self.home, self._spiffs
         exclusions: list[Exclusion] = []
@@ -316,7 +317,7 @@ class Crediting:
                 exclusions.append(Exclusion(rid, why))
                 return
             if self._keep:
-                as_rec = as_record(record)  # type: ignore[arg-type]
+                as_rec = as_record(item)
                 for pid in owners:
                     attributed[pid].append(as_rec)
             direct: list[CreditRow] = []

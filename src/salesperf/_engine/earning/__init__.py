@@ -66,7 +66,7 @@ def earn(pid: str, earners: tuple[Earner, ...], year: Year, credited: Credits,
     out = [Earned(len(earners)) for _ in year.periods]
     active = year.active(pid)
     for i, component in enumerate(earners):
-        found: list[tuple[int, Block]] = []
+        found: list[tuple[int, Block, Decimal]] = []
         running = _ZERO
         earned_before = _ZERO  # what the component earned in earlier periods, no floors
         for k in active:
@@ -78,11 +78,11 @@ def earn(pid: str, earners: tuple[Earner, ...], year: Year, credited: Credits,
                 running = running + exact
                 if not block.floor:
                     earned_before = earned_before + exact
-                found.append((k, block))
+                found.append((k, block, running))
         mode = cumulative_mode(rounding, running).value
         rounded_before = _ZERO
-        for k, block in found:
-            rounded = (block.start + block.exact).quantize(quantum, mode)  # type: ignore[operator]
+        for k, block, after in found:
+            rounded = after.quantize(quantum, mode)
             block.mode, block.total = mode, rounded - rounded_before
             rounded_before = rounded
             period = out[k]

@@ -188,7 +188,7 @@ def _marginal(terms: CommissionTerms, todo: list[CreditRow], cumulative: Decimal
     record (at most a window cap): each credit lands in the tier [low, high) the last one
     did unless it crosses out, so most credits cost one comparison, one multiplication and
     two additions. Also returns the values' exact total, which telescopes. Proved equal to
-    `_cumulative` by `test_engine_properties.py::TestFastPaths`. The evaluation runs in
+    `_cumulative` by `test_engine_stages.py::TestFastPaths`. The evaluation runs in
     salesperf's decimal context, so operators are exact here.
     """
     base = terms.base
