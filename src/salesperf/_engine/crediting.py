@@ -184,6 +184,10 @@ class _SpiffTest(NamedTuple):
     last: dt.date | None
     test: Predicate
 
+    def runs_on(self, day: dt.date) -> bool:
+        return (self.first is None or self.first <= day) and (self.last is None
+                                                             or day <= self.last)
+
 
 class Dates:
     """The record dates an evaluation credits: the plan year through the period evaluated,
@@ -271,8 +275,7 @@ class Crediting:
         """The SPIFFs of `measure` whose dates and condition the record meets."""
         out = _NO_SPIFFS
         for s in self._spiffs:
-            if (s.measure == measure and (s.first is None or s.first <= day)
-                    and (s.last is None or day <= s.last) and s.test(record)):
+            if s.measure == measure and s.runs_on(day) and s.test(record):
                 out = (*out, s.id)
         return out
 
@@ -358,18 +361,17 @@ class Crediting:
             # plan all year maps to their credits, which checks the payee too.
             days = dates.all()
             # The days some SPIFF runs: on the others a record qualifies for none.
-            spiff_days = frozenset(d for d in days if any(
-                (t.first is None or t.first <= d) and (t.last is None or d <= t.last)
-                for t in spiffs))
-            spiffs_of = self._spiffs_of
+            spiff_days = frozenset(d for d in days if any(t.runs_on(d) for t in spiffs))
             credits_of = {pid: by_measure[book.rules[0].measure][pid]
                           for pid in roster.whole_year}
-            first = book.first
+            # Bound once: called for every record.
+            view_of, mine_of, first, spiffs_of = (plain_view, credits_of.get, book.first,
+                                                   self._spiffs_of)
             for index, item in enumerate(records):
-                view = plain_view(item)
+                view = view_of(item)
                 if view is not None:
                     rid, day, payee, amount, cur, split = view
-                    mine = credits_of.get(payee)
+                    mine = mine_of(payee)
                     if (mine is not None and day in days and rid not in seen and split is None
                             and (cur is None or cur == home)):
                         try:
