@@ -69,7 +69,10 @@ class Rates:
         low, high = min(before, after), max(before, after)
         bounds, last = self.bounds, len(self.bounds) - 1
         out = []
-        for i, lo in enumerate(bounds):
+        # Only the tiers from low's to high's: a line's explanation costs what it crosses,
+        # not the size of the table.
+        for i in range(self.tier_of(low), self.tier_of(high) + 1):
+            lo = bounds[i]
             a = max(low, lo) if i else low
             b = high if i == last else min(high, bounds[i + 1])
             if b > a:
