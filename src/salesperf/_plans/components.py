@@ -1,154 +1,29 @@
-"""Plan definitions: frozen data describing crediting and the components that pay.
-
-Nothing here computes a payout; `salesperf._engine` compiles a plan into functions once and
-evaluates it. Every class validates itself with `problems(path)`, and `Plan.problems()` adds
-what only the whole plan shows, so that loading or compiling a plan can report every problem
-in it at once, each with its path.
-"""
+"""The components of a plan: the ways a payee earns — commissions on rate tables, target and
+KPI bonuses, SPIFFs — with their gates, caps and multipliers."""
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import TypeAlias
 
 import attrs
 
-from salesperf._conditions import Condition, compile_condition
-from salesperf._errors import DefinitionError, Problem
-from salesperf._goals import MissingData, RollupBy
+from salesperf._conditions import Condition
+from salesperf._errors import Problem
+from salesperf._goals import MissingData
 from salesperf._metrics import Metric, check_metric
-from salesperf._money import RoundingMode, currency, to_decimal
-from salesperf._periods import Calendar, CalendarYear, Grain
+from salesperf._plans.parts import ONE as _ONE
+from salesperf._plans.parts import ZERO as _ZERO
+from salesperf._plans.parts import check_condition, dec, opt_dec
 from salesperf._scoring import Curve, Direction
 
-__all__ = [
-    "Application",
-    "BoundBasis",
-    "Cap",
-    "Commission",
-    "Component",
-    "CreditRule",
-    "Gate",
-    "KpiBonus",
-    "KpiItem",
-    "Multiplier",
-    "Overlay",
-    "Plan",
-    "RateTable",
-    "Rollup",
-    "Spiff",
-    "TargetBonus",
-    "Tier",
-    "TierMode",
-    "Window",
-]
+__all__ = ["Application", "BoundBasis", "Cap", "Commission", "Component", "Gate", "KpiBonus",
+           "KpiItem", "Multiplier", "RateTable", "Spiff", "TargetBonus", "Tier", "TierMode",
+           "Window"]
 
-_ZERO = Decimal(0)
-_ONE = Decimal(1)
-
-
-def _dec(value: object) -> Decimal:
-    return to_decimal(value)
-
-
-def _opt_dec(value: object) -> Decimal | None:
-    return None if value is None else to_decimal(value)
-
-
-def _tuple(values: Iterable[object]) -> tuple[object, ...]:
-    return tuple(values)
-
-
-def _check_condition(where: Condition | None, path: str) -> list[Problem]:
-    try:
-        compile_condition(where, path)
-    except DefinitionError as err:
-        return list(err.problems)
-    return []
-
-
-# -- crediting ---------------------------------------------------------------------------------
-
-
-@attrs.frozen
-class CreditRule:
-    """Credits records that match `where` to their payees, for one measure.
-
-    The record's amount (converted to the plan currency) times `factor` is credited; a record
-    with several payees is split by its ``split`` field (payee → share, totalling exactly 1).
-    Rules are tried in order and the first matching rule of a measure credits it.
-    """
-
-    id: str
-    measure: str = "revenue"
-    where: Condition | None = None
-    factor: Decimal = attrs.field(default=_ONE, converter=_dec)
-
-    def problems(self, path: str) -> list[Problem]:
-        out = _check_condition(self.where, f"{path}.where")
-        if self.factor < 0:
-            out.append(Problem(f"{path}.factor", f"must be >= 0, got {self.factor}"))
-        return out
-
-
-def _names(values: Iterable[str]) -> tuple[str, ...]:
-    # A typed converter: with the bare `tuple`, mypy rejects every argument (`_T_co`).
-    return tuple(values)
-
-
-@attrs.frozen
-class Overlay:
-    """Also credits `payees` (specialists, overlay reps) with `share` of matching records.
-
-    An overlay never reduces anyone else's credit.
-    """
-
-    id: str
-    payees: tuple[str, ...] = attrs.field(converter=_names)
-    measure: str = "revenue"
-    where: Condition | None = None
-    share: Decimal = attrs.field(default=_ONE, converter=_dec)
-
-    def problems(self, path: str) -> list[Problem]:
-        out = _check_condition(self.where, f"{path}.where")
-        if self.share < 0:
-            out.append(Problem(f"{path}.share", f"must be >= 0, got {self.share}"))
-        if not self.payees:
-            out.append(Problem(f"{path}.payees", "needs at least one payee"))
-        return out
-
-
-@attrs.frozen
-class Rollup:
-    """Also credits the managers above each credited payee, through the hierarchy on the
-    record's date: `levels` levels up (None: all the way), with `share` of the credit.
-
-    With `by` TEAM it credits the payee's team on the record's date instead; the team is
-    paid like a payee, so the hierarchy lists it as one.
-    """
-
-    id: str
-    measure: str = "revenue"
-    levels: int | None = None
-    share: Decimal = attrs.field(default=_ONE, converter=_dec)
-    by: RollupBy = RollupBy.MANAGER
-
-    def problems(self, path: str) -> list[Problem]:
-        out = []
-        if self.levels is not None and self.levels < 1:
-            out.append(Problem(f"{path}.levels", f"must be >= 1, got {self.levels}"))
-        if self.levels is not None and self.by is RollupBy.TEAM:
-            out.append(Problem(f"{path}.levels", "a team roll-up credits one team, so it has "
-                               f"no levels, got {self.levels}"))
-        if self.share < 0:
-            out.append(Problem(f"{path}.share", f"must be >= 0, got {self.share}"))
-        return out
-
-
-# -- rate tables -------------------------------------------------------------------------------
 
 
 class TierMode(enum.Enum):
@@ -170,8 +45,8 @@ class BoundBasis(enum.Enum):
 class Tier:
     """A tier from `lower` (inclusive) up to the next tier's lower bound, paid at `rate`."""
 
-    lower: Decimal = attrs.field(converter=_dec)
-    rate: Decimal = attrs.field(converter=_dec)
+    lower: Decimal = attrs.field(converter=dec)
+    rate: Decimal = attrs.field(converter=dec)
 
 
 def _tiers(values: Iterable[Tier]) -> tuple[Tier, ...]:
@@ -227,7 +102,7 @@ class Gate:
     gate is paid. On another measure the gate is checked at the end of the window.
     """
 
-    min_attainment: Decimal = attrs.field(converter=_dec)
+    min_attainment: Decimal = attrs.field(converter=dec)
     measure: str | None = None  # None: the component's own measure
     pay_from_first_unit: bool = True
 
@@ -248,11 +123,11 @@ class Cap:
       at that attainment (e.g. 3 × the commission at 100 %).
     """
 
-    per_record: Decimal | None = attrs.field(default=None, converter=_opt_dec)
-    per_period: Decimal | None = attrs.field(default=None, converter=_opt_dec)
-    target_incentive_multiple: Decimal | None = attrs.field(default=None, converter=_opt_dec)
-    earnings_at_attainment: Decimal | None = attrs.field(default=None, converter=_opt_dec)
-    multiple: Decimal = attrs.field(default=_ONE, converter=_dec)
+    per_record: Decimal | None = attrs.field(default=None, converter=opt_dec)
+    per_period: Decimal | None = attrs.field(default=None, converter=opt_dec)
+    target_incentive_multiple: Decimal | None = attrs.field(default=None, converter=opt_dec)
+    earnings_at_attainment: Decimal | None = attrs.field(default=None, converter=opt_dec)
+    multiple: Decimal = attrs.field(default=_ONE, converter=dec)
 
     def problems(self, path: str) -> list[Problem]:
         out = [Problem(f"{path}.{name}", f"must be >= 0, got {value}")
@@ -305,7 +180,7 @@ class Commission:
     window: Window = Window.PERIOD
     gate: Gate | None = None
     cap: Cap | None = None
-    floor: Decimal | None = attrs.field(default=None, converter=_opt_dec)
+    floor: Decimal | None = attrs.field(default=None, converter=opt_dec)
     multiplier: Multiplier | None = None
 
     def problems(self, path: str) -> list[Problem]:
@@ -349,7 +224,7 @@ class KpiItem:
     the name of the host-supplied target (a quota) it is scored against."""
 
     metric: Metric
-    weight: Decimal = attrs.field(converter=_dec)
+    weight: Decimal = attrs.field(converter=dec)
     target: str = ""
     direction: Direction = Direction.HIGHER_IS_BETTER
 
@@ -398,12 +273,12 @@ class Spiff:
     where: Condition | None = None
     start: dt.date | None = None
     end: dt.date | None = None
-    amount: Decimal | None = attrs.field(default=None, converter=_opt_dec)
-    rate: Decimal | None = attrs.field(default=None, converter=_opt_dec)
+    amount: Decimal | None = attrs.field(default=None, converter=opt_dec)
+    rate: Decimal | None = attrs.field(default=None, converter=opt_dec)
     measure: str = "revenue"
 
     def problems(self, path: str) -> list[Problem]:
-        out = _check_condition(self.where, f"{path}.where")
+        out = check_condition(self.where, f"{path}.where")
         if (self.amount is None) == (self.rate is None):
             out.append(Problem(path, "needs exactly one of amount or rate"))
         for name in ("amount", "rate"):
@@ -417,93 +292,3 @@ class Spiff:
 
 
 Component: TypeAlias = Commission | TargetBonus | KpiBonus | Spiff
-
-
-def _components(values: Iterable[Component]) -> tuple[Component, ...]:
-    return tuple(values)
-
-
-def _rules(values: Iterable[CreditRule]) -> tuple[CreditRule, ...]:
-    return tuple(values)
-
-
-def _extra(values: Iterable[Overlay | Rollup]) -> tuple[Overlay | Rollup, ...]:
-    return tuple(values)
-
-
-@attrs.frozen
-class Plan:
-    """A versioned, effective-dated compensation plan: crediting rules and components.
-
-    `frequency` is the payout grain (month or quarter…) of the plan year cut by `calendar`.
-    """
-
-    id: str
-    components: tuple[Component, ...] = attrs.field(converter=_components)
-    credit_rules: tuple[CreditRule, ...] = attrs.field(
-        default=(CreditRule("all"),), converter=_rules)
-    extra_credit: tuple[Overlay | Rollup, ...] = attrs.field(default=(), converter=_extra)
-    version: int = 1
-    currency: str = "USD"
-    rounding: RoundingMode = RoundingMode.HALF_UP
-    calendar: Calendar = attrs.field(factory=CalendarYear)
-    frequency: Grain = Grain.QUARTER
-    effective_from: dt.date | None = None
-    effective_until: dt.date | None = None  # inclusive
-
-    def problems(self, path: str = "plan") -> list[Problem]:
-        """Every problem of the plan, each with its path: those of its parts, and what only
-        the whole plan shows (its currency, duplicate ids, measures no rule credits)."""
-        prefix = f"{path}." if path else ""
-        out: list[Problem] = []
-        try:
-            currency(self.currency, path=f"{prefix}currency")
-        except DefinitionError as err:
-            out.extend(err.problems)
-        if not self.components:
-            out.append(Problem(f"{prefix}components", "a plan needs at least one component"))
-        if not self.credit_rules:
-            out.append(Problem(f"{prefix}credit_rules", "a plan needs at least one crediting rule"))
-        if self.frequency.months == 0 or self.frequency.months > 12:
-            out.append(Problem(f"{prefix}frequency", f"must be month, quarter, half or year, got "
-                               f"{self.frequency.value}"))
-        if (self.effective_from and self.effective_until
-                and self.effective_until < self.effective_from):
-            out.append(Problem(f"{prefix}effective_until", "must not be before effective_from"))
-        ids: set[str] = set()
-        for i, comp in enumerate(self.components):
-            out.extend(comp.problems(f"{prefix}components[{i}]"))
-            if comp.id in ids:
-                out.append(Problem(f"{prefix}components[{i}].id",
-                                   f"duplicate component id {comp.id!r}"))
-            ids.add(comp.id)
-        rules: tuple[tuple[str, Sequence[CreditRule | Overlay | Rollup]], ...] = (
-            ("credit_rules", self.credit_rules), ("extra_credit", self.extra_credit))
-        for kind, items in rules:
-            for i, item in enumerate(items):
-                out.extend(item.problems(f"{prefix}{kind}[{i}]"))
-        measures = self.measures()
-        for i, comp in enumerate(self.components):
-            for name, measure in measures_used(comp):
-                if measure not in measures:
-                    out.append(Problem(f"{prefix}components[{i}].{name}",
-                                       f"no crediting rule credits the measure {measure!r}; "
-                                       f"known: {', '.join(sorted(measures))}"))
-        return out
-
-    def measures(self) -> frozenset[str]:
-        """The measures the plan's crediting rules, overlays and roll-ups credit."""
-        return frozenset({r.measure for r in self.credit_rules}
-                         | {e.measure for e in self.extra_credit})
-
-
-def measures_used(comp: Component) -> list[tuple[str, str]]:
-    """The measures a component reads, each with the field that names it."""
-    used: list[tuple[str, str]] = []
-    if isinstance(comp, Commission | TargetBonus | Spiff):
-        used.append(("measure", comp.measure))
-    if isinstance(comp, Commission | TargetBonus) and comp.gate and comp.gate.measure:
-        used.append(("gate.measure", comp.gate.measure))
-    if isinstance(comp, Commission) and comp.multiplier:
-        used.append(("multiplier.measure", comp.multiplier.measure))
-    return used
