@@ -1045,7 +1045,14 @@ class TestResults:
         assert "true-up: revenue year to date of 110,000.00" in text
         assert "D-3 on 2026-04-15" in text
         assert "SPIFF s: 100.00 × 100 % share = 100.00" in text
-        assert text.splitlines()[-1].startswith("  earned this period ")
+        assert text.splitlines()[-4:] == [
+            ("  earned this period -2,100.00; earned year to date 15,500.00; paid before "
+             "17,600.00; payable -2,100.00"),
+            # More taken back (the year-to-date true-up) than earned: carried, not clawed.
+            ("  payable of -2,100.00 is negative: nothing is taken back now, 2,100.00 is "
+             "carried as a balance"),
+            "  balance 0.00 before, 2,100.00 after",
+            "  paid 0.00"]
 
     def test_lines_are_equal_by_what_they_say_not_by_how_they_explain_it(self) -> None:
         first, again = self.evaluation(), self.evaluation()

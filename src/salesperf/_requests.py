@@ -28,6 +28,7 @@ from salesperf._documents import (
 )
 from salesperf._engine import (
     Assignment,
+    Draw,
     Evaluation,
     Quota,
     TargetIncentive,
@@ -161,6 +162,14 @@ class PaidAmount:
 
 
 @attrs.frozen
+class OpeningBalance:
+    """What a payee owed at the start of the plan year (a balance carried from the last)."""
+
+    payee: str
+    amount: Decimal = attrs.field(converter=to_decimal)
+
+
+@attrs.frozen
 class SuppliedValue:
     """The value of a metric the host measures itself (CSAT, NPS…) for a payee and period,
     read by KPI bonus items on a `Supplied` metric."""
@@ -195,6 +204,8 @@ class EvaluationRequest:
     exchange_rates: tuple[ExchangeRate, ...] = ()
     paid: tuple[PaidAmount, ...] = ()
     supplied: tuple[SuppliedValue, ...] = ()
+    draws: tuple[Draw, ...] = ()
+    opening_balances: tuple[OpeningBalance, ...] = ()
     columns: ColumnMapping | None = None
     records_csv: str | None = None
     options: Options = Options()
@@ -218,6 +229,8 @@ class EvaluationRequest:
             rates=ExchangeRates.of(self.exchange_rates) if self.exchange_rates else None,
             paid={(p.payee, p.period): p.amount for p in self.paid}, as_of=self.as_of,
             supplied={(s.metric, s.payee, s.period): s.value for s in self.supplied},
+            draws=self.draws,
+            opening_balances={b.payee: b.amount for b in self.opening_balances},
         )
 
     def chosen_plan(self) -> Plan:

@@ -14,7 +14,7 @@ The data flows one way, a module per stage:
 
 from salesperf._engine.compiled import CompiledPlan, compile_plan
 from salesperf._engine.crediting import Credit, CreditKind, Exclusion
-from salesperf._engine.inputs import Assignment, Quota, TargetIncentive
+from salesperf._engine.inputs import Assignment, Draw, Quota, TargetIncentive
 from salesperf._engine.statements import ComponentTotal, Evaluation, Line, Statement
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "ComponentTotal",
     "Credit",
     "CreditKind",
+    "Draw",
     "Evaluation",
     "Exclusion",
     "Line",

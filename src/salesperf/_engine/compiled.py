@@ -6,11 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 from collections.abc import Iterable, Mapping
+from decimal import Decimal
 
 import attrs
 
 from salesperf._errors import DefinitionError, Problem
-from salesperf._money import DECIMAL_CONTEXT, Currency, ExchangeRates, currency
+from salesperf._money import DECIMAL_CONTEXT, Currency, ExchangeRates, currency, to_decimal
 from salesperf._periods import Period
 from salesperf._plans import Plan
 from salesperf._records import Hierarchy, Payee, Record
@@ -18,13 +19,24 @@ from salesperf._records import Hierarchy, Payee, Record
 from .crediting import Crediting, Dates
 from .earning import Earner, earn, earner
 from .earning.window import total
-from .inputs import Assignment, Quota, Roster, TargetIncentive, Year, incentive_table, quota_table
+from .inputs import (
+    Assignment,
+    Draw,
+    Quota,
+    Roster,
+    TargetIncentive,
+    Year,
+    draw_table,
+    incentive_table,
+    quota_table,
+)
 from .payments import paid_table, payments
 from .statements import ComponentTotal, Evaluation, Lines, Statement
 
 __all__ = ["CompiledPlan", "compile_plan", "without_fast_paths"]
 
 _HALF_UP = decimal.ROUND_HALF_UP
+_ZERO = Decimal(0)
 
 
 def compile_plan(plan: Plan) -> CompiledPlan:
@@ -71,6 +83,8 @@ class CompiledPlan:
         paid: Mapping[tuple[str, str], object] | None = None,
         as_of: dt.date | None = None,
         supplied: Mapping[tuple[str, str, str], object] | None = None,
+        draws: Iterable[Draw] = (),
+        opening_balances: Mapping[str, object] | None = None,
     ) -> Evaluation:
         """Evaluate the plan year through `period` and return the statements for `period`.
 
@@ -82,13 +96,17 @@ class CompiledPlan:
         same inputs gives the same result and never pays twice. Records dated after `as_of`
         (the host's "as of" date, for a period not yet closed) are excluded with that reason.
         `supplied` gives the values of metrics the host measures itself (CSAT, NPS…) for KPI
-        bonuses, by ``(metric name, payee, period label)``.
+        bonuses, by ``(metric name, payee, period label)``. `draws` guarantee payees a payment
+        per period, and `opening_balances` give what each payee owed at the start of the plan
+        year (a balance carried from the year before); the plan's `payments` terms say how
+        balances are recovered, carried or forgiven.
         """
         # Plain operators (+, -, sum) round to the thread's context; evaluate in salesperf's
         # own, so a host's (or a thread's) decimal settings cannot change a result.
         with decimal.localcontext(DECIMAL_CONTEXT):
             return self._evaluate(records, period, payees, hierarchy, assignments, quotas,
-                                  target_incentives, rates, paid, as_of, supplied)
+                                  target_incentives, rates, paid, as_of, supplied, draws,
+                                  opening_balances)
 
     def _evaluate(
         self,
@@ -103,6 +121,8 @@ class CompiledPlan:
         paid: Mapping[tuple[str, str], object] | None,
         as_of: dt.date | None,
         supplied: Mapping[tuple[str, str, str], object] | None,
+        draws: Iterable[Draw],
+        opening_balances: Mapping[str, object] | None,
     ) -> Evaluation:
         plan = self.plan
         target = plan.calendar.parse(period) if isinstance(period, str) else period
@@ -123,12 +143,14 @@ class CompiledPlan:
                       incentive_table(target_incentives), dict(supplied or {}))
         so_far = Period.custom(year.start, target.end, target.calendar)
         on_plan = sorted(pid for pid in hierarchy.payees if roster.on_plan(pid, so_far))
-        paid_map = paid_table(paid)
+        paid_map, draw_map = paid_table(paid), draw_table(draws)
+        opening = _opening(opening_balances)
         statements: list[Statement] = []
         earlier: list[Statement] = []
         code, quantum = self.currency.code, self.currency.quantum
         ids = tuple(c.id for c in plan.components)
         labels, last = inputs.labels, len(periods) - 1
+        year_ends = target.end == year.end
         for pid in on_plan:
             # credits → earnings
             earned = earn(pid, self._earners, inputs, credited, quantum, plan.rounding)
@@ -138,11 +160,33 @@ class CompiledPlan:
                       for e in earned]
             earned_per_period = [total(t.earned for t in period) for period in totals]
             # earnings → payments → statements
-            for k, payment in enumerate(payments(pid, labels, earned_per_period, paid_map,
-                                                 quantum)):
+            settled = payments(pid, labels, earned_per_period, paid_map, quantum,
+                               draws=draw_map, opening=opening.get(pid, _ZERO),
+                               terms=plan.payments, year_ends=year_ends,
+                               leaves=_leaves(hierarchy.payees[pid], periods))
+            for k, payment in enumerate(settled):
                 label = labels[k]
                 st = Statement(pid, label, code, Lines(pid, label, earned[k].blocks, quantum),
                                totals[k], *payment)
                 (statements if k == last else earlier).append(st)
         return Evaluation(plan.id, plan.version, str(target), tuple(statements),
                           credited.public(), tuple(credited.exclusions), tuple(earlier))
+
+
+def _opening(balances: Mapping[str, object] | None) -> dict[str, Decimal]:
+    """What each payee owed at the start of the year; never negative."""
+    out = {}
+    for pid, value in (balances or {}).items():
+        amount = to_decimal(value, path=f"opening_balances[{pid!r}]")
+        if amount < 0:
+            raise DefinitionError([Problem(f"opening_balances[{pid!r}]",
+                                           f"a balance the payee owes must be >= 0, got {amount}")])
+        out[pid] = amount
+    return out
+
+
+def _leaves(payee: Payee, periods: tuple[Period, ...]) -> int | None:
+    """The index of the period in which the payee's employment ends, if it does."""
+    if payee.end is None:
+        return None
+    return next((k for k, p in enumerate(periods) if p.start <= payee.end < p.end), None)

@@ -16,7 +16,7 @@ from salesperf._money import DECIMAL_CONTEXT, to_decimal
 from salesperf._periods import Period
 from salesperf._records import Hierarchy, Payee
 
-__all__ = ["Assignment", "Quota", "Roster", "TargetIncentive", "Year"]
+__all__ = ["Assignment", "Draw", "Quota", "Roster", "TargetIncentive", "Year"]
 
 _ZERO = Decimal(0)
 _DAY = dt.timedelta(days=1)
@@ -44,6 +44,23 @@ class TargetIncentive:
     period: str
     amount: Decimal = attrs.field(converter=_amount)
     component: str | None = None
+
+
+@attrs.frozen
+class Draw:
+    """A payment guaranteed to a payee for a period: when the period's payable falls short,
+    the draw pays the difference. A recoverable draw's top-up is a balance the payee repays
+    from later earnings; a non-recoverable one is never taken back."""
+
+    payee: str
+    period: str
+    amount: Decimal = attrs.field(converter=_amount)
+    recoverable: bool = True
+
+    @amount.validator
+    def _not_negative(self, _: attrs.Attribute[Decimal], value: Decimal) -> None:
+        if value < 0:
+            raise DefinitionError([Problem("amount", f"a draw must be >= 0, got {value}")])
 
 
 @attrs.frozen
@@ -231,4 +248,16 @@ def incentive_table(
             raise DefinitionError([Problem(f"target_incentives[{i}]", "a second, different "
                                            f"target incentive for {t.payee!r} in {t.period}")])
         table[key] = t.amount
+    return table
+
+
+def draw_table(draws: Iterable[Draw]) -> dict[tuple[str, str], Draw]:
+    """Draws by (payee, period label); a second, different one is an error."""
+    table: dict[tuple[str, str], Draw] = {}
+    for i, d in enumerate(draws):
+        key = (d.payee, d.period)
+        if key in table and table[key] != d:
+            raise DefinitionError([Problem(f"draws[{i}]", f"a second, different draw for "
+                                           f"{d.payee!r} in {d.period}")])
+        table[key] = d
     return table

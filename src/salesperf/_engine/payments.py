@@ -1,9 +1,24 @@
-"""Payments, the third stage: what is payable per period from what was earned.
+"""Payments, the third stage: what is paid per period from what was earned.
 
-Payable for a period = earned year to date through it − paid for earlier periods, where
-what was paid is the host's figure when it gives one (else what this evaluation computes as
-payable then). Recomputing a period with the same inputs never pays twice. Draws, holdbacks
-and clawbacks will settle here, between earning and the statement.
+Payable for a period = earned year to date through it − paid against earnings for earlier
+periods, where what was paid is the host's figure when it gives one (else what this
+evaluation computes as payable then). Recomputing a period with the same inputs never pays
+twice. Then the period settles with the payee's balance — what the payee owes: recoverable
+draw top-ups and negative payables carried, recovered from later earnings above the draw.
+
+Per period, all amounts in the plan currency, rounded to its minor unit:
+
+- payable ≥ draw: `recovered` = the least of the balance, payable − draw and the plan's
+  recovery limit; `paid` = payable − recovered.
+- payable < draw: `paid` = the draw; `top_up` = draw − payable. The part of it that makes up
+  a negative payable is carried (or written off, as the plan says); the rest is the draw's
+  top-up, carried if the draw is recoverable and forgiven if not.
+- The balance after = balance before + top-up − forgiven − recovered; at the end of the plan
+  year or when the payee leaves, the plan carries or forgives what is left.
+
+So over any run of periods: Σ paid = earned year to date + (balance after − opening balance)
++ Σ forgiven. A non-recoverable top-up is never counted as paid against earnings, so a
+year-to-date true-up cannot recover it by the back door.
 """
 
 from __future__ import annotations
@@ -13,6 +28,10 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from salesperf._money import to_decimal
+from salesperf._plans import BalancePolicy, PaymentTerms
+
+from .explain import money
+from .inputs import Draw
 
 __all__ = ["Payment", "paid_table", "payments"]
 
@@ -27,21 +46,88 @@ class Payment(NamedTuple):
     earned_ytd: Decimal
     paid_before: Decimal
     payable: Decimal
+    draw: Decimal
+    top_up: Decimal
+    recovered: Decimal
+    forgiven: Decimal
+    balance_before: Decimal
+    balance_after: Decimal
+    paid: Decimal
+    settlement: tuple[str, ...]  # each step above that applied, in a sentence
 
 
 def paid_table(paid: Mapping[tuple[str, str], object] | None) -> dict[tuple[str, str], Decimal]:
-    """What the host paid per (payee, period label), as exact amounts."""
+    """What the host paid against earnings per (payee, period label), as exact amounts."""
     return {(p, str(q)): to_decimal(v, path=f"paid[{p!r}, {q!r}]")
             for (p, q), v in (paid or {}).items()}
 
 
 def payments(pid: str, labels: Sequence[str], earned: Sequence[Decimal],
-             paid: Mapping[tuple[str, str], Decimal], quantum: Decimal) -> Iterator[Payment]:
-    """The payee's payment for each period, from what it earned in each (rounded already)."""
+             paid: Mapping[tuple[str, str], Decimal], quantum: Decimal, *,
+             draws: Mapping[tuple[str, str], Draw], opening: Decimal, terms: PaymentTerms,
+             year_ends: bool, leaves: int | None) -> Iterator[Payment]:
+    """The payee's payment for each period, from what it earned in each (rounded already).
+
+    `opening` is the balance the payee owed at the start of the year; `year_ends` says the
+    last period is the last of the plan year; `leaves` is the index of the period in which
+    the payee's employment ends, if it does.
+    """
     paid_so_far = earned_ytd = _ZERO
-    for label, amount in zip(labels, earned, strict=True):
+    balance = opening.quantize(quantum, _HALF_UP)
+    last = len(labels) - 1
+    for k, (label, amount) in enumerate(zip(labels, earned, strict=True)):
         earned_ytd = earned_ytd + amount
-        payable = earned_ytd - paid_so_far
-        yield Payment(amount, earned_ytd, paid_so_far.quantize(quantum, _HALF_UP),
-                      payable.quantize(quantum, _HALF_UP))
+        payable = (earned_ytd - paid_so_far).quantize(quantum, _HALF_UP)
+        draw = draws.get((pid, label))
+        guarantee = _ZERO if draw is None else draw.amount.quantize(quantum, _HALF_UP)
+        notes: list[str] = []
+        before = balance
+        top_up = recovered = forgiven = _ZERO
+        if payable >= guarantee:
+            room = payable - guarantee
+            limit = terms.recovery_limit
+            recovered = min(balance, room) if balance > 0 else _ZERO
+            if limit is not None and recovered > limit:
+                recovered = limit.quantize(quantum, _HALF_UP)
+            if recovered:
+                notes.append(f"recovered {money(recovered)} of the balance of {money(balance)} "
+                             f"from the payable of {money(payable)}"
+                             + (f" above the draw of {money(guarantee)}" if guarantee else "")
+                             + (f" (at most {money(limit)} a period)"
+                                if limit is not None and recovered == limit else ""))
+            balance = balance - recovered
+        else:
+            top_up = guarantee - payable
+            negative = -payable if payable < 0 else _ZERO
+            from_draw = top_up - negative
+            if negative:
+                if terms.negative_payable is BalancePolicy.CARRY:
+                    notes.append(f"payable of {money(payable)} is negative: nothing is taken "
+                                 f"back now, {money(negative)} is carried as a balance")
+                else:
+                    forgiven = forgiven + negative
+                    notes.append(f"payable of {money(payable)} is negative: "
+                                 f"{money(negative)} is written off")
+            if from_draw:
+                if draw is not None and draw.recoverable:
+                    notes.append(f"draw of {money(guarantee)} tops up the payable of "
+                                 f"{money(max(payable, _ZERO))} by {money(from_draw)}, "
+                                 "recoverable: added to the balance")
+                else:
+                    forgiven = forgiven + from_draw
+                    notes.append(f"draw of {money(guarantee)} tops up the payable of "
+                                 f"{money(max(payable, _ZERO))} by {money(from_draw)}, "
+                                 "not recoverable: never taken back")
+            balance = balance + top_up - forgiven
+        for ends, policy, when in ((k == leaves, terms.on_leaving, "the payee leaves"),
+                                   (k == last and year_ends, terms.at_year_end,
+                                    "the plan year ends")):
+            if ends and balance and policy is BalancePolicy.FORGIVE:
+                notes.append(f"balance of {money(balance)} forgiven: {when}")
+                forgiven, balance = forgiven + balance, _ZERO
+        if before or balance:
+            notes.append(f"balance {money(before)} before, {money(balance)} after")
+        yield Payment(amount, earned_ytd, paid_so_far.quantize(quantum, _HALF_UP), payable,
+                      guarantee, top_up, recovered, forgiven, before, balance,
+                      payable + top_up - recovered, tuple(notes))
         paid_so_far = paid_so_far + paid.get((pid, label), payable)

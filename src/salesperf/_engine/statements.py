@@ -200,6 +200,17 @@ class Statement:
     earned_ytd: Decimal
     paid_before: Decimal
     payable: Decimal
+    # How the period settles with the payee's balance (see `payments`): the draw guaranteed,
+    # what was paid on top of the payable, recovered from it and forgiven, the balance the
+    # payee owes before and after, the cash paid, and each step in a sentence.
+    draw: Decimal = _ZERO
+    top_up: Decimal = _ZERO
+    recovered: Decimal = _ZERO
+    forgiven: Decimal = _ZERO
+    balance_before: Decimal = _ZERO
+    balance_after: Decimal = _ZERO
+    paid: Decimal = _ZERO
+    settlement: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """The statement as plain JSON-safe data (amounts as exact decimal text)."""
@@ -224,6 +235,9 @@ class Statement:
         out.append(f"  earned this period {self.earned:,}; earned year to date "
                    f"{self.earned_ytd:,}; paid before {self.paid_before:,.2f}; "
                    f"payable {self.payable:,}")
+        if self.settlement:
+            out.extend(f"  {note}" for note in self.settlement)
+            out.append(f"  paid {self.paid:,}")
         return "\n".join(out)
 
 

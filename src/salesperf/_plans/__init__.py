@@ -24,10 +24,11 @@ from salesperf._plans.components import (
     Window,
 )
 from salesperf._plans.crediting import CreditRule, Overlay, Rollup
-from salesperf._plans.plan import Plan
+from salesperf._plans.plan import BalancePolicy, PaymentTerms, Plan
 
 __all__ = [
     "Application",
+    "BalancePolicy",
     "BoundBasis",
     "Cap",
     "Commission",
@@ -38,6 +39,7 @@ __all__ = [
     "KpiItem",
     "Multiplier",
     "Overlay",
+    "PaymentTerms",
     "Plan",
     "RateTable",
     "Rollup",

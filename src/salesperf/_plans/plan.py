@@ -4,7 +4,9 @@ only the whole plan can make."""
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 
 import attrs
 
@@ -13,8 +15,41 @@ from salesperf._money import RoundingMode, currency
 from salesperf._periods import Calendar, CalendarYear, Grain
 from salesperf._plans.components import Commission, Component, Spiff, TargetBonus
 from salesperf._plans.crediting import CreditRule, Overlay, Rollup
+from salesperf._plans.parts import opt_dec
 
-__all__ = ["Plan", "measures_used"]
+__all__ = ["BalancePolicy", "PaymentTerms", "Plan", "measures_used"]
+
+
+class BalancePolicy(enum.Enum):
+    """What happens to a balance the payee owes (a recoverable draw, more taken back than
+    earned): it is carried and recovered from later earnings, or forgiven."""
+
+    CARRY = "carry"
+    FORGIVE = "forgive"
+
+
+@attrs.frozen
+class PaymentTerms:
+    """How payments settle across periods (see "Across periods" in docs/commissions.md).
+
+    - `recovery_limit`: the most one period's earnings repay of a balance (None: no limit).
+    - `negative_payable`: a period whose payable is negative (more taken back than earned)
+      pays nothing and carries the difference as a balance, or writes it off (`FORGIVE`).
+    - `at_year_end`: a balance left after the last period of the plan year is carried into
+      the next (the host passes it back as an opening balance) or forgiven.
+    - `on_leaving`: a balance left in the period a payee's employment ends.
+    """
+
+    recovery_limit: Decimal | None = attrs.field(default=None, converter=opt_dec)
+    negative_payable: BalancePolicy = BalancePolicy.CARRY
+    at_year_end: BalancePolicy = BalancePolicy.CARRY
+    on_leaving: BalancePolicy = BalancePolicy.CARRY
+
+    def problems(self, path: str) -> list[Problem]:
+        if self.recovery_limit is not None and self.recovery_limit < 0:
+            return [Problem(f"{path}.recovery_limit", f"must be >= 0, got "
+                            f"{self.recovery_limit}")]
+        return []
 
 
 
@@ -49,6 +84,7 @@ class Plan:
     frequency: Grain = Grain.QUARTER
     effective_from: dt.date | None = None
     effective_until: dt.date | None = None  # inclusive
+    payments: PaymentTerms = PaymentTerms()
 
     def problems(self, path: str = "plan") -> list[Problem]:
         """Every problem of the plan, each with its path: those of its parts, and what only
@@ -66,6 +102,7 @@ class Plan:
         if self.frequency.months == 0 or self.frequency.months > 12:
             out.append(Problem(f"{prefix}frequency", f"must be month, quarter, half or year, got "
                                f"{self.frequency.value}"))
+        out.extend(self.payments.problems(f"{prefix}payments"))
         if (self.effective_from and self.effective_until
                 and self.effective_until < self.effective_from):
             out.append(Problem(f"{prefix}effective_until", "must not be before effective_from"))
