@@ -206,6 +206,7 @@ class EvaluationRequest:
     supplied: tuple[SuppliedValue, ...] = ()
     draws: tuple[Draw, ...] = ()
     opening_balances: tuple[OpeningBalance, ...] = ()
+    holidays: tuple[dt.date, ...] = ()
     columns: ColumnMapping | None = None
     records_csv: str | None = None
     options: Options = Options()
@@ -231,6 +232,7 @@ class EvaluationRequest:
             supplied={(s.metric, s.payee, s.period): s.value for s in self.supplied},
             draws=self.draws,
             opening_balances={b.payee: b.amount for b in self.opening_balances},
+            holidays=self.holidays,
         )
 
     def chosen_plan(self) -> Plan:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from decimal import Decimal
 
 import attrs
@@ -85,6 +85,7 @@ class CompiledPlan:
         supplied: Mapping[tuple[str, str, str], object] | None = None,
         draws: Iterable[Draw] = (),
         opening_balances: Mapping[str, object] | None = None,
+        holidays: Collection[dt.date] = (),
     ) -> Evaluation:
         """Evaluate the plan year through `period` and return the statements for `period`.
 
@@ -99,14 +100,15 @@ class CompiledPlan:
         bonuses, by ``(metric name, payee, period label)``. `draws` guarantee payees a payment
         per period, and `opening_balances` give what each payee owed at the start of the plan
         year (a balance carried from the year before); the plan's `payments` terms say how
-        balances are recovered, carried or forgiven.
+        balances are recovered, carried or forgiven. `holidays` are the days a plan that
+        prorates by working days does not count.
         """
         # Plain operators (+, -, sum) round to the thread's context; evaluate in salesperf's
         # own, so a host's (or a thread's) decimal settings cannot change a result.
         with decimal.localcontext(DECIMAL_CONTEXT):
             return self._evaluate(records, period, payees, hierarchy, assignments, quotas,
                                   target_incentives, rates, paid, as_of, supplied, draws,
-                                  opening_balances)
+                                  opening_balances, frozenset(holidays))
 
     def _evaluate(
         self,
@@ -123,6 +125,7 @@ class CompiledPlan:
         supplied: Mapping[tuple[str, str, str], object] | None,
         draws: Iterable[Draw],
         opening_balances: Mapping[str, object] | None,
+        holidays: frozenset[dt.date],
     ) -> Evaluation:
         plan = self.plan
         target = plan.calendar.parse(period) if isinstance(period, str) else period
@@ -140,7 +143,8 @@ class CompiledPlan:
         credited = self._crediting.run(records, Dates(plan, year, target, as_of), roster, rates,
                                       self._fast)
         inputs = Year(year, periods, roster, quota_table(quotas),
-                      incentive_table(target_incentives), dict(supplied or {}))
+                      incentive_table(target_incentives), dict(supplied or {}), plan.proration,
+                      holidays)
         so_far = Period.custom(year.start, target.end, target.calendar)
         on_plan = sorted(pid for pid in hierarchy.payees if roster.on_plan(pid, so_far))
         paid_map, draw_map = paid_table(paid), draw_table(draws)

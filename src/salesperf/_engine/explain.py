@@ -13,7 +13,7 @@ from salesperf._plans import Application, Commission, Spiff, TierMode
 from .crediting import AMOUNT, DATE, FACTOR, RECORD, RULE, SHARE, CreditRow
 from .rates import Rates
 
-__all__ = ["CommissionTerms", "CommissionWriter", "SpiffWriter", "money", "pct"]
+__all__ = ["CommissionTerms", "CommissionWriter", "SpiffWriter", "money", "pct", "prorated"]
 
 _ZERO = Decimal(0)
 _CENT = Decimal("0.01")
@@ -25,6 +25,13 @@ _DIV = DECIMAL_CONTEXT.divide
 def pct(value: Decimal) -> str:
     """A fraction as a percentage for a sentence: 0.125 → '12.5 %'."""
     return f"{(value * 100).normalize():f} %"
+
+
+def prorated(parts: Sequence[Mapping[str, str]]) -> str:
+    """What a trace's proration says, in words: '2026-Q1 59 of 90 days'."""
+    return ", ".join(f"{p['period']} {p['active']} of {p['total']} "
+                     + ("working days" if p["basis"] == "working_days" else "days")
+                     for p in parts)
 
 
 def money(value: Decimal) -> str:

@@ -13,7 +13,7 @@ import attrs
 
 from salesperf._errors import DataError, DefinitionError, Problem
 from salesperf._money import DECIMAL_CONTEXT, to_decimal
-from salesperf._periods import Period
+from salesperf._periods import Period, Proration, ProrationBasis, prorate
 from salesperf._records import Hierarchy, Payee
 
 __all__ = ["Assignment", "Draw", "Quota", "Roster", "TargetIncentive", "Year"]
@@ -122,6 +122,27 @@ class Roster:
             return f"payee {pid!r} not on the plan on {day}"
         return None
 
+    def spans(self, pid: str) -> list[tuple[dt.date | None, dt.date | None]]:
+        """The spans (first and last day, None: open) in which `pid` is employed and on the
+        plan, in order and not overlapping."""
+        payee, assigned = self._entry(pid)
+        if payee is None:
+            return []
+        spans = [(payee.start, payee.end)] if assigned is None else [
+            (_later(payee.start, a.start), _earlier(payee.end, a.end)) for a in assigned]
+        spans = sorted((s for s in spans if s[0] is None or s[1] is None or s[0] <= s[1]),
+                       key=lambda s: s[0] or dt.date.min)
+        merged: list[tuple[dt.date | None, dt.date | None]] = []
+        for first, last in spans:
+            if merged and (merged[-1][1] is None or first is None
+                           or first <= merged[-1][1] + _DAY):
+                end = merged[-1][1]
+                merged[-1] = (merged[-1][0], None if end is None or last is None
+                              else max(end, last))
+            else:
+                merged.append((first, last))
+        return merged
+
     def on_plan(self, pid: str, period: Period) -> bool:
         """Whether `pid` is employed and on the plan on any day of `period`."""
         if pid in self.whole_year:
@@ -134,6 +155,14 @@ class Roster:
                 and (payee.end is None or payee.end >= first)):
             return False
         return spans is None or any(a.overlaps(first, last) for a in spans)
+
+
+def _later(a: dt.date | None, b: dt.date | None) -> dt.date | None:
+    return b if a is None else a if b is None else max(a, b)
+
+
+def _earlier(a: dt.date | None, b: dt.date | None) -> dt.date | None:
+    return b if a is None else a if b is None else min(a, b)
 
 
 def _assignments(assignments: Iterable[Assignment] | None,
@@ -165,7 +194,10 @@ class Year:
     quotas: Mapping[tuple[str, str, str], Decimal]
     incentives: Mapping[tuple[str, str, str | None], Decimal]
     supplied: Mapping[tuple[str, str, str], object]
+    proration: ProrationBasis | None = None  # the plan's, for partial periods
+    holidays: frozenset[dt.date] = frozenset()  # for proration by working days
     labels: tuple[str, ...] = attrs.field(init=False)
+    _shares: dict[tuple[str, int], Proration | None] = attrs.field(init=False, factory=dict)
     to_date: tuple[tuple[Period, str], ...] = attrs.field(init=False)  # windows and labels
 
     @labels.default
@@ -190,12 +222,14 @@ class Year:
         return [k for k, p in enumerate(self.periods) if self.roster.on_plan(pid, p)]
 
     def quota(self, pid: str, measure: str, k: int, to_date: bool, who: str) -> Decimal:
-        """The quota for the window through period `k`: its own quota if the host gave one,
-        else the sum of its periods' quotas (periods the payee is not on the plan carry none).
+        """The quota for the window through period `k`: the sum of its periods' quotas
+        (periods the payee is not on the plan carry none; partial ones are prorated if the
+        plan says so), or the year-to-date window's own quota if the host gave one.
         """
-        own = self.quotas.get((pid, measure, self.to_date[k][1] if to_date else self.labels[k]))
-        if own is not None:
-            return own
+        if to_date and k:  # the host may give a year-to-date quota of its own
+            own = self.quotas.get((pid, measure, self.to_date[k][1]))
+            if own is not None:
+                return own
         total = _ZERO
         for j in range(k + 1) if to_date else (k,):
             if not self.roster.on_plan(pid, self.periods[j]):
@@ -204,8 +238,36 @@ class Year:
             if q is None:
                 raise DataError(None, "quotas", f"no quota for payee {pid!r}, measure "
                                 f"{measure!r} in {self.periods[j]}; {who} needs it")
-            total = DECIMAL_CONTEXT.add(total, q)
+            share = self.share(pid, j)
+            total = DECIMAL_CONTEXT.add(total, q if share is None else share.apply(q))
         return total
+
+    def share(self, pid: str, j: int) -> Proration | None:
+        """The part of period `j` in which `pid` is employed and on the plan, when the plan
+        prorates and that is not the whole period; None otherwise."""
+        if self.proration is None or pid in self.roster.whole_year:
+            return None
+        key = (pid, j)
+        if key not in self._shares:
+            period = self.periods[j]
+            parts = [prorate(period, first, last, basis=self.proration, holidays=self.holidays)
+                     for first, last in self.roster.spans(pid)]
+            active = sum(p.active for p in parts)
+            whole = prorate(period, basis=self.proration, holidays=self.holidays).total
+            self._shares[key] = (None if active == whole
+                                 else Proration(active, whole, self.proration))
+        return self._shares[key]
+
+    def prorated(self, pid: str, k: int, to_date: bool) -> list[dict[str, str]]:
+        """The periods of the window through `k` whose quotas and target incentives were
+        prorated for `pid`, as a trace gives them."""
+        out = []
+        for j in range(k + 1) if to_date else (k,):
+            share = self.share(pid, j) if self.roster.on_plan(pid, self.periods[j]) else None
+            if share is not None:
+                out.append({"period": self.labels[j], "active": str(share.active),
+                            "total": str(share.total), "basis": share.basis.value})
+        return out
 
     def incentive(self, pid: str, comp: str, k: int, to_date: bool = False) -> Decimal:
         """The target incentive for the window through period `k` (summed over its periods
@@ -217,7 +279,10 @@ class Year:
             label = self.labels[j]
             for key in ((pid, label, comp), (pid, label, None)):
                 if key in self.incentives:
-                    total = DECIMAL_CONTEXT.add(total, self.incentives[key])
+                    share = self.share(pid, j)
+                    amount = self.incentives[key]
+                    total = DECIMAL_CONTEXT.add(total, amount if share is None
+                                                else share.apply(amount))
                     break
             else:
                 raise DataError(None, "target_incentives", f"no target incentive for payee "

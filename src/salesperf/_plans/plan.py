@@ -12,7 +12,7 @@ import attrs
 
 from salesperf._errors import DefinitionError, Problem
 from salesperf._money import RoundingMode, currency
-from salesperf._periods import Calendar, CalendarYear, Grain
+from salesperf._periods import Calendar, CalendarYear, Grain, ProrationBasis
 from salesperf._plans.components import Commission, Component, Spiff, TargetBonus
 from salesperf._plans.crediting import CreditRule, Overlay, Rollup
 from salesperf._plans.parts import opt_dec
@@ -85,6 +85,10 @@ class Plan:
     effective_from: dt.date | None = None
     effective_until: dt.date | None = None  # inclusive
     payments: PaymentTerms = PaymentTerms()
+    # Prorate quotas and target incentives for periods a payee is employed or on the plan
+    # only in part, by calendar or working days (None: never). KPI item targets are not
+    # prorated: they may be rates or scores.
+    proration: ProrationBasis | None = None
 
     def problems(self, path: str = "plan") -> list[Problem]:
         """Every problem of the plan, each with its path: those of its parts, and what only

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from salesperf._engine.crediting import Credits
-from salesperf._engine.explain import money, pct
+from salesperf._engine.explain import money, pct, prorated
 from salesperf._engine.inputs import Year
 from salesperf._engine.statements import Block, period_line
 from salesperf._errors import DataError
@@ -53,6 +53,10 @@ class TargetBonusEarner:
         def at(attained: Decimal) -> Decimal:
             return _MUL(incentive, comp.curve(attained))
 
+        parts = year.prorated(pid, k, False)
+        if parts:
+            trace["proration"] = parts
+            how += f" (quota and target incentive prorated: {prorated(parts)})"
         value, how = _limits(comp.gate, comp.cap, comp.id, comp.measure, pid, k, year, credited,
                              value, how, trace, att, at)
         trace["exact"] = str(value)

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from salesperf._engine.crediting import AMOUNT, DATE, CreditRow, Credits
-from salesperf._engine.explain import CommissionTerms, CommissionWriter, money, pct
+from salesperf._engine.explain import CommissionTerms, CommissionWriter, money, pct, prorated
 from salesperf._engine.inputs import Year
 from salesperf._engine.rates import Rates
 from salesperf._engine.statements import Block, period_line
@@ -77,6 +77,11 @@ class CommissionEarner:
                                   "factor": str(factor)}
             if factor != _ONE:
                 notes.append(f"× {factor} kicker ({measure} at {pct(att)})")
+        parts = year.prorated(pid, k, to_date)
+        if parts and (quota is not None or (comp.cap is not None and comp.cap.
+                                            target_incentive_multiple is not None)):
+            mods["proration"] = parts
+            notes.append(f"quota and target incentive prorated: {prorated(parts)}")
         cap = cap_limit(comp.cap, base, quota, pid, comp.id, k, to_date, year)
         if cap is not None:
             mods["cap"] = str(cap)
