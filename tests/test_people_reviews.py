@@ -68,7 +68,7 @@ class TestMissingParts:
                         sp.ReviewPart(sp.PartSource.MANAGER, "0.3"),
                         sp.ReviewPart(sp.PartSource.SELF, "0.2", missing))
 
-    manager = [rated("ana", "mia", sp.Role.MANAGER, prospecting="0.6")]
+    manager = (rated("ana", "mia", sp.Role.MANAGER, prospecting="0.6"),)
 
     def test_renormalise_leaves_the_part_out_and_scales_the_others(self) -> None:
         r = sp.review(self.parts(sp.MissingData.RENORMALISE), "ana", H1,
@@ -146,9 +146,9 @@ def result(person: str, score: str) -> sp.ReviewResult:
 
 
 class TestCalibration:
-    team = [result("ana", "4.8"), result("ben", "4.7"), result("cy", "4.6"),
+    team = (result("ana", "4.8"), result("ben", "4.7"), result("cy", "4.6"),
             result("dee", "4.2"), result("eli", "3.5"), result("fay", "3.1"),
-            result("gus", "2.5")]
+            result("gus", "2.5"))
 
     def test_at_most_15_percent_at_the_top_moves_the_lowest_of_the_top_down(self) -> None:
         c = sp.calibrate(self.team, FIVE, [sp.BandTarget("5 outstanding", at_most="0.15")])
@@ -171,10 +171,10 @@ class TestCalibration:
         assert "at least 40 % needs 3" in c.moves[0].reason
 
     def test_within_targets_nothing_moves_and_the_reviews_are_unchanged(self) -> None:
-        before = list(self.team)
         c = sp.calibrate(self.team, FIVE, [sp.BandTarget("5 outstanding", at_most="0.5")])
-        assert c.within_targets and c.moves == ()
-        assert self.team == before
+        assert c.within_targets
+        assert c.moves == ()
+        assert [r.rating for r in self.team][:3] == ["5 outstanding"] * 3
         assert c.explanation.endswith("within every target")
 
     def test_an_unknown_rating_in_the_targets_is_a_definition_error(self) -> None:

@@ -440,11 +440,14 @@ def recommend(rule_set: RuleSet, facts: Iterable[Facts], period: Period) -> Reco
         head = f"{rule.id}: "
         if rule.when is not None:
             head += describe_condition(rule.when)
-            if rule.periods > 1:
-                head += f" in each of the last {rule.periods} periods"
+        elif rule.top is None:
+            head += "no condition"
+        if rule.periods > 1:
+            head += f" in each of the last {rule.periods} periods"
         if rule.top is None or rule.by is None:
             for person, inputs in qualified:
-                actions.append(_made(rule, person, period, inputs, f"{head} ({_list(inputs)})"))
+                text = f"{head} ({_list(inputs)})" if inputs else head
+                actions.append(_made(rule, person, period, inputs, text))
             continue
         by = rule.by
         values: dict[str, Decimal] = {}
@@ -460,7 +463,7 @@ def recommend(rule_set: RuleSet, facts: Iterable[Facts], period: Period) -> Reco
             place = ranking[person]
             if place.rank > rule.top:
                 continue
-            text = (f"{head}{'; ' if rule.when is not None else ''}top {rule.top} by {by} "
+            text = (f"{head}{'; ' if head != f'{rule.id}: ' else ''}top {rule.top} by {by} "
                     f"({order} first): {place.rank} of {len(values)} with {values[person]}")
             if rule.when is not None:
                 text += f" ({_list(inputs)})"
