@@ -172,6 +172,52 @@ def _schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def _review(args: argparse.Namespace) -> int:
+    from importlib import resources
+
+    from salesperf._documents import loads_json
+    from salesperf._people import evaluate_performance_request, load_performance_request
+
+    if args.request:
+        text = _read(args.request)
+    else:  # the example team shipped with the package
+        text = resources.files("salesperf").joinpath("_data/example_people.json").read_text(
+            "utf-8")
+    loaded, records = load_performance_request(loads_json(text))
+    response = evaluate_performance_request(loaded, records)
+    if args.format == "json":
+        json.dump(response, sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(_review_table(response))
+    return 0
+
+
+def _review_table(response: dict[str, Any]) -> str:
+    out = [f"Performance {response['period']} as of {response['as_of']}", "", "Reviews:"]
+    out.extend(f"  {r['person']:<10}{r['final'] or '-':>6}  {r['rating'] or '-':<16}"
+               f"self − manager {Decimal(r['gap']):+.2f}" if r["gap"] is not None else
+               f"  {r['person']:<10}{r['final'] or '-':>6}  {r['rating'] or '-'}"
+               for r in response["reviews"])
+    calibration = response["calibration"]
+    if calibration is not None:
+        out += ["", f"Calibration: {calibration['explanation']}"]
+        out.extend(f"  {m['person']}: {m['from_rating']} → {m['to_rating']} ({m['reason']})"
+                   for m in calibration["moves"])
+    out += ["", "Feedback checks:"]
+    out.extend(f"  {f}" for f in response["feedback_findings"] or ["none"])
+    out += ["", "Improvement plans:"]
+    out.extend(f"  {p['explanation']}" for p in response["improvement_plans"] or
+               [{"explanation": "none"}])
+    if "recommendations" in response:
+        out += ["", "Recommendations and recognition:"]
+        out.extend(f"  {r['explanation']}" for r in response["recommendations"])
+        out += ["", "Conflicts:"]
+        out.extend(f"  {c['explanation']}" for c in response["conflicts"] or
+                   [{"explanation": "none"}])
+    return "\n".join(out) + "\n"
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="salesperf", description="Exact, explainable sales performance management.")
@@ -199,6 +245,11 @@ def _parser() -> argparse.ArgumentParser:
     explain.add_argument("--payee", required=True)
     explain.add_argument("--json", action="store_true", help="the statement as JSON")
     explain.set_defaults(run=_explain)
+    people = commands.add_parser("review", help="reviews, feedback checks, improvement plans "
+                                 "and recommendations for a team (default: the shipped example)")
+    people.add_argument("request", nargs="?", help="a performance request document (JSON)")
+    people.add_argument("--format", choices=("table", "json"), default="table")
+    people.set_defaults(run=_review)
     schema = commands.add_parser("schema", help="print a JSON Schema")
     schema.add_argument("which", choices=("plan", "request", "response"), nargs="?",
                         default="plan")
