@@ -109,6 +109,15 @@ def records(draw: st.DrawFn, *, max_size: int = 14,
         else:
             data["payee"] = draw(st.sampled_from(["ana", "ana", "ben"]))
         out.append(sp.Record.from_mapping(data) if draw(st.booleans()) else data)
+    for i in range(draw(st.integers(0, 2)) if out else 0):  # clawbacks of earlier deals
+        original = draw(st.sampled_from(out))
+        day = original["date"] if isinstance(original, dict) else original.date
+        undo: dict[str, Any] = {"id": f"X-{i}", "date": day + dt.timedelta(days=draw(
+            st.integers(0, 60))), "payee": "ana", "reverses": original["id"]
+            if isinstance(original, dict) else original.id}
+        if draw(st.booleans()):
+            undo["amount"] = D("-100")
+        out.append(undo)
     return out
 
 

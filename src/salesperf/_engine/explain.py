@@ -10,7 +10,7 @@ from typing import Any
 from salesperf._money import DECIMAL_CONTEXT
 from salesperf._plans import Application, Commission, Spiff, TierMode
 
-from .crediting import AMOUNT, DATE, FACTOR, RECORD, RULE, SHARE, CreditRow
+from .crediting import AMOUNT, DATE, FACTOR, RECORD, REVERSES, RULE, SHARE, CreditRow, Reversal
 from .rates import Rates
 
 __all__ = ["CommissionTerms", "CommissionWriter", "SpiffWriter", "money", "pct", "prorated"]
@@ -129,8 +129,10 @@ class CommissionWriter:
             how = (f"{money(base(after))} on {money(after)} − {money(base(before))} on "
                    f"{money(before)} (retroactive through tier {(base.retro_through or 0) + 1}, "
                    "marginal above)")
+        undo = c[REVERSES]
         trace: dict[str, Any] = {
-            "component": comp.id, "kind": "commission", "record": c[RECORD],
+            "component": comp.id, "kind": "commission" if undo is None else "clawback",
+            "record": c[RECORD],
             "date": c[DATE].isoformat(), "measure": comp.measure, "rule": c[RULE],
             "credit": str(c[AMOUNT]), "share": str(c[SHARE]), "factor": str(c[FACTOR]),
             "cumulative_before": str(before), "cumulative_after": str(after),
@@ -138,6 +140,8 @@ class CommissionWriter:
             "rate": str(base.rates[tier]), "arithmetic": how,
             "exact": str(value), **terms.mods,
         }
+        if undo is not None:
+            return _clawback(trace, c, undo, value, before, after, comp.measure)
         text = f"{c[RECORD]} on {c[DATE]}: {credit_text(c)}"
         if cumulative:
             text += f"; {comp.measure} from {money(before)} to {money(after)}"
@@ -154,6 +158,20 @@ class CommissionWriter:
             text += "; " + "; ".join(notes)
         text += f" = {money(value)}"
         return trace, text
+
+
+def _clawback(trace: dict[str, Any], c: CreditRow, undo: Reversal, value: Decimal,
+              before: Decimal, after: Decimal, measure: str) -> tuple[dict[str, Any], str]:
+    """A clawback line: what it takes back of what the record it reverses earned."""
+    earned = _DIV(-value, undo.fraction) if undo.fraction else _ZERO
+    trace.update(reverses=undo.record, fraction=str(undo.fraction), original_earned=str(earned))
+    for key in ("tiers", "tier", "rate", "arithmetic"):
+        trace.pop(key, None)
+    text = (f"{c[RECORD]} on {c[DATE]}: reverses {pct(undo.fraction)} of {undo.record} "
+            f"({money(c[AMOUNT])} of {measure}, which goes from {money(before)} to "
+            f"{money(after)}): takes back {pct(undo.fraction)} of the {money(earned)} "
+            f"{undo.record} earned = {money(value)}")
+    return trace, text
 
 
 def credit_text(c: CreditRow) -> str:
@@ -195,11 +213,17 @@ class SpiffWriter:
 
     def __call__(self, j: int) -> tuple[dict[str, Any], str]:
         comp, c, value = self.comp, self.rows[j], self.values[j]
+        undo = c[REVERSES]
         if comp.amount is not None:
             how = f"{money(comp.amount)} × {pct(c[SHARE])} share"
+            if undo is not None:
+                how = f"− {how} × {pct(undo.fraction)} reversed"
         else:
             how = f"{money(c[AMOUNT])} × {pct(comp.rate or _ZERO)}"
         trace = {"component": comp.id, "kind": "spiff", "record": c[RECORD],
                  "date": c[DATE].isoformat(), "share": str(c[SHARE]), "arithmetic": how,
                  "exact": str(value)}
+        if undo is not None:
+            trace.update(kind="clawback", reverses=undo.record, fraction=str(undo.fraction))
+            how = f"reverses {undo.record}: {how}"
         return trace, f"{c[RECORD]} on {c[DATE]}: SPIFF {comp.id}: {how} = {money(value)}"

@@ -38,18 +38,26 @@ class PaymentTerms:
     - `at_year_end`: a balance left after the last period of the plan year is carried into
       the next (the host passes it back as an opening balance) or forgiven.
     - `on_leaving`: a balance left in the period a payee's employment ends.
+    - `clawback_days`: a reversal (a record that `reverses` an earlier one) takes back what
+      the original earned when dated at most this many days after it (None: any time in the
+      plan year); outside the window it is excluded with that reason.
     """
 
     recovery_limit: Decimal | None = attrs.field(default=None, converter=opt_dec)
     negative_payable: BalancePolicy = BalancePolicy.CARRY
     at_year_end: BalancePolicy = BalancePolicy.CARRY
     on_leaving: BalancePolicy = BalancePolicy.CARRY
+    clawback_days: int | None = None
 
     def problems(self, path: str) -> list[Problem]:
+        out = []
         if self.recovery_limit is not None and self.recovery_limit < 0:
-            return [Problem(f"{path}.recovery_limit", f"must be >= 0, got "
-                            f"{self.recovery_limit}")]
-        return []
+            out.append(Problem(f"{path}.recovery_limit", f"must be >= 0, got "
+                               f"{self.recovery_limit}"))
+        if self.clawback_days is not None and self.clawback_days < 0:
+            out.append(Problem(f"{path}.clawback_days", f"must be >= 0, got "
+                               f"{self.clawback_days}"))
+        return out
 
 
 

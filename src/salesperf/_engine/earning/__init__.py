@@ -15,7 +15,7 @@ from salesperf._plans import Commission, Component, KpiBonus, Spiff, TargetBonus
 from .bonus import KpiBonusEarner, TargetBonusEarner
 from .commission import CommissionEarner
 from .spiff import SpiffEarner
-from .window import total
+from .window import Memory, total
 
 __all__ = ["Earned", "Earner", "earner", "earn"]
 
@@ -24,10 +24,11 @@ _ZERO = Decimal(0)
 
 class Earner(Protocol):
     """Earns one component for a payee in period `k`; `earlier` is what the component
-    earned before `k` (without floors)."""
+    earned before `k` (without floors); `memory` keeps what each credit earned across the
+    periods, for the clawbacks that take it back."""
 
-    def blocks(self, pid: str, k: int, earlier: Decimal, year: Year,
-               credited: Credits) -> list[Block]: ...
+    def blocks(self, pid: str, k: int, earlier: Decimal, year: Year, credited: Credits,
+               memory: Memory) -> list[Block]: ...
 
 
 def earner(comp: Component, fast: bool = True) -> Earner:
@@ -67,10 +68,11 @@ def earn(pid: str, earners: tuple[Earner, ...], year: Year, credited: Credits,
     active = year.active(pid)
     for i, component in enumerate(earners):
         found: list[tuple[int, Block, Decimal]] = []
+        memory: Memory = {}
         running = _ZERO
         earned_before = _ZERO  # what the component earned in earlier periods, no floors
         for k in active:
-            for block in component.blocks(pid, k, earned_before, year, credited):
+            for block in component.blocks(pid, k, earned_before, year, credited, memory):
                 exact = block.exact
                 if exact is None:
                     exact = block.exact = total(block.values)

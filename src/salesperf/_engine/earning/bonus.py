@@ -17,7 +17,7 @@ from salesperf._money import DECIMAL_CONTEXT
 from salesperf._periods import Period
 from salesperf._plans import Cap, Gate, KpiBonus, TargetBonus
 
-from .window import attainment, cap_limit
+from .window import Memory, attainment, cap_limit
 
 __all__ = ["KpiBonusEarner", "TargetBonusEarner"]
 
@@ -34,8 +34,8 @@ class TargetBonusEarner:
     def __init__(self, comp: TargetBonus) -> None:
         self.comp = comp
 
-    def blocks(self, pid: str, k: int, earlier: Decimal, year: Year,
-               credited: Credits) -> list[Block]:
+    def blocks(self, pid: str, k: int, earlier: Decimal, year: Year, credited: Credits,
+               memory: Memory) -> list[Block]:
         comp, p = self.comp, year.periods[k]
         who = f"component {comp.id!r}"
         amount, quota, att = attainment(pid, comp.measure, k, False, year, credited, who)
@@ -96,8 +96,8 @@ class KpiBonusEarner:
     def __init__(self, comp: KpiBonus) -> None:
         self.comp = comp
 
-    def blocks(self, pid: str, k: int, earlier: Decimal, year: Year,
-               credited: Credits) -> list[Block]:
+    def blocks(self, pid: str, k: int, earlier: Decimal, year: Year, credited: Credits,
+               memory: Memory) -> list[Block]:
         comp, p, label = self.comp, year.periods[k], year.labels[k]
         records = credited.attributed.get(pid, [])
         goals = []

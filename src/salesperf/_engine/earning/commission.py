@@ -7,7 +7,16 @@ import bisect
 from decimal import Decimal
 from typing import Any
 
-from salesperf._engine.crediting import AMOUNT, DATE, CreditRow, Credits
+from salesperf._engine.crediting import (
+    AMOUNT,
+    DATE,
+    KIND,
+    RECORD,
+    REVERSES,
+    RULE,
+    CreditRow,
+    Credits,
+)
 from salesperf._engine.explain import CommissionTerms, CommissionWriter, money, pct, prorated
 from salesperf._engine.inputs import Year
 from salesperf._engine.rates import Rates
@@ -16,7 +25,7 @@ from salesperf._errors import DataError
 from salesperf._money import DECIMAL_CONTEXT
 from salesperf._plans import Application, BoundBasis, Commission, TierMode, Window
 
-from .window import attainment, between, cap_limit, total
+from .window import Memory, attainment, between, cap_limit, total
 
 __all__ = ["CommissionEarner"]
 
@@ -95,16 +104,18 @@ class CommissionEarner:
                                gate is None or gate.pay_from_first_unit, open_gate, cap,
                                comp.cap.per_record if comp.cap is not None else None, factor)
 
-    def blocks(self, pid: str, k: int, earlier: Decimal, year: Year,
-               credited: Credits) -> list[Block]:
+    def blocks(self, pid: str, k: int, earlier: Decimal, year: Year, credited: Credits,
+               memory: Memory) -> list[Block]:
         """The commission's lines for period `k`; `earlier` is what it earned before `k`."""
         comp, p = self.comp, year.periods[k]
         window = year.window(k, self.to_date)
         mine = between(credited.of(pid, comp.measure), window.start, window.end)
         terms = self.terms(pid, k, year, credited)
+        # Only where a clawback will read what a credit earned is it kept.
+        kept = memory if (pid, comp.measure) in credited.reversed else None
         if comp.application is Application.PER_RECORD:
             todo = [c for c in mine if c[DATE] >= p.start]
-            return self._floor(p.last_day, [self._per_record(terms, todo)])
+            return self._floor(p.last_day, [self._per_record(terms, todo, kept)])
 
         # A period window starts from nothing; a year-to-date window recomputes what the
         # records of earlier periods earn now (the quota may have grown) against what they
@@ -118,9 +129,7 @@ class CommissionEarner:
                 break
             after = _ADD(cumulative, c[AMOUNT])
             h_after = earn(after)
-            step = h_after - h_before
-            if per_record_cap is not None and step > per_record_cap:
-                step = per_record_cap
+            step = _step(c, h_after - h_before, per_record_cap, kept)
             recomputed = _ADD(recomputed, step)
             cumulative, h_before = after, h_after
             n_before += 1
@@ -135,23 +144,26 @@ class CommissionEarner:
             blocks.append(period_line(comp.id, p.start, opening, trace, text))
         todo = mine[n_before:] if n_before else mine
         if self.fast and terms.plain and terms.base.mode is TierMode.MARGINAL and (
-                per_record_cap is None):
+                per_record_cap is None and kept is None):
             values, exact = _marginal(terms, todo, cumulative, h_before)
         else:
-            values, exact = _cumulative(terms, todo, cumulative, h_before), None
+            values, exact = _cumulative(terms, todo, cumulative, h_before, kept), None
         block = Block(comp.id, CommissionWriter(terms, todo, values, cumulative), todo, values)
         block.exact = exact
         blocks.append(block)
         return self._floor(p.last_day, blocks)
 
-    def _per_record(self, terms: CommissionTerms, todo: list[CreditRow]) -> Block:
+    def _per_record(self, terms: CommissionTerms, todo: list[CreditRow],
+                    kept: Memory | None) -> Block:
         """Each credit earns on its own, capped per record, then for the period."""
         cap, values = terms.cap, []
         running = _ZERO
         for c in todo:
-            value = terms.per_record(c[AMOUNT])
+            value = _step(c, terms.per_record(c[AMOUNT]), None, kept)
             if cap is not None and value > cap - running:
                 value = cap - running
+                if kept is not None and c[REVERSES] is None:  # what it was actually paid
+                    kept[c[RECORD], c[RULE], c[KIND]] = value
             running = _ADD(running, value)
             values.append(value)
         return Block(self.comp.id, CommissionWriter(terms, todo, values, _ZERO), todo, values)
@@ -172,19 +184,33 @@ class CommissionEarner:
 
 
 def _cumulative(terms: CommissionTerms, todo: list[CreditRow], cumulative: Decimal,
-                h_before: Decimal) -> list[Decimal]:
+                h_before: Decimal, kept: Memory | None) -> list[Decimal]:
     """Each credit earns f(measure after it) − f(measure before it), capped per record."""
     earn, per_record_cap = terms.earn, terms.per_record_cap
     values = []
     for c in todo:
         after = _ADD(cumulative, c[AMOUNT])
         h_after = earn(after)
-        value = h_after - h_before
-        if per_record_cap is not None and value > per_record_cap:
-            value = per_record_cap
-        values.append(value)
+        values.append(_step(c, h_after - h_before, per_record_cap, kept))
         cumulative, h_before = after, h_after
     return values
+
+
+def _step(c: CreditRow, earned: Decimal, per_record_cap: Decimal | None,
+          kept: Memory | None) -> Decimal:
+    """What one credit earns: `earned` (capped per record), or, for a clawback, minus its
+    share of what the credit it reverses earned. The clawback moves the measure too, so
+    what later credits earn starts from the measure without the reversed share; what it
+    takes back is what the original earned at its own tier and rate, not today's."""
+    undo = c[REVERSES]
+    if undo is not None:
+        earned_then = None if kept is None else kept.get((undo.record, c[RULE], c[KIND]))
+        return _ZERO if earned_then is None else -_MUL(earned_then, undo.fraction)
+    if per_record_cap is not None and earned > per_record_cap:
+        earned = per_record_cap
+    if kept is not None:
+        kept[c[RECORD], c[RULE], c[KIND]] = earned
+    return earned
 
 
 def _marginal(terms: CommissionTerms, todo: list[CreditRow], cumulative: Decimal,

@@ -8,14 +8,23 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from salesperf._engine.crediting import AMOUNT, KIND, SHARE, SPIFFS, WHOLE, CreditKind, Credits
+from salesperf._engine.crediting import (
+    AMOUNT,
+    KIND,
+    REVERSES,
+    SHARE,
+    SPIFFS,
+    WHOLE,
+    CreditKind,
+    Credits,
+)
 from salesperf._engine.explain import SpiffWriter
 from salesperf._engine.inputs import Year
 from salesperf._engine.statements import Block
 from salesperf._money import DECIMAL_CONTEXT
 from salesperf._plans import Spiff
 
-from .window import between
+from .window import Memory, between
 
 __all__ = ["SpiffEarner"]
 
@@ -32,8 +41,8 @@ class SpiffEarner:
     def __init__(self, comp: Spiff) -> None:
         self.comp = comp
 
-    def blocks(self, pid: str, k: int, earlier: Decimal, year: Year,
-               credited: Credits) -> list[Block]:
+    def blocks(self, pid: str, k: int, earlier: Decimal, year: Year, credited: Credits,
+               memory: Memory) -> list[Block]:
         comp, p = self.comp, year.periods[k]
         sid, amount = comp.id, comp.amount
         rate = comp.rate if comp.rate is not None else _ZERO
@@ -44,8 +53,11 @@ class SpiffEarner:
                 continue
             if amount is not None:
                 value = amount if c[SHARE] is WHOLE else _MUL(amount, c[SHARE])
+                undo = c[REVERSES]
+                if undo is not None:  # a clawback: its share of the original's amount
+                    value = -_MUL(value, undo.fraction)
             else:
-                value = _MUL(c[AMOUNT], rate)
+                value = _MUL(c[AMOUNT], rate)  # a clawback's credit is negative already
             todo.append(c)
             values.append(value)
             running = running + value

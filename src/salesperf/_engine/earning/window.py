@@ -13,7 +13,11 @@ from salesperf._errors import DataError
 from salesperf._money import DECIMAL_CONTEXT
 from salesperf._plans import Cap
 
-__all__ = ["attainment", "between", "cap_limit", "total"]
+__all__ = ["Memory", "attainment", "between", "cap_limit", "total"]
+
+#: What each credit of a payee earned on a component, by (record, rule, kind): read by the
+#: clawbacks that take a share of it back, filled only where a clawback will read it.
+Memory = dict[tuple[str, str, str], Decimal]
 
 _ZERO = Decimal(0)
 _ADD = DECIMAL_CONTEXT.add

@@ -1,180 +1,44 @@
-"""Crediting, the first stage: every record is credited to payees for measures, or excluded
-with its reason. Later stages read the credits (and the facts crediting carries forward:
-which SPIFFs a record qualifies for, the records attributed to a payee for KPI metrics),
-never the raw records again.
-"""
+"""The crediting pass: one pass over the records, each credited or excluded with a reason."""
 
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from typing import Final, NamedTuple
+from typing import NamedTuple
 
-import attrs
-
-from salesperf._conditions import Eq, In, Predicate, compile_condition
+from salesperf._conditions import Predicate, compile_condition
 from salesperf._engine.inputs import Roster
 from salesperf._errors import DataError, DefinitionError
 from salesperf._goals import RollupBy
 from salesperf._money import DECIMAL_CONTEXT, ExchangeRates, Money, currency, to_decimal
 from salesperf._periods import Period
 from salesperf._plans import KpiBonus, Overlay, Plan, Spiff
-from salesperf._records import CORE_FIELDS, Record, as_record
+from salesperf._records import Record, as_record
 
-from .lazy import Lazy
+from .clawbacks import reverse
+from .rows import (
+    AMOUNT,
+    MEASURE,
+    NO_SPIFFS,
+    PAYEE,
+    WHOLE,
+    CreditKind,
+    CreditRow,
+    Credits,
+    Exclusion,
+)
+from .rules import RuleBook
 
-__all__ = ["AMOUNT", "DATE", "FACTOR", "KIND", "MEASURE", "PAYEE", "RECORD", "RULE", "SEQ",
-           "SHARE", "SPIFFS", "WHOLE", "Credit", "CreditKind", "CreditRow", "Crediting",
-           "Credits", "Exclusion"]
+__all__ = ["Crediting", "Dates", "plain_view"]
 
 _ZERO = Decimal(0)
-#: The share of a record credited to its one payee; a row's share *is* this object then.
-WHOLE = _ONE = Decimal(1)
+_ONE = WHOLE
 _DAY = dt.timedelta(days=1)
 _MUL = DECIMAL_CONTEXT.multiply
-
-
-class CreditKind(enum.Enum):
-    DIRECT = "direct"
-    OVERLAY = "overlay"
-    ROLLUP = "rollup"
-
-
 _DIRECT = CreditKind.DIRECT.value
-
-
-@attrs.frozen
-class Credit:
-    """The share of a record credited to a payee for a measure, in the plan currency."""
-
-    record: str
-    payee: str
-    measure: str
-    date: dt.date
-    amount: Decimal
-    share: Decimal
-    factor: Decimal
-    rule: str
-    kind: CreditKind
-    attributes: Mapping[str, object] = attrs.field(eq=False, repr=False, factory=dict)
-
-
-@attrs.frozen
-class Exclusion:
-    """A record (or one payee's share of it) that earned nothing, and why."""
-
-    record: str
-    reason: str
-    payee: str | None = None
-
-
-#: A credit as crediting produces it: (date, record id, seq, payee, measure, amount, share,
-#: factor, rule id, kind, SPIFFs), its fields read by the names below. `seq` is the record's
-#: index in the evaluation's records: a row holds no reference to a record. (date, record,
-#: seq) is unique in a payee's credits for a measure and orders them. A plain tuple rather
-#: than a named one, on purpose: the garbage collector stops tracking exact tuples of plain
-#: values, never a subclass's, and tracking every credit of a large evaluation measured +20 %
-#: on `evaluate()` and +50 % on making its lines (benchmarks/run.py, 200,000 deals).
-CreditRow = tuple[dt.date, str, int, str, str, Decimal, Decimal, Decimal, str, str,
-                  tuple[str, ...]]
-DATE: Final = 0
-RECORD: Final = 1
-SEQ: Final = 2
-PAYEE: Final = 3
-MEASURE: Final = 4
-AMOUNT: Final = 5
-SHARE: Final = 6
-FACTOR: Final = 7
-RULE: Final = 8
-KIND: Final = 9  # a CreditKind's value
-SPIFFS: Final = 10  # the SPIFFs whose condition and dates the record meets
-
-
-_NO_SPIFFS: tuple[str, ...] = ()
-
-
-class Rule(NamedTuple):
-    """A compiled crediting rule; `test` None matches every record."""
-
-    id: str
-    measure: str
-    factor: Decimal
-    unit: bool  # the factor is 1
-    test: Predicate | None
-
-    def credit(self, value: Decimal, share: Decimal) -> Decimal:
-        """What a payee's `share` of a record worth `value` credits under this rule."""
-        if share is not _ONE:
-            value = _MUL(value, share)
-        return value if self.unit else _MUL(value, self.factor)
-
-
-class RuleBook:
-    """The crediting rules in order: for each measure, the first rule matching a record."""
-
-    __slots__ = ("_default", "_field", "_table", "one_measure", "rules")
-
-    def __init__(self, plan: Plan) -> None:
-        self.rules = tuple(Rule(r.id, r.measure, r.factor, r.factor == _ONE,
-                                None if r.where is None else compile_condition(r.where))
-                           for r in plan.credit_rules)
-        self.one_measure = len({r.measure for r in self.rules}) == 1
-        self._field, self._table, self._default = _index(plan, self.rules)
-
-    def first_per_measure(self, record: object) -> list[Rule]:
-        """The first rule matching `record` for each measure (rules are tried in order)."""
-        hits: list[Rule] = []
-        seen: set[str] = set()
-        for rule in self.rules:
-            if rule.measure not in seen and (rule.test is None or rule.test(record)):
-                seen.add(rule.measure)
-                hits.append(rule)
-        return hits
-
-    def first(self, item: Mapping[str, object]) -> Rule | None:
-        """The first rule matching a plain record, under a plan with one measure.
-
-        Fast path: when every rule before the first unconditional one tests one field for
-        equality or membership, one dict lookup finds it. Proved equal to
-        `first_per_measure` by `test_engine_stages.py::TestFastPaths`.
-        """
-        field = self._field
-        if field is None:
-            hits = self.first_per_measure(item)
-            return hits[0] if hits else None
-        key = item.get(field)
-        return None if key is None else self._table.get(key, self._default)
-
-
-def _index(plan: Plan, rules: tuple[Rule, ...],
-           ) -> tuple[str | None, dict[object, Rule], Rule | None]:
-    """The rules as one lookup, when every rule before the first unconditional one tests the
-    same field for equality or membership: (field, rule by value, the unconditional rule or
-    None); the first rule listing a value wins, as in order. (None, {}, None) otherwise."""
-    fields: set[str] = set()
-    table: dict[object, Rule] = {}
-    default: Rule | None = None
-    unindexed: tuple[None, dict[object, Rule], None] = (None, {}, None)
-    try:
-        for plan_rule, rule in zip(plan.credit_rules, rules, strict=True):
-            where = plan_rule.where
-            if where is None:
-                default = rule
-                break
-            if not isinstance(where, Eq | In):
-                return unindexed
-            fields.add(where.field)
-            for value in (where.value,) if isinstance(where, Eq) else where.values:
-                if value is not None:  # a None value never matches: it reads as missing
-                    table.setdefault(value, rule)
-    except TypeError:  # an unhashable value to compare with
-        return unindexed
-    if len(fields) != 1:
-        return unindexed
-    return fields.pop(), table, default
+_NO_SPIFFS = NO_SPIFFS
 
 
 class _SpiffTest(NamedTuple):
@@ -224,36 +88,18 @@ class Dates:
 def plain_view(item: object) -> tuple[str, dt.date, str, Decimal, str | None, object] | None:
     """(id, date, payee, amount, currency, split) of a plain dict holding exact types, read
     as it is without copying; None for anything else, which `Record.from_mapping` reads (and
-    names the record and field of any bad value). Both crediting paths read records here."""
+    names the record and field of any bad value), and for a reversal (a clawback). Both
+    crediting paths read records here."""
     if type(item) is not dict:
         return None
     rid, day, payee = item.get("id"), item.get("date"), item.get("payee")
     amount, cur = item.get("amount"), item.get("currency")
     if (type(rid) is str and type(day) is dt.date and type(payee) is str
             and type(amount) is Decimal and amount.is_finite()
-            and (cur is None or type(cur) is str) and "payees" not in item):
+            and (cur is None or type(cur) is str) and "payees" not in item
+            and "reverses" not in item):
         return rid, day, payee, amount, cur, item.get("split")
     return None
-
-
-class Credits:
-    """What crediting produced: each payee's credits per measure, sorted by (date, record),
-    every exclusion with its reason, and what later stages read of the records."""
-
-    __slots__ = ("attributed", "by", "exclusions", "records")
-
-    def __init__(self, by: dict[tuple[str, str], list[CreditRow]],
-                 exclusions: list[Exclusion], records: list[object],
-                 attributed: dict[str, list[Record]]) -> None:
-        self.by, self.exclusions, self.records = by, exclusions, records
-        self.attributed = attributed  # each payee's records, for KPI metrics
-
-    def of(self, pid: str, measure: str) -> list[CreditRow]:
-        return self.by.get((pid, measure), [])
-
-    def public(self) -> Sequence[Credit]:
-        """The credits as `Credit` values, made when first read."""
-        return _Credits(self.by, self.records)
 
 
 class Crediting:
@@ -298,6 +144,7 @@ class Crediting:
         extras = self._extra
         by_measure: dict[str, defaultdict[str, list[CreditRow]]] = {
             r.measure: defaultdict(list) for r in book.rules}
+        pending: list[tuple[dt.date, str, int, Record]] = []  # reversals
 
         def credit_one(item: Record | Mapping[str, object], index: int) -> None:
             view = plain_view(item)
@@ -319,6 +166,9 @@ class Crediting:
             if why is not None:
                 exclusions.append(Exclusion(rid, why))
                 return
+            if view is None and as_rec.attributes.get("reverses") is not None:
+                pending.append((day, rid, index, as_rec))  # settled once all are credited
+                return
             if self._keep:
                 as_rec = as_record(item)
                 for pid in owners:
@@ -337,9 +187,9 @@ class Crediting:
                     if why:
                         exclusions.append(Exclusion(rid, why, pid))
                         continue
-                    row = (day, rid, index, pid, rule.measure,
+                    row: CreditRow = (day, rid, index, pid, rule.measure,
                                     rule.credit(value, share), share, rule.factor, rule.id,
-                                    _DIRECT, qualifies)
+                                    _DIRECT, qualifies, None)
                     buckets[pid].append(row)
                     direct.append(row)
             credited_any = bool(direct)
@@ -385,16 +235,19 @@ class Crediting:
                                 day, rid, index, payee, rule.measure,
                                 rule.credit(amount, _ONE), _ONE, rule.factor, rule.id, _DIRECT,
                                 spiffs_of(item, day, rule.measure) if day in spiff_days
-                                else _NO_SPIFFS))
+                                else _NO_SPIFFS, None))
                             continue
                 credit_one(item, index)
+        reversed_ = (reverse(pending, by_measure, kept, exclusions,
+                                     self.plan.payments.clawback_days) if pending
+                     else frozenset())
         by = {(pid, measure): bucket for measure, buckets in by_measure.items()
               for pid, bucket in buckets.items() if bucket}
         # (date, record id, sequence) is unique, so the sort never compares further.
         for bucket in by.values():
             bucket.sort()
         exclusions.sort(key=lambda e: (e.record, e.payee or "", e.reason))
-        return Credits(by, exclusions, kept, attributed)
+        return Credits(by, exclusions, kept, attributed, reversed_)
 
     def _extra_credit(self, record: object, index: int, rid: str, day: dt.date,
                       direct: list[CreditRow], value: Decimal | None, amount: Decimal | None,
@@ -416,7 +269,7 @@ class Crediting:
                         continue
                     extra.append((day, rid, index, pid, more.measure,
                                            _MUL(value, more.share), more.share, _ONE, more.id,
-                                           CreditKind.OVERLAY.value, _NO_SPIFFS))
+                                           CreditKind.OVERLAY.value, _NO_SPIFFS, None))
                 continue
             for credit in direct:
                 if credit[MEASURE] != more.measure:
@@ -433,39 +286,13 @@ class Crediting:
                         continue
                     extra.append((day, rid, index, manager, more.measure,
                                            _MUL(credit[AMOUNT], more.share), more.share, _ONE,
-                                           more.id, CreditKind.ROLLUP.value, _NO_SPIFFS))
+                                           more.id, CreditKind.ROLLUP.value, _NO_SPIFFS,
+                                           None))
         return extra
 
 
 def _always(record: object) -> bool:
     return True
-
-
-class _Credits(Lazy[Credit]):
-    """An evaluation's credits, as `Credit` values when first read."""
-
-    __slots__ = ("_by", "_records")
-
-    def __init__(self, credits_by: Mapping[tuple[str, str], list[CreditRow]],
-                 records: Sequence[object]) -> None:
-        super().__init__(sum(len(b) for b in credits_by.values()))
-        self._by, self._records = credits_by, records
-
-    def _make(self) -> tuple[Credit, ...]:
-        records = self._records
-        made = [Credit(c[RECORD], c[PAYEE], c[MEASURE], c[DATE], c[AMOUNT], c[SHARE],
-                       c[FACTOR], c[RULE], CreditKind(c[KIND]), _attributes(records[c[SEQ]]))
-                for bucket in self._by.values() for c in bucket]
-        made.sort(key=lambda c: (c.date, c.record, c.payee, c.measure, c.kind.value, c.rule))
-        return tuple(made)
-
-
-def _attributes(record: object) -> Mapping[str, object]:
-    if isinstance(record, Record):
-        return record.attributes
-    if not isinstance(record, Mapping):  # pragma: no cover - crediting keeps only these
-        raise TypeError(f"not a record: {record!r}")
-    return {k: v for k, v in record.items() if k not in CORE_FIELDS}
 
 
 def _in_currency(rid: str, day: dt.date, amount: Decimal | None, cur: str | None, home: str,

@@ -1,0 +1,139 @@
+"""What crediting produces: credit rows (read by named fields), the public `Credit` and
+`Exclusion` values, and `Credits`, the stage's result."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Final, NamedTuple
+
+import attrs
+
+from salesperf._engine.lazy import Lazy
+from salesperf._records import CORE_FIELDS, Record
+
+__all__ = ["AMOUNT", "DATE", "FACTOR", "KIND", "MEASURE", "NO_SPIFFS", "PAYEE", "RECORD",
+           "REVERSES", "RULE", "SEQ", "SHARE", "SPIFFS", "WHOLE", "Credit", "CreditKind",
+           "CreditRow", "Credits", "Exclusion", "Reversal"]
+
+#: The share of a record credited to its one payee; a row's share *is* this object then.
+WHOLE = Decimal(1)
+
+
+class CreditKind(enum.Enum):
+    DIRECT = "direct"
+    OVERLAY = "overlay"
+    ROLLUP = "rollup"
+
+
+_DIRECT = CreditKind.DIRECT.value
+
+
+@attrs.frozen
+class Credit:
+    """The share of a record credited to a payee for a measure, in the plan currency."""
+
+    record: str
+    payee: str
+    measure: str
+    date: dt.date
+    amount: Decimal
+    share: Decimal
+    factor: Decimal
+    rule: str
+    kind: CreditKind
+    attributes: Mapping[str, object] = attrs.field(eq=False, repr=False, factory=dict)
+
+
+@attrs.frozen
+class Exclusion:
+    """A record (or one payee's share of it) that earned nothing, and why."""
+
+    record: str
+    reason: str
+    payee: str | None = None
+
+
+#: A credit as crediting produces it: (date, record id, seq, payee, measure, amount, share,
+#: factor, rule id, kind, SPIFFs), its fields read by the names below. `seq` is the record's
+#: index in the evaluation's records: a row holds no reference to a record. (date, record,
+#: seq) is unique in a payee's credits for a measure and orders them. A plain tuple rather
+#: than a named one, on purpose: the garbage collector stops tracking exact tuples of plain
+#: values, never a subclass's, and tracking every credit of a large evaluation measured +20 %
+#: on `evaluate()` and +50 % on making its lines (benchmarks/run.py, 200,000 deals).
+CreditRow = tuple[dt.date, str, int, str, str, Decimal, Decimal, Decimal, str, str,
+                  tuple[str, ...], "Reversal | None"]
+DATE: Final = 0
+RECORD: Final = 1
+SEQ: Final = 2
+PAYEE: Final = 3
+MEASURE: Final = 4
+AMOUNT: Final = 5
+SHARE: Final = 6
+FACTOR: Final = 7
+RULE: Final = 8
+KIND: Final = 9  # a CreditKind's value
+SPIFFS: Final = 10  # the SPIFFs whose condition and dates the record meets
+REVERSES: Final = 11  # for a clawback: the record it reverses and the share reversed
+
+
+class Reversal(NamedTuple):
+    """What a clawback credit takes back: a share of what `record`'s credit (of the same
+    payee, measure, rule and kind) earned."""
+
+    record: str
+    fraction: Decimal
+
+
+NO_SPIFFS: tuple[str, ...] = ()
+
+
+class Credits:
+    """What crediting produced: each payee's credits per measure, sorted by (date, record),
+    every exclusion with its reason, and what later stages read of the records."""
+
+    __slots__ = ("attributed", "by", "exclusions", "records", "reversed")
+
+    def __init__(self, by: dict[tuple[str, str], list[CreditRow]],
+                 exclusions: list[Exclusion], records: list[object],
+                 attributed: dict[str, list[Record]],
+                 reversed_: frozenset[tuple[str, str]] = frozenset()) -> None:
+        self.by, self.exclusions, self.records = by, exclusions, records
+        self.attributed = attributed  # each payee's records, for KPI metrics
+        self.reversed = reversed_  # the (payee, measure) credits that hold a clawback
+
+    def of(self, pid: str, measure: str) -> list[CreditRow]:
+        return self.by.get((pid, measure), [])
+
+    def public(self) -> Sequence[Credit]:
+        """The credits as `Credit` values, made when first read."""
+        return _Credits(self.by, self.records)
+
+
+class _Credits(Lazy[Credit]):
+    """An evaluation's credits, as `Credit` values when first read."""
+
+    __slots__ = ("_by", "_records")
+
+    def __init__(self, credits_by: Mapping[tuple[str, str], list[CreditRow]],
+                 records: Sequence[object]) -> None:
+        super().__init__(sum(len(b) for b in credits_by.values()))
+        self._by, self._records = credits_by, records
+
+    def _make(self) -> tuple[Credit, ...]:
+        records = self._records
+        made = [Credit(c[RECORD], c[PAYEE], c[MEASURE], c[DATE], c[AMOUNT], c[SHARE],
+                       c[FACTOR], c[RULE], CreditKind(c[KIND]), _attributes(records[c[SEQ]]))
+                for bucket in self._by.values() for c in bucket]
+        made.sort(key=lambda c: (c.date, c.record, c.payee, c.measure, c.kind.value, c.rule))
+        return tuple(made)
+
+
+def _attributes(record: object) -> Mapping[str, object]:
+    if isinstance(record, Record):
+        return record.attributes
+    if not isinstance(record, Mapping):  # pragma: no cover - crediting keeps only these
+        raise TypeError(f"not a record: {record!r}")
+    return {k: v for k, v in record.items() if k not in CORE_FIELDS}

@@ -1,0 +1,179 @@
+"""Clawbacks: a record that `reverses` an earlier one takes back what the original earned —
+at the tier and rate it was paid, pro rata for a partial reversal — inside the plan's
+clawback window, as a negative line in the period of the reversal; anything else is excluded
+with its reason.
+
+Issue "Pay across periods" (clawbacks) and DESIGN.md "Across periods".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import salesperf as sp
+
+D = Decimal
+Q1 = "2026-Q1"
+ANA = [sp.Payee("ana")]
+TIERS = sp.RateTable([sp.Tier(0, "0.10"), sp.Tier(100_000, "0.15")])
+
+
+def plan(table: sp.RateTable = TIERS, **terms: Any) -> sp.CompiledPlan:
+    return sp.compile_plan(sp.Plan("p", [sp.Commission("c", table)],
+                                   payments=sp.PaymentTerms(**terms)))
+
+
+def deal(rid: str, day: dt.date, amount: object = None, payee: str = "ana",
+         **fields: Any) -> dict[str, Any]:
+    record: dict[str, Any] = {"id": rid, "date": day, "payee": payee, **fields}
+    if amount is not None:
+        record["amount"] = D(str(amount))
+    return record
+
+
+def cancel(rid: str, day: dt.date, original: str, amount: object = None) -> dict[str, Any]:
+    return deal(rid, day, amount, reverses=original)
+
+
+HISTORY = [deal("D-1", dt.date(2026, 1, 10), 60_000), deal("D-2", dt.date(2026, 2, 10), 60_000)]
+
+
+class TestTakingBack:
+    def test_a_cancelled_deal_takes_back_what_it_paid_not_today_s_rate(self) -> None:
+        """D-1 (60,000) earns 6,000 at 10 %; D-2 takes the measure to 120,000 and earns
+        40,000 × 10 % + 20,000 × 15 % = 7,000. Cancelling D-1 takes back its 6,000 — not
+        60,000 at today's 15 % — and the measure falls to 60,000, so D-3 (30,000) earns
+        3,000 at 10 %."""
+        records = [*HISTORY, cancel("X-1", dt.date(2026, 3, 1), "D-1"),
+                   deal("D-3", dt.date(2026, 3, 15), 30_000)]
+        lines = plan().evaluate(records, Q1, payees=ANA).statement("ana").lines
+        assert [(line.record, line.amount) for line in lines] == [
+            ("D-1", D("6000.00")), ("D-2", D("7000.00")), ("X-1", D("-6000.00")),
+            ("D-3", D("3000.00"))]
+        clawback = lines[2]
+        assert clawback.trace["kind"] == "clawback"
+        assert clawback.trace["reverses"] == "D-1"
+        assert (clawback.trace["cumulative_before"], clawback.trace["cumulative_after"]) == (
+            "120000", "60000")
+        assert clawback.explanation == (
+            "X-1 on 2026-03-01: reverses 100 % of D-1 (-60,000.00 of revenue, which goes from "
+            "120,000.00 to 60,000.00): takes back 100 % of the 6,000.00 D-1 earned = -6,000.00")
+
+    def test_a_partial_reversal_takes_back_its_share(self) -> None:
+        """−15,000 of a 60,000 deal is a quarter: a quarter of 6,000."""
+        records = [*HISTORY, cancel("X-1", dt.date(2026, 3, 1), "D-1", -15_000)]
+        lines = plan().evaluate(records, Q1, payees=ANA).statement("ana").lines
+        assert lines[-1].amount == D("-1500.00")
+        assert lines[-1].trace["fraction"] == "0.25"
+
+    def test_a_clawback_lands_in_the_period_of_the_reversal(self) -> None:
+        records = [*HISTORY, cancel("X-1", dt.date(2026, 4, 20), "D-2")]
+        ev = plan().evaluate(records, "2026-Q2", payees=ANA)
+        q2 = ev.statement("ana")
+        assert [(line.record, line.amount) for line in q2.lines] == [("X-1", D("-7000.00"))]
+        assert (q2.payable, q2.paid, q2.balance_after) == (D("-7000.00"), D("0.00"),
+                                                           D("7000.00"))
+
+    def test_reversals_in_parts_take_back_at_most_the_whole(self) -> None:
+        records = [*HISTORY, cancel("X-1", dt.date(2026, 3, 1), "D-1", -30_000),
+                   cancel("X-2", dt.date(2026, 3, 2), "D-1", -24_000),
+                   cancel("X-3", dt.date(2026, 3, 3), "D-1", -12_000),
+                   cancel("X-4", dt.date(2026, 3, 4), "D-1")]
+        ev = plan().evaluate(records, Q1, payees=ANA)
+        lines = {line.record: line.amount for line in ev.statement("ana").lines}
+        assert (lines["X-1"], lines["X-2"], lines["X-4"]) == (
+            D("-3000.00"), D("-2400.00"), D("-600.00"))  # X-4: what is left, a tenth
+        assert "X-3" not in lines
+        assert [e.reason for e in ev.exclusions] == [
+            "reverses 0.2 of D-1, more than the 0.1 that remains"]
+
+    def test_a_manager_s_rollup_and_a_spiff_are_clawed_back_too(self) -> None:
+        compiled = sp.compile_plan(sp.Plan(
+            "p", [sp.Commission("c", TIERS), sp.Spiff("s", sp.Eq("logo", True, sp.Missing.FALSE),
+                                                       amount=500)],
+            extra_credit=[sp.Rollup("up", share="0.5")]))
+        payees = [sp.Payee("mia"), sp.Payee("ana", manager="mia")]
+        records = [deal("D-1", dt.date(2026, 1, 10), 60_000, logo=True),
+                   cancel("X-1", dt.date(2026, 2, 1), "D-1", -30_000)]
+        ev = compiled.evaluate(records, Q1, payees=payees)
+        ana = {(line.component, line.record): line.amount for line in ev.statement("ana").lines}
+        mia = {(line.component, line.record): line.amount for line in ev.statement("mia").lines}
+        assert ana == {("c", "D-1"): D("6000.00"), ("c", "X-1"): D("-3000.00"),
+                       ("s", "D-1"): D("500.00"), ("s", "X-1"): D("-250.00")}
+        assert mia == {("c", "D-1"): D("3000.00"), ("c", "X-1"): D("-1500.00")}
+
+
+class TestExcluded:
+    @pytest.mark.parametrize(("reversal", "reason"), [
+        (cancel("X-1", dt.date(2026, 3, 15), "D-1"),
+         "reverses D-1 of 2026-01-10, 64 days before: outside the 30-day clawback window"),
+        (cancel("X-1", dt.date(2026, 3, 1), "D-9"), "reverses 'D-9', which was not credited"),
+        (cancel("X-1", dt.date(2026, 1, 5), "D-1"),
+         "dated 2026-01-05, before D-1 (2026-01-10), the record it reverses"),
+        (cancel("X-1", dt.date(2026, 1, 20), "D-1", 500),
+         "a reversal's amount is the change to D-1 (60000), so of the opposite sign; got 500"),
+        (cancel("X-1", dt.date(2026, 1, 20), "D-1", -90_000),
+         "reverses 1.5 of D-1, more than the 1 that remains"),
+        (deal("X-1", dt.date(2026, 1, 20), -100, reverses="D-1", currency="EUR"),
+         "in EUR, while D-1 is in the plan currency"),
+    ])
+    def test_a_reversal_that_cannot_take_back_is_excluded_with_its_reason(
+            self, reversal: dict[str, Any], reason: str) -> None:
+        ev = plan(clawback_days=30).evaluate([*HISTORY, reversal], Q1, payees=ANA)
+        assert [(e.record, e.reason) for e in ev.exclusions] == [("X-1", reason)]
+        assert "X-1" not in {line.record for line in ev.statement("ana").lines}
+
+    def test_a_negative_clawback_window_is_a_plan_problem(self) -> None:
+        with pytest.raises(sp.DefinitionError, match=r"plan\.payments\.clawback_days"):
+            plan(clawback_days=-1)
+
+
+# -- properties --------------------------------------------------------------------------------
+
+
+@st.composite
+def books(draw: st.DrawFn) -> list[dict[str, Any]]:
+    """Deals, some of them reversed in full or in part, later."""
+    records: list[dict[str, Any]] = []
+    for i in range(draw(st.integers(1, 8))):
+        day = draw(st.dates(dt.date(2026, 1, 1), dt.date(2026, 6, 30)))
+        records.append(deal(f"D-{i}", day, draw(st.integers(100, 90_000))))
+    for i, original in enumerate(list(records)):
+        if draw(st.booleans()):
+            later = original["date"] + dt.timedelta(days=draw(st.integers(0, 120)))
+            share = draw(st.sampled_from([None, "0.5", "0.25"]))
+            amount = None if share is None else -original["amount"] * D(share)
+            records.append(cancel(f"X-{i}", later, original["id"], amount))
+    return records
+
+
+class TestClawbackProperties:
+    @given(books(), st.sampled_from(sp.TierMode), st.randoms(use_true_random=False))
+    def test_the_order_of_the_records_changes_nothing(
+            self, records: list[dict[str, Any]], mode: sp.TierMode, rnd: random.Random) -> None:
+        compiled = plan(sp.RateTable([sp.Tier(0, "0.05"), sp.Tier(50_000, "0.09")], mode,
+                                     retroactive_through=0 if mode is sp.TierMode.HYBRID
+                                     else None))
+        shuffled = rnd.sample(records, len(records))
+        first = compiled.evaluate(records, "2026-Q4", payees=ANA)
+        again = compiled.evaluate(shuffled, "2026-Q4", payees=ANA)
+        assert first.to_dict() == again.to_dict()
+
+    @given(books())
+    def test_reversing_every_deal_in_full_leaves_nothing_earned(
+            self, records: list[dict[str, Any]]) -> None:
+        """Whatever tiers the deals crossed, each reversal takes back exactly what its deal
+        earned, so a year of deals all cancelled in full nets to nothing."""
+        deals = [r for r in records if "reverses" not in r]
+        cancels = [cancel(f"X-{r['id']}", dt.date(2026, 12, 31), r["id"]) for r in deals]
+        ev = plan().evaluate([*deals, *cancels], "2026-Q4", payees=ANA)
+        year = [*ev.earlier, *ev.statements]
+        assert sum((line.exact for s in year for line in s.lines), D(0)) == 0
+        assert ev.exclusions == ()
