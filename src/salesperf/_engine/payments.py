@@ -127,7 +127,10 @@ def payments(pid: str, labels: Sequence[str], earned: Sequence[Decimal],
                 forgiven, balance = forgiven + balance, _ZERO
         if before or balance:
             notes.append(f"balance {money(before)} before, {money(balance)} after")
-        yield Payment(amount, earned_ytd, paid_so_far.quantize(quantum, _HALF_UP), payable,
-                      guarantee, top_up, recovered, forgiven, before, balance,
-                      payable + top_up - recovered, tuple(notes))
+        def cents(value: Decimal) -> Decimal:
+            return value.quantize(quantum, _HALF_UP)
+
+        yield Payment(amount, earned_ytd, cents(paid_so_far), cents(payable), cents(guarantee),
+                      cents(top_up), cents(recovered), cents(forgiven), cents(before),
+                      cents(balance), cents(payable + top_up - recovered), tuple(notes))
         paid_so_far = paid_so_far + paid.get((pid, label), payable)
