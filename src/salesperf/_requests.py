@@ -31,6 +31,7 @@ from salesperf._engine import (
     Draw,
     Evaluation,
     Quota,
+    Receipt,
     TargetIncentive,
     compile_plan,
 )
@@ -207,6 +208,7 @@ class EvaluationRequest:
     draws: tuple[Draw, ...] = ()
     opening_balances: tuple[OpeningBalance, ...] = ()
     holidays: tuple[dt.date, ...] = ()
+    receipts: tuple[Receipt, ...] = ()
     columns: ColumnMapping | None = None
     records_csv: str | None = None
     options: Options = Options()
@@ -232,7 +234,7 @@ class EvaluationRequest:
             supplied={(s.metric, s.payee, s.period): s.value for s in self.supplied},
             draws=self.draws,
             opening_balances={b.payee: b.amount for b in self.opening_balances},
-            holidays=self.holidays,
+            holidays=self.holidays, receipts=self.receipts,
         )
 
     def chosen_plan(self) -> Plan:

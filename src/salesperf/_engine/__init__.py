@@ -14,7 +14,7 @@ The data flows one way, a module per stage:
 
 from salesperf._engine.compiled import CompiledPlan, compile_plan
 from salesperf._engine.crediting import Credit, CreditKind, Exclusion
-from salesperf._engine.inputs import Assignment, Draw, Quota, TargetIncentive
+from salesperf._engine.inputs import Assignment, Draw, Quota, Receipt, TargetIncentive
 from salesperf._engine.statements import ComponentTotal, Evaluation, Line, Statement
 
 __all__ = [
@@ -28,6 +28,7 @@ __all__ = [
     "Exclusion",
     "Line",
     "Quota",
+    "Receipt",
     "Statement",
     "TargetIncentive",
     "compile_plan",

@@ -13,16 +13,18 @@ import attrs
 from salesperf._errors import DefinitionError, Problem
 from salesperf._money import DECIMAL_CONTEXT, Currency, ExchangeRates, currency, to_decimal
 from salesperf._periods import Period
-from salesperf._plans import Plan
+from salesperf._plans import Commission, Plan
 from salesperf._records import Hierarchy, Payee, Record
 
 from .crediting import Crediting, Dates
 from .earning import Earner, earn, earner
 from .earning.window import total
+from .holdbacks import Receipts, released
 from .inputs import (
     Assignment,
     Draw,
     Quota,
+    Receipt,
     Roster,
     TargetIncentive,
     Year,
@@ -86,6 +88,7 @@ class CompiledPlan:
         draws: Iterable[Draw] = (),
         opening_balances: Mapping[str, object] | None = None,
         holidays: Collection[dt.date] = (),
+        receipts: Iterable[Receipt] = (),
     ) -> Evaluation:
         """Evaluate the plan year through `period` and return the statements for `period`.
 
@@ -101,14 +104,15 @@ class CompiledPlan:
         per period, and `opening_balances` give what each payee owed at the start of the plan
         year (a balance carried from the year before); the plan's `payments` terms say how
         balances are recovered, carried or forgiven. `holidays` are the days a plan that
-        prorates by working days does not count.
+        prorates by working days does not count. `receipts` are what customers paid of
+        records, which release the earnings a commission holds back until they pay.
         """
         # Plain operators (+, -, sum) round to the thread's context; evaluate in salesperf's
         # own, so a host's (or a thread's) decimal settings cannot change a result.
         with decimal.localcontext(DECIMAL_CONTEXT):
             return self._evaluate(records, period, payees, hierarchy, assignments, quotas,
                                   target_incentives, rates, paid, as_of, supplied, draws,
-                                  opening_balances, frozenset(holidays))
+                                  opening_balances, frozenset(holidays), receipts)
 
     def _evaluate(
         self,
@@ -126,6 +130,7 @@ class CompiledPlan:
         draws: Iterable[Draw],
         opening_balances: Mapping[str, object] | None,
         holidays: frozenset[dt.date],
+        receipts: Iterable[Receipt],
     ) -> Evaluation:
         plan = self.plan
         target = plan.calendar.parse(period) if isinstance(period, str) else period
@@ -155,6 +160,10 @@ class CompiledPlan:
         ids = tuple(c.id for c in plan.components)
         labels, last = inputs.labels, len(periods) - 1
         year_ends = target.end == year.end
+        holdbacks = {c.id: c.holdback for c in plan.components
+                     if isinstance(c, Commission) and c.holdback is not None}
+        cash = Receipts(receipts) if holdbacks else None
+        amounts = credited.amounts() if holdbacks else {}
         for pid in on_plan:
             # credits → earnings
             earned = earn(pid, self._earners, inputs, credited, quantum, plan.rounding)
@@ -167,7 +176,9 @@ class CompiledPlan:
             settled = payments(pid, labels, earned_per_period, paid_map, quantum,
                                draws=draw_map, opening=opening.get(pid, _ZERO),
                                terms=plan.payments, year_ends=year_ends,
-                               leaves=_leaves(hierarchy.payees[pid], periods))
+                               leaves=_leaves(hierarchy.payees[pid], periods),
+                               released=None if cash is None else released(
+                                   earned, periods, holdbacks, cash, amounts))
             for k, payment in enumerate(settled):
                 label = labels[k]
                 st = Statement(pid, label, code, Lines(pid, label, earned[k].blocks, quantum),

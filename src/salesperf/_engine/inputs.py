@@ -16,7 +16,7 @@ from salesperf._money import DECIMAL_CONTEXT, to_decimal
 from salesperf._periods import Period, Proration, ProrationBasis, prorate
 from salesperf._records import Hierarchy, Payee
 
-__all__ = ["Assignment", "Draw", "Quota", "Roster", "TargetIncentive", "Year"]
+__all__ = ["Assignment", "Draw", "Quota", "Receipt", "Roster", "TargetIncentive", "Year"]
 
 _ZERO = Decimal(0)
 _DAY = dt.timedelta(days=1)
@@ -44,6 +44,16 @@ class TargetIncentive:
     period: str
     amount: Decimal = attrs.field(converter=_amount)
     component: str | None = None
+
+
+@attrs.frozen
+class Receipt:
+    """What the customer paid of a record (in the record's currency) on a day: releases
+    earnings a commission holds back until the customer pays."""
+
+    record: str
+    date: dt.date
+    amount: Decimal = attrs.field(converter=_amount)
 
 
 @attrs.frozen

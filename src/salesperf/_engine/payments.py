@@ -54,6 +54,8 @@ class Payment(NamedTuple):
     balance_after: Decimal
     paid: Decimal
     settlement: tuple[str, ...]  # each step above that applied, in a sentence
+    released: Decimal  # of what was earned, what became payable in the period
+    held: Decimal  # earned and held back, not yet released, at the end of the period
 
 
 def paid_table(paid: Mapping[tuple[str, str], object] | None) -> dict[tuple[str, str], Decimal]:
@@ -65,19 +67,24 @@ def paid_table(paid: Mapping[tuple[str, str], object] | None) -> dict[tuple[str,
 def payments(pid: str, labels: Sequence[str], earned: Sequence[Decimal],
              paid: Mapping[tuple[str, str], Decimal], quantum: Decimal, *,
              draws: Mapping[tuple[str, str], Draw], opening: Decimal, terms: PaymentTerms,
-             year_ends: bool, leaves: int | None) -> Iterator[Payment]:
+             year_ends: bool, leaves: int | None,
+             released: Sequence[Decimal] | None = None) -> Iterator[Payment]:
     """The payee's payment for each period, from what it earned in each (rounded already).
 
     `opening` is the balance the payee owed at the start of the year; `year_ends` says the
     last period is the last of the plan year; `leaves` is the index of the period in which
-    the payee's employment ends, if it does.
+    the payee's employment ends, if it does. `released` is what was released of the
+    earnings by the end of each period, year to date, when a component holds some back
+    (`holdbacks`); without it, everything earned is released.
     """
-    paid_so_far = earned_ytd = _ZERO
+    paid_so_far = earned_ytd = released_before = _ZERO
     balance = opening.quantize(quantum, _HALF_UP)
     last = len(labels) - 1
     for k, (label, amount) in enumerate(zip(labels, earned, strict=True)):
         earned_ytd = earned_ytd + amount
-        payable = (earned_ytd - paid_so_far).quantize(quantum, _HALF_UP)
+        released_ytd = (earned_ytd if released is None
+                        else released[k].quantize(quantum, _HALF_UP))
+        payable = (released_ytd - paid_so_far).quantize(quantum, _HALF_UP)
         draw = draws.get((pid, label))
         guarantee = _ZERO if draw is None else draw.amount.quantize(quantum, _HALF_UP)
         notes: list[str] = []
@@ -132,5 +139,7 @@ def payments(pid: str, labels: Sequence[str], earned: Sequence[Decimal],
 
         yield Payment(amount, earned_ytd, cents(paid_so_far), cents(payable), cents(guarantee),
                       cents(top_up), cents(recovered), cents(forgiven), cents(before),
-                      cents(balance), cents(payable + top_up - recovered), tuple(notes))
+                      cents(balance), cents(payable + top_up - recovered), tuple(notes),
+                      cents(released_ytd - released_before), cents(earned_ytd - released_ytd))
+        released_before = released_ytd
         paid_so_far = paid_so_far + paid.get((pid, label), payable)

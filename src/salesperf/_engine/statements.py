@@ -211,6 +211,10 @@ class Statement:
     balance_after: Decimal = _ZERO
     paid: Decimal = _ZERO
     settlement: tuple[str, ...] = ()
+    # Of what was earned, what became payable in the period and what is still held back
+    # (a commission with a `Holdback`): payable = released year to date − paid before.
+    released: Decimal = _ZERO
+    held: Decimal = _ZERO
 
     def to_dict(self) -> dict[str, Any]:
         """The statement as plain JSON-safe data (amounts as exact decimal text)."""
@@ -235,8 +239,12 @@ class Statement:
         out.append(f"  earned this period {self.earned:,}; earned year to date "
                    f"{self.earned_ytd:,}; paid before {self.paid_before:,.2f}; "
                    f"payable {self.payable:,}")
+        if self.held or self.released != self.earned:
+            out.append(f"  released {self.released:,} of the earnings; held back "
+                       f"{self.held:,}")
         if self.settlement:
             out.extend(f"  {note}" for note in self.settlement)
+        if self.settlement or self.held or self.released != self.earned:
             out.append(f"  paid {self.paid:,}")
         return "\n".join(out)
 

@@ -20,7 +20,8 @@ from salesperf._plans.parts import ZERO as _ZERO
 from salesperf._plans.parts import check_condition, dec, opt_dec
 from salesperf._scoring import Curve, Direction
 
-__all__ = ["Application", "BoundBasis", "Cap", "Commission", "Component", "Gate", "KpiBonus",
+__all__ = ["Application", "BoundBasis", "Cap", "Commission", "Component", "Gate", "Holdback",
+           "KpiBonus",
            "KpiItem", "Multiplier", "RateTable", "Spiff", "TargetBonus", "Tier", "TierMode",
            "Window"]
 
@@ -170,6 +171,26 @@ class Window(enum.Enum):
 
 
 @attrs.frozen
+class Holdback:
+    """Part of a commission's earnings held back until a date or until the customer pays.
+
+    Each record line holds back `share` of what it earns. With `until`, the held part is
+    released in full on that date; without, it is released as the customer pays: pro rata
+    to what the host's receipts for the record add up to, across as many periods as they
+    take. A clawback line is held and released as the line it reverses; period lines
+    (true-ups, floors) are not held.
+    """
+
+    share: Decimal = attrs.field(default=_ONE, converter=dec)
+    until: dt.date | None = None
+
+    def problems(self, path: str) -> list[Problem]:
+        if not _ZERO <= self.share <= _ONE:
+            return [Problem(f"{path}.share", f"must be from 0 to 1, got {self.share}")]
+        return []
+
+
+@attrs.frozen
 class Commission:
     """Commission on a credited measure through a rate table."""
 
@@ -182,6 +203,7 @@ class Commission:
     cap: Cap | None = None
     floor: Decimal | None = attrs.field(default=None, converter=opt_dec)
     multiplier: Multiplier | None = None
+    holdback: Holdback | None = None
 
     def problems(self, path: str) -> list[Problem]:
         out = self.rates.problems(f"{path}.rates")
@@ -192,7 +214,8 @@ class Commission:
             if self.gate is not None and self.gate.measure is None:
                 out.append(Problem(f"{path}.gate.measure", "a per-record commission can only be "
                                    "gated on another measure"))
-        for name, part in (("gate", self.gate), ("cap", self.cap), ("multiplier", self.multiplier)):
+        for name, part in (("gate", self.gate), ("cap", self.cap), ("multiplier", self.multiplier),
+                           ("holdback", self.holdback)):
             if part is not None:
                 out += part.problems(f"{path}.{name}")
         if self.floor is not None and self.floor < 0:

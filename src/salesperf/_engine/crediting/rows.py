@@ -107,6 +107,18 @@ class Credits:
     def of(self, pid: str, measure: str) -> list[CreditRow]:
         return self.by.get((pid, measure), [])
 
+    def amounts(self) -> dict[str, Decimal | None]:
+        """Each record's amount as it was given (in its own currency), by id."""
+        out: dict[str, Decimal | None] = {}
+        for record in self.records:
+            if isinstance(record, Record):
+                out[record.id] = record.amount
+            elif isinstance(record, Mapping):
+                rid, amount = record.get("id"), record.get("amount")
+                if isinstance(rid, str):
+                    out[rid] = amount if isinstance(amount, Decimal) else None
+        return out
+
     def public(self) -> Sequence[Credit]:
         """The credits as `Credit` values, made when first read."""
         return _Credits(self.by, self.records)
