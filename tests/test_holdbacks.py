@@ -20,7 +20,10 @@ D = Decimal
 ANA = [sp.Payee("ana")]
 
 
-def plan(holdback: sp.Holdback | None = sp.Holdback()) -> sp.CompiledPlan:
+ON_CASH = sp.Holdback()  # all of it, until the customer pays
+
+
+def plan(holdback: sp.Holdback | None = ON_CASH) -> sp.CompiledPlan:
     return sp.compile_plan(sp.Plan("p", [sp.Commission(
         "c", sp.RateTable([sp.Tier(0, "0.05")]), holdback=holdback)]))
 
