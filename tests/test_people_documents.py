@@ -1,11 +1,14 @@
-"""People documents: rule sets, review templates and performance requests as JSON, with
-schemas and path errors; and `salesperf review` over the example shipped in the package."""
+"""People documents: rule sets, review templates, scorecards, improvement plans and the
+performance request and response as JSON, with schemas shipped in the package and path errors;
+and `salesperf review` over the example shipped in the package."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from importlib import resources
 from typing import Any
 
@@ -74,6 +77,114 @@ class TestReviewTemplates:
         assert problems(err) == [
             ("parts[1].source: expected one of 'scorecard', 'manager', 'self', 'peers', got "
             "'manger' — did you mean 'manager'?")]
+
+
+def as_json(document: dict[str, Any]) -> Any:
+    """A document as a JSON reader sees it: exact numbers written as JSON numbers or text."""
+    return json.loads(json.dumps(document, default=str))
+
+
+class TestScorecards:
+    def test_a_scorecard_document_loads_and_dumps_back_to_itself(self) -> None:
+        loaded, _ = sp.load_performance_request(example())
+        card = loaded.scorecards[0]
+        dumped = sp.dump_scorecard(card)
+        assert dumped["format"] == "salesperf.scorecard"
+        assert dumped["goals"][0]["period"] == "2026-Q1"
+        assert sp.load_scorecard(dumped) == card
+        validate(as_json(dumped), sp.scorecard_schema())
+
+    def test_goal_periods_are_labels_in_the_document_s_calendar(self) -> None:
+        doc = sp.dump_scorecard(sp.load_performance_request(example())[0].scorecards[0])
+        for goal in doc["goals"]:
+            goal["period"] = "FY2027-Q1"
+        card = sp.load_scorecard({**doc, "calendar": {"kind": "fiscal_year", "start_month": 7}})
+        assert {g.period for g in card.goals} == {sp.FiscalYear(start_month=7).parse("FY2027-Q1")}
+        assert sp.load_scorecard(sp.dump_scorecard(card)) == card
+
+    def test_problems_of_the_scorecard_keep_their_path_inside_a_request(self) -> None:
+        doc = example()
+        doc["scorecards"][1]["goals"][1]["weight"] = "0.5"
+        with pytest.raises(sp.DefinitionError) as err:
+            sp.load_performance_request(doc)
+        assert problems(err) == ["scorecards[1].goals: weights must total 1 (100 %), got 1.1"]
+
+class TestImprovementPlans:
+    def test_a_plan_document_loads_and_dumps_back_to_itself(self) -> None:
+        plan = sp.load_performance_request(example())[0].plans[0]
+        dumped = sp.dump_improvement_plan(plan)
+        assert dumped["format"] == "salesperf.improvement-plan"
+        assert sp.load_improvement_plan(dumped) == plan
+        validate(as_json(dumped), sp.improvement_plan_schema())
+
+    def test_a_moved_plan_round_trips_with_its_history(self) -> None:
+        plan = sp.load_performance_request(example())[0].plans[0]
+        longer = plan.transition(sp.PlanStatus.EXTENDED, dt.date(2026, 6, 30), "mia",
+                                 due=dt.date(2026, 7, 31))
+        assert sp.load_improvement_plan(sp.dump_improvement_plan(longer)) == longer
+
+    def test_every_problem_is_reported_with_its_path(self) -> None:
+        doc = sp.dump_improvement_plan(sp.load_performance_request(example())[0].plans[0])
+        doc["history"][0]["stauts"] = "met"
+        doc["milestones"][0]["due"] = "2026-02-30"
+        with pytest.raises(sp.DefinitionError) as err:
+            sp.load_improvement_plan(doc)
+        assert [p.split(":")[0] for p in problems(err)] == [
+            "milestones[0].due", "history[0].stauts"]
+
+    def test_period_labels_are_read_once_the_document_is_well_formed(self) -> None:
+        doc = sp.dump_improvement_plan(sp.load_performance_request(example())[0].plans[0])
+        doc["goals"][0]["period"] = "2026-Q7"
+        with pytest.raises(sp.DefinitionError) as err:
+            sp.load_improvement_plan(doc)
+        assert [p.split(":")[0] for p in problems(err)] == ["goals[0].period"]
+
+    def test_goals_in_two_calendars_cannot_be_written_as_one_document(self) -> None:
+        plan = sp.load_performance_request(example())[0].plans[0]
+        goal = plan.goals[0]
+        fiscal = sp.Goal("calls", goal.metric, 100, sp.FiscalYear(start_month=7).parse(
+            "FY2026-Q4"), goal.owner)
+        odd = sp.ImprovementPlan(plan.id, plan.person, plan.owner, [goal, fiscal])
+        with pytest.raises(sp.DefinitionError, match=r"goals\[1\]\.period: FY2026-Q4 is not "
+                           "a period of the calendar of the other goals"):
+            sp.dump_improvement_plan(odd)
+
+
+class TestPublishedSchemas:
+    """Each people document's schema ships in the package, and the examples satisfy them."""
+
+    @pytest.mark.parametrize(("name", "make"), [
+        ("rules-v1", sp.rule_set_schema),
+        ("review-template-v1", sp.review_template_schema),
+        ("scorecard-v1", sp.scorecard_schema),
+        ("improvement-plan-v1", sp.improvement_plan_schema),
+        ("performance-request-v1", sp.performance_request_schema),
+        ("performance-response-v1", sp.performance_response_schema)])
+    def test_the_shipped_file_is_the_generated_schema(
+        self, name: str, make: Callable[[], dict[str, Any]],
+    ) -> None:
+        shipped = resources.files("salesperf").joinpath(f"schemas/{name}.json")
+        schema = make()
+        assert json.loads(shipped.read_text("utf-8")) == schema, (
+            f"regenerate src/salesperf/schemas/{name}.json: salesperf schema "
+            f"{name.removesuffix('-v1')} > src/salesperf/schemas/{name}.json")
+        assert schema["$id"].endswith(f"/{name}.json")
+
+    def test_the_command_prints_each_of_them(self) -> None:
+        done = salesperf("schema", "performance-response")
+        assert done.returncode == 0, done.stderr
+        assert json.loads(done.stdout) == sp.performance_response_schema()
+
+    def test_the_example_response_with_and_without_rules_is_valid(self) -> None:
+        doc = example()
+        loaded, records = sp.load_performance_request(doc)
+        response = sp.evaluate_performance_request(loaded, records)
+        validate(response, sp.performance_response_schema())
+        del doc["rules"]
+        loaded, records = sp.load_performance_request(doc)
+        bare = sp.evaluate_performance_request(loaded, records)
+        assert "recommendations" not in bare
+        validate(bare, sp.performance_response_schema())
 
 
 class TestPerformanceRequests:

@@ -170,12 +170,12 @@ class TestCalibration:
             ("gus", "2 near", "3 meets")]
         assert "at least 40 % needs 3" in c.moves[0].reason
 
-    def test_within_targets_nothing_moves_and_the_reviews_are_unchanged(self) -> None:
+    def test_within_targets_nothing_moves(self) -> None:
         c = sp.calibrate(self.team, FIVE, [sp.BandTarget("5 outstanding", at_most="0.5")])
         assert c.within_targets
         assert c.moves == ()
-        assert [r.rating for r in self.team][:3] == ["5 outstanding"] * 3
         assert c.explanation.endswith("within every target")
+        # The reviews themselves never change: ReviewResult is frozen, so no test is needed.
 
     def test_an_unknown_rating_in_the_targets_is_a_definition_error(self) -> None:
         with pytest.raises(sp.DefinitionError, match="no such rating"):

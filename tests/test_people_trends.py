@@ -34,6 +34,19 @@ class TestTrend:
         assert t.changes == (None, None)
         assert not t.improving
 
+    def test_a_trend_has_one_value_per_period_and_at_least_one(self) -> None:
+        q = sp.CalendarYear().parse
+        with pytest.raises(sp.DefinitionError, match="got 1 for 2"):
+            sp.Trend("ana", "x", (q("2026-Q1"), q("2026-Q2")), (Decimal(1),))
+        with pytest.raises(sp.DefinitionError, match="got 0 for 0"):
+            sp.Trend("ana", "x", (), ())
+
+    def test_a_trend_of_one_period_has_no_last_step(self) -> None:
+        t = sp.trend("ana", "x", {sp.CalendarYear().parse("2026-Q1"): Decimal(1)})
+        assert not t.fell
+        with pytest.raises(sp.DefinitionError, match="one period, so no last step"):
+            _ = t.last_two
+
     def test_periods_must_follow_one_another(self) -> None:
         q = sp.CalendarYear().parse
         with pytest.raises(sp.DefinitionError, match="2026-Q1 is followed by 2026-Q3"):
@@ -63,5 +76,9 @@ class TestFromRecords:
         assert t.fell
 
     def test_last_periods_counts_back_from_the_period(self) -> None:
+        months = sp.last_periods(sp.CalendarYear().parse("2026-02"), 3)
+        assert [str(m) for m in months] == ["2025-12", "2026-01", "2026-02"]
+
+    def test_last_periods_needs_at_least_one(self) -> None:
         with pytest.raises(sp.DefinitionError, match="must be at least 1"):
             sp.last_periods(sp.CalendarYear().parse("2026-Q1"), 0)

@@ -162,11 +162,17 @@ def _explain(args: argparse.Namespace) -> int:
 
 
 def _schema(args: argparse.Namespace) -> int:
+    from salesperf import _people as people
     from salesperf._documents import plan_schema
     from salesperf._requests import request_schema, response_schema
 
     schema = {"plan": plan_schema, "request": request_schema,
-              "response": response_schema}[args.which]()
+              "response": response_schema, "rules": people.rule_set_schema,
+              "review-template": people.review_template_schema,
+              "scorecard": people.scorecard_schema,
+              "improvement-plan": people.improvement_plan_schema,
+              "performance-request": people.performance_request_schema,
+              "performance-response": people.performance_response_schema}[args.which]()
     json.dump(schema, sys.stdout, indent=2)
     sys.stdout.write("\n")
     return 0
@@ -251,8 +257,10 @@ def _parser() -> argparse.ArgumentParser:
     people.add_argument("--format", choices=("table", "json"), default="table")
     people.set_defaults(run=_review)
     schema = commands.add_parser("schema", help="print a JSON Schema")
-    schema.add_argument("which", choices=("plan", "request", "response"), nargs="?",
-                        default="plan")
+    schema.add_argument("which", choices=("plan", "request", "response", "rules",
+                                          "review-template", "scorecard", "improvement-plan",
+                                          "performance-request", "performance-response"),
+                        nargs="?", default="plan")
     schema.set_defaults(run=_schema)
     return parser
 

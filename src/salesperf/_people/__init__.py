@@ -3,23 +3,26 @@ recommendation and recognition rules — pure functions over data, like the rest
 
 Data flows one way: `trends` reads metrics and goals; `reviews` reads scorecard results, and
 `calibration` reviews; `feedback` reads trends; `improvement` reads goals and records;
-`rules` reads the results of all of them as facts; `documents` reads and writes them all as JSON.
+`rules` reads the results of all of them as facts; `documents` reads and writes them as JSON,
+and `performance` runs a whole cycle from one JSON request to one JSON response.
 """
 
 from salesperf._people.calibration import BandTarget, Calibration, Move, calibrate
 from salesperf._people.documents import (
-    PerformanceRequest,
+    dump_improvement_plan,
     dump_review_template,
     dump_rule_set,
+    dump_scorecard,
     dumps_rule_set,
-    evaluate_performance_request,
-    load_performance_request,
+    improvement_plan_schema,
+    load_improvement_plan,
     load_review_template,
     load_rule_set,
+    load_scorecard,
     loads_rule_set,
-    performance_request_schema,
     review_template_schema,
     rule_set_schema,
+    scorecard_schema,
 )
 from salesperf._people.feedback import Feedback, FeedbackKind, check_feedback
 from salesperf._people.improvement import (
@@ -33,6 +36,14 @@ from salesperf._people.improvement import (
     Progress,
     StatusChange,
     assess_plan,
+)
+from salesperf._people.performance import (
+    PerformanceRequest,
+    PerformanceResponse,
+    evaluate_performance_request,
+    load_performance_request,
+    performance_request_schema,
+    performance_response_schema,
 )
 from salesperf._people.reviews import (
     Assessment,
@@ -89,6 +100,7 @@ __all__ = [
     "PartResult",
     "PartSource",
     "PerformanceRequest",
+    "PerformanceResponse",
     "PlanAssessment",
     "PlanStatus",
     "Progress",
@@ -110,23 +122,30 @@ __all__ = [
     "calibrate",
     "check_feedback",
     "describe_condition",
+    "dump_improvement_plan",
     "dump_review_template",
     "dump_rule_set",
+    "dump_scorecard",
     "dumps_rule_set",
     "evaluate_performance_request",
     "facts_from_feedback",
     "facts_from_report",
     "facts_from_reviews",
+    "improvement_plan_schema",
     "last_periods",
+    "load_improvement_plan",
     "load_performance_request",
     "load_review_template",
     "load_rule_set",
+    "load_scorecard",
     "loads_rule_set",
     "metric_trend",
     "performance_request_schema",
+    "performance_response_schema",
     "recommend",
     "review",
     "review_template_schema",
     "rule_set_schema",
+    "scorecard_schema",
     "trend",
 ]

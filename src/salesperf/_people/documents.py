@@ -1,15 +1,17 @@
-"""People documents: rule sets, review templates and the performance request, as JSON.
+"""People documents: rule sets, review templates, scorecards and improvement plans, as JSON,
+and what every people document shares — how it is read, written and described.
 
 They are read by the same loader as plans (`salesperf._documents.Loader`): every problem is
 collected with its path and raised once, unknown keys get suggestions, numbers stay exact
-and sizes are bounded. In a performance request, goals name their period by its label
-(``"2026-Q1"``) in the request's calendar.
+and sizes are bounded. Goals name their period by its label (``"2026-Q1"``) in the
+document's calendar — a scorecard's or improvement plan's own, or a performance request's
+(`performance`). Each document has a JSON Schema, shipped in ``salesperf/schemas/``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -18,68 +20,54 @@ import attrs
 from salesperf._documents import LIMITS, Limits, Loader, kind_of, loads_json, schema_for
 from salesperf._documents.json_text import write_json
 from salesperf._documents.unstructure import unstructure
-from salesperf._errors import DataError, DefinitionError, Problem
-from salesperf._goals import (
-    Goal,
-    MissingData,
-    OwnerKind,
-    Scorecard,
-    ScorecardResult,
-    evaluate_performance,
-)
+from salesperf._errors import DefinitionError, Problem, join_path
+from salesperf._goals import Goal, MissingData, OwnerKind, Scorecard
 from salesperf._metrics import Metric
-from salesperf._money import to_decimal
-from salesperf._people.calibration import BandTarget, calibrate
-from salesperf._people.feedback import Feedback, check_feedback
-from salesperf._people.improvement import (
-    ImprovementPlan,
-    Milestone,
-    PlanStatus,
-    StatusChange,
-    assess_plan,
-)
-from salesperf._people.reviews import Assessment, ReviewResult, ReviewTemplate, review
-from salesperf._people.rules import (
-    Fact,
-    Facts,
-    RuleSet,
-    facts_from_feedback,
-    facts_from_report,
-    facts_from_reviews,
-    recommend,
-)
-from salesperf._people.trends import trend
+from salesperf._people.improvement import ImprovementPlan, Milestone, PlanStatus, StatusChange
+from salesperf._people.reviews import ReviewTemplate
+from salesperf._people.rules import RuleSet
 from salesperf._periods import Calendar, CalendarYear, Period
-from salesperf._plain import to_plain
-from salesperf._records import Record
-from salesperf._scoring import Curve, Direction, RatingScale
+from salesperf._scoring import Curve, Direction
 
 __all__ = [
-    "PerformanceRequest",
+    "GoalEntry",
+    "PlanEntry",
+    "ScorecardEntry",
+    "build_plan",
+    "build_scorecard",
+    "checked",
+    "document_schema",
+    "dump_document",
+    "dump_improvement_plan",
     "dump_review_template",
     "dump_rule_set",
+    "dump_scorecard",
     "dumps_rule_set",
-    "evaluate_performance_request",
-    "load_performance_request",
+    "improvement_plan_schema",
+    "load_document",
+    "load_improvement_plan",
     "load_review_template",
     "load_rule_set",
+    "load_scorecard",
     "loads_rule_set",
-    "performance_request_schema",
+    "read_period",
     "review_template_schema",
     "rule_set_schema",
+    "scorecard_schema",
 ]
 
 RULES_FORMAT = "salesperf.rules"
 REVIEW_FORMAT = "salesperf.review-template"
-REQUEST_FORMAT = "salesperf.performance-request"
-RESPONSE_FORMAT = "salesperf.performance-response"
+SCORECARD_FORMAT = "salesperf.scorecard"
+PLAN_FORMAT = "salesperf.improvement-plan"
 
 T = TypeVar("T")
 
 
-def _load(cls: type[T], fmt: str, data: object, limits: Limits,
-          handled: tuple[str, ...] = ()) -> T:
-    """Structure a document of `cls`, or raise every problem with its path."""
+def load_document(cls: type[T], fmt: str, data: object, limits: Limits,
+                  handled: tuple[str, ...] = ()) -> T:
+    """Structure a document of `cls` in format `fmt` (version 1), or raise every problem with
+    its path; `handled` names keys the caller reads itself."""
     if not isinstance(data, Mapping):
         raise DefinitionError([Problem("", f"a {fmt} document is an object, got "
                                        f"{kind_of(data)}")])
@@ -98,13 +86,15 @@ def _load(cls: type[T], fmt: str, data: object, limits: Limits,
     return built
 
 
-def _dump(value: object, cls: type, fmt: str) -> dict[str, Any]:
+def dump_document(value: object, cls: type, fmt: str) -> dict[str, Any]:
+    """`value`, of `cls`, as a plain document of format `fmt`: what `load_document` reads."""
     body = unstructure(value, cls)
     assert isinstance(body, dict)
     return {"format": fmt, "format_version": 1, **body}
 
 
-def _schema(cls: type, title: str, name: str, fmt: str) -> dict[str, Any]:
+def document_schema(cls: type, title: str, name: str, fmt: str) -> dict[str, Any]:
+    """The JSON Schema of documents of `cls` in format `fmt`, with `$id` ``…/<name>.json``."""
     schema = schema_for(cls, title, name)
     props = schema["$defs"][cls.__name__]["properties"]
     schema["$defs"][cls.__name__]["properties"] = {
@@ -128,7 +118,7 @@ def load_rule_set(data: Mapping[str, Any], *, limits: Limits = LIMITS) -> RuleSe
       rules[0].when.lt: must not be a float, got 0.2; ...
       rules[1].periods: must be a whole number of at least 1, got 0
     """
-    return _load(RuleSet, RULES_FORMAT, data, limits)
+    return load_document(RuleSet, RULES_FORMAT, data, limits)
 
 
 def loads_rule_set(text: str | bytes, *, limits: Limits = LIMITS) -> RuleSet:
@@ -138,7 +128,7 @@ def loads_rule_set(text: str | bytes, *, limits: Limits = LIMITS) -> RuleSet:
 
 def dump_rule_set(rule_set: RuleSet) -> dict[str, Any]:
     """The rule set as a plain document; `load_rule_set` reads it back to an equal one."""
-    return _dump(rule_set, RuleSet, RULES_FORMAT)
+    return dump_document(rule_set, RuleSet, RULES_FORMAT)
 
 
 def dumps_rule_set(rule_set: RuleSet, *, indent: int | None = 2) -> str:
@@ -148,49 +138,41 @@ def dumps_rule_set(rule_set: RuleSet, *, indent: int | None = 2) -> str:
 
 def rule_set_schema() -> dict[str, Any]:
     """The JSON Schema of rule set documents."""
-    return _schema(RuleSet, "salesperf rule set document", "rules-v1", RULES_FORMAT)
+    return document_schema(RuleSet, "salesperf rule set document", "rules-v1", RULES_FORMAT)
 
 
 def load_review_template(data: Mapping[str, Any], *, limits: Limits = LIMITS
                          ) -> ReviewTemplate:
     """A `ReviewTemplate` from a plain mapping, every problem reported with its path."""
-    return _load(ReviewTemplate, REVIEW_FORMAT, data, limits)
+    return load_document(ReviewTemplate, REVIEW_FORMAT, data, limits)
 
 
 def dump_review_template(template: ReviewTemplate) -> dict[str, Any]:
     """The template as a plain document; `load_review_template` reads it back."""
-    return _dump(template, ReviewTemplate, REVIEW_FORMAT)
+    return dump_document(template, ReviewTemplate, REVIEW_FORMAT)
 
 
 def review_template_schema() -> dict[str, Any]:
     """The JSON Schema of review template documents."""
-    return _schema(ReviewTemplate, "salesperf review template document", "review-template-v1",
-                   REVIEW_FORMAT)
+    return document_schema(ReviewTemplate, "salesperf review template document",
+                           "review-template-v1", REVIEW_FORMAT)
 
 
-# -- the performance request -------------------------------------------------------------
-
-
-def _decimal(value: object) -> Decimal:
-    return to_decimal(value, path="target")
-
-
-def _weight(value: object) -> Decimal:
-    return to_decimal(value, path="weight")
+# -- goals, scorecards and improvement plans ---------------------------------------------
 
 
 @attrs.frozen
 class GoalEntry:
-    """A goal in a document: as `Goal`, its period a label in the request's calendar."""
+    """A goal in a document: as `Goal`, its period a label in the document's calendar."""
 
     id: str
     metric: Metric
-    target: Decimal = attrs.field(converter=_decimal)
+    target: Decimal
     period: str
     owner: str
     owner_kind: OwnerKind = OwnerKind.PAYEE
     direction: Direction = Direction.HIGHER_IS_BETTER
-    weight: Decimal = attrs.field(default=Decimal(1), converter=_weight)
+    weight: Decimal = Decimal(1)
     description: str = ""
 
 
@@ -220,40 +202,22 @@ class PlanEntry:
 
 
 @attrs.frozen
-class FactsEntry:
-    """Facts the host supplies for a person's period (from its own systems)."""
+class ScorecardDocument(ScorecardEntry):
+    """A scorecard on its own: its goals name their period by label in `calendar`."""
 
-    person: str
-    period: str
-    values: tuple[Fact, ...]
+    calendar: Calendar = attrs.field(factory=CalendarYear)
 
 
 @attrs.frozen
-class PerformanceRequest:
-    """A performance request as loaded: what `evaluate_performance_request` runs.
+class PlanDocument(PlanEntry):
+    """An improvement plan on its own: its goals name their period by label in `calendar`."""
 
-    Scorecards may cover earlier periods too (for trends, streaks and growth); reviews,
-    calibration, feedback checks, improvement plans and recommendations are for `period`,
-    as of `as_of` (default: the period's last day).
-    """
-
-    period: str
     calendar: Calendar = attrs.field(factory=CalendarYear)
-    as_of: dt.date | None = None
-    scorecards: tuple[ScorecardEntry, ...] = ()
-    rating_scale: RatingScale | None = None
-    review: ReviewTemplate | None = None
-    assessments: tuple[Assessment, ...] = ()
-    calibration: tuple[BandTarget, ...] = ()
-    feedback: tuple[Feedback, ...] = ()
-    feedback_within_days: int = 30
-    improvement_plans: tuple[PlanEntry, ...] = ()
-    rules: RuleSet | None = None
-    facts: tuple[FactsEntry, ...] = ()
 
 
-def _period(calendar: Calendar, label: str, path: str, problems: list[Problem]
-            ) -> Period | None:
+def read_period(calendar: Calendar, label: str, path: str, problems: list[Problem]
+                ) -> Period | None:
+    """The period `label` names in `calendar`, or None after adding the problem."""
     try:
         return calendar.parse(label, path=path)
     except DefinitionError as err:
@@ -261,140 +225,128 @@ def _period(calendar: Calendar, label: str, path: str, problems: list[Problem]
         return None
 
 
-def _goal(entry: GoalEntry, calendar: Calendar, path: str, problems: list[Problem]
-          ) -> Goal | None:
-    period = _period(calendar, entry.period, f"{path}.period", problems)
-    if period is None:
+def build_goals(entries: Sequence[GoalEntry], calendar: Calendar, path: str,
+                problems: list[Problem]) -> list[Goal] | None:
+    """The goals of a document, their period labels read in `calendar` (None on a problem)."""
+    goals = []
+    for j, e in enumerate(entries):
+        at = join_path(path, f"goals[{j}].period")
+        period = read_period(calendar, e.period, at, problems)
+        if period is not None:
+            goals.append(Goal(e.id, e.metric, e.target, period, e.owner, e.owner_kind,
+                              e.direction, e.weight, e.description))
+    return goals if len(goals) == len(entries) else None
+
+
+def build_scorecard(entry: ScorecardEntry, calendar: Calendar, path: str,
+                    problems: list[Problem]) -> Scorecard | None:
+    """The `Scorecard` of a document's entry at `path`, or None after adding its problems."""
+    goals = build_goals(entry.goals, calendar, path, problems)
+    if goals is None:
         return None
-    return Goal(entry.id, entry.metric, entry.target, period, entry.owner, entry.owner_kind,
-                entry.direction, entry.weight, entry.description)
+    try:
+        return Scorecard(entry.id, goals, entry.missing, entry.curve)
+    except DefinitionError as err:
+        # A scorecard names its problems after itself, `scorecard['id'].goals[1].weight`.
+        own = f"scorecard[{entry.id!r}]"
+        problems.extend(Problem(join_path(path, p.path.removeprefix(own).lstrip(".")),
+                                p.message) for p in err.problems)
+        return None
 
 
-@attrs.frozen
-class LoadedRequest:
-    """A performance request with its labels turned into periods and its parts built."""
+def build_plan(entry: PlanEntry, calendar: Calendar, path: str, problems: list[Problem]
+               ) -> ImprovementPlan | None:
+    """The `ImprovementPlan` of a document's entry at `path`, or None after adding its
+    problems."""
+    goals = build_goals(entry.goals, calendar, path, problems)
+    if goals is None:
+        return None
+    try:
+        return ImprovementPlan(entry.id, entry.person, entry.owner, goals, entry.milestones,
+                               entry.due, entry.status, entry.history, entry.description)
+    except DefinitionError as err:
+        problems.extend(Problem(join_path(path, p.path), p.message) for p in err.problems)
+        return None
 
-    request: PerformanceRequest
-    period: Period
-    as_of: dt.date
-    scorecards: tuple[Scorecard, ...]
-    plans: tuple[ImprovementPlan, ...]
-    facts: tuple[Facts, ...]
 
-
-def load_performance_request(data: Mapping[str, Any], *, limits: Limits = LIMITS
-                             ) -> tuple[LoadedRequest, list[Record]]:
-    """Check a performance request document — every problem at once — and return it, built,
-    with its records."""
-    raw_records = data.get("records", []) if isinstance(data, Mapping) else []
-    request = _load(PerformanceRequest, REQUEST_FORMAT, data, limits, handled=("records",))
-    problems: list[Problem] = []
-    cal = request.calendar
-    period = _period(cal, request.period, "period", problems)
-    cards = []
-    for i, entry in enumerate(request.scorecards):
-        goals = [_goal(g, cal, f"scorecards[{i}].goals[{j}]", problems)
-                 for j, g in enumerate(entry.goals)]
-        if all(g is not None for g in goals):
-            try:
-                cards.append(Scorecard(entry.id, [g for g in goals if g is not None],
-                                       entry.missing, entry.curve))
-            except DefinitionError as err:
-                problems.extend(Problem(f"scorecards[{i}]", p.message) for p in err.problems)
-    plans = []
-    for i, plan in enumerate(request.improvement_plans):
-        goals = [_goal(g, cal, f"improvement_plans[{i}].goals[{j}]", problems)
-                 for j, g in enumerate(plan.goals)]
-        if all(g is not None for g in goals):
-            try:
-                plans.append(ImprovementPlan(plan.id, plan.person, plan.owner,
-                                             [g for g in goals if g is not None],
-                                             plan.milestones, plan.due, plan.status,
-                                             plan.history, plan.description))
-            except DefinitionError as err:
-                problems.extend(Problem(f"improvement_plans[{i}].{p.path}", p.message)
-                                for p in err.problems)
-    facts = []
-    for i, f in enumerate(request.facts):
-        at = _period(cal, f.period, f"facts[{i}].period", problems)
-        if at is not None:
-            facts.append(Facts(f.person, at, f.values))
-    records: list[Record] = []
-    if not isinstance(raw_records, list):
-        problems.append(Problem("records", f"expected a list of records, got "
-                                f"{kind_of(raw_records)}"))
-    else:
-        for i, item in enumerate(raw_records):
-            try:
-                records.append(Record.from_mapping(item))
-            except DataError as err:
-                problems.append(Problem(f"records[{i}]" + (f".{err.field}" if err.field
-                                                             else ""), err.message))
-    if problems or period is None:
+def checked(value: T | None, problems: list[Problem]) -> T:
+    """`value`, once the document is known to have no problem; else raise them all."""
+    if problems or value is None:
         raise DefinitionError(problems)
-    as_of = request.as_of or period.last_day
-    return LoadedRequest(request, period, as_of, tuple(cards), tuple(plans),
-                         tuple(facts)), records
+    return value
 
 
-def performance_request_schema() -> dict[str, Any]:
-    """The JSON Schema of performance request documents."""
-    schema = _schema(PerformanceRequest, "salesperf performance request", "performance-v1",
-                     REQUEST_FORMAT)
-    schema["$defs"]["PerformanceRequest"]["properties"]["records"] = {
-        "type": "array", "items": {"type": "object", "required": ["id", "date"]}}
-    return schema
+def goal_entries(goals: Sequence[Goal]) -> tuple[Calendar, tuple[GoalEntry, ...]]:
+    """The goals as document entries and the one calendar their period labels are read in.
 
-
-def evaluate_performance_request(loaded: LoadedRequest, records: Iterable[Record]
-                                 ) -> dict[str, Any]:
-    """Run a loaded request: the response document (plain, JSON-safe data).
-
-    Scorecards are evaluated for every period they cover; reviews (for everyone with a
-    scorecard or an assessment in the period), calibration, feedback checks (attainment as
-    each person's scorecard score over the period and the one before), improvement plans as
-    of `as_of`, and the recommendations of the rule set over every fact.
+    Raises `DefinitionError` for a goal whose period is not a label of that calendar (a
+    period without a calendar, or goals in two calendars): its document would not load back.
     """
-    request, period = loaded.request, loaded.period
-    data = list(records)
-    report = evaluate_performance(data, scorecards=loaded.scorecards,
-                                  rating_scale=request.rating_scale)
-    cards: dict[tuple[str, Period], ScorecardResult] = {
-        (c.owner, c.period): c for c in report.scorecards}
-    reviews: list[ReviewResult] = []
-    if request.review is not None:
-        people = sorted({o for o, p in cards if p == period}
-                        | {a.person for a in request.assessments})
-        reviews = [review(request.review, person, period, scorecard=cards.get((person, period)),
-                          assessments=request.assessments) for person in people]
-    calibration = None
-    scale = request.review.scale.ratings if request.review is not None else None
-    if request.calibration and scale is not None:
-        calibration = calibrate(reviews, scale, request.calibration)
-    previous = period.previous()
-    trends = [trend(owner, "score", {previous: cards[(owner, previous)].score,
-                                     period: card.score})
-              for (owner, p), card in sorted(cards.items()) if p == period
-              and (owner, previous) in cards]
-    findings = check_feedback(request.feedback, as_of=loaded.as_of, attainment=trends,
-                              within_days=request.feedback_within_days)
-    plans = [assess_plan(p, data, loaded.as_of) for p in loaded.plans]
-    body: dict[str, Any] = {
-        "format": RESPONSE_FORMAT, "format_version": 1, "period": str(period),
-        "as_of": loaded.as_of.isoformat(),
-        "scorecards": to_plain([c for c in report.scorecards if c.period == period]),
-        "reviews": to_plain(reviews),
-        "calibration": to_plain(calibration),
-        "feedback_findings": [str(f) for f in findings],
-        "improvement_plans": to_plain(plans),
-    }
-    if request.rules is not None:
-        periods = sorted({p for _, p in cards} | {period})
-        facts = [*facts_from_report(report), *facts_from_reviews(reviews),
-                 *facts_from_feedback(request.feedback, periods,
-                                      people=sorted({o for o, _ in cards})),
-                 *loaded.facts]
-        found = recommend(request.rules, facts, period)
-        body["recommendations"] = to_plain(found.actions)
-        body["conflicts"] = to_plain(found.conflicts)
-    return body
+    calendar = next((g.period.calendar for g in goals if g.period.calendar is not None),
+                    CalendarYear())
+    problems = [Problem(f"goals[{i}].period", f"{g.period} is not a period of the calendar "
+                        f"of the other goals, {calendar!r}: a document names every period by "
+                        "its label in one calendar")
+                for i, g in enumerate(goals) if g.period.calendar != calendar]
+    if problems:
+        raise DefinitionError(problems)
+    return calendar, tuple(
+        GoalEntry(g.id, g.metric, g.target, str(g.period), g.owner, g.owner_kind, g.direction,
+                  g.weight, g.description) for g in goals)
+
+
+def load_scorecard(data: Mapping[str, Any], *, limits: Limits = LIMITS) -> Scorecard:
+    """A `Scorecard` from a plain mapping; goals name their period by label in the document's
+    `calendar` (default: the calendar year). Every problem is collected and raised once.
+
+    >>> card = load_scorecard({"id": "ana-q1", "goals": [
+    ...     {"id": "revenue", "metric": {"kind": "measure", "name": "revenue",
+    ...                                  "field": "amount"},
+    ...      "target": "100000", "period": "2026-Q1", "owner": "ana", "weight": "0.6"},
+    ...     {"id": "calls", "metric": {"kind": "measure", "name": "calls",
+    ...                                "aggregation": "count"},
+    ...      "target": "300", "period": "2026-Q1", "owner": "ana", "weight": "0.3"}]})
+    Traceback (most recent call last):
+    ...
+    salesperf._errors.DefinitionError: goals: weights must total 1 (100 %), got 0.9
+    """
+    doc = load_document(ScorecardDocument, SCORECARD_FORMAT, data, limits)
+    problems: list[Problem] = []
+    return checked(build_scorecard(doc, doc.calendar, "", problems), problems)
+
+
+def dump_scorecard(scorecard: Scorecard) -> dict[str, Any]:
+    """The scorecard as a plain document; `load_scorecard` reads it back to an equal one."""
+    calendar, goals = goal_entries(scorecard.goals)
+    doc = ScorecardDocument(scorecard.id, goals, scorecard.missing, scorecard.curve, calendar)
+    return dump_document(doc, ScorecardDocument, SCORECARD_FORMAT)
+
+
+def scorecard_schema() -> dict[str, Any]:
+    """The JSON Schema of scorecard documents."""
+    return document_schema(ScorecardDocument, "salesperf scorecard document", "scorecard-v1",
+                           SCORECARD_FORMAT)
+
+
+def load_improvement_plan(data: Mapping[str, Any], *, limits: Limits = LIMITS
+                          ) -> ImprovementPlan:
+    """An `ImprovementPlan` from a plain mapping; goals name their period by label in the
+    document's `calendar` (default: the calendar year). Every problem is collected and
+    raised once, with its path."""
+    doc = load_document(PlanDocument, PLAN_FORMAT, data, limits)
+    problems: list[Problem] = []
+    return checked(build_plan(doc, doc.calendar, "", problems), problems)
+
+
+def dump_improvement_plan(plan: ImprovementPlan) -> dict[str, Any]:
+    """The plan as a plain document; `load_improvement_plan` reads it back to an equal one."""
+    calendar, goals = goal_entries(plan.goals)
+    doc = PlanDocument(plan.id, plan.person, plan.owner, goals, plan.milestones, plan.due,
+                       plan.status, plan.history, plan.description, calendar)
+    return dump_document(doc, PlanDocument, PLAN_FORMAT)
+
+
+def improvement_plan_schema() -> dict[str, Any]:
+    """The JSON Schema of improvement plan documents."""
+    return document_schema(PlanDocument, "salesperf improvement plan document",
+                           "improvement-plan-v1", PLAN_FORMAT)

@@ -21,6 +21,8 @@ __all__ = ["Feedback", "FeedbackKind", "check_feedback"]
 
 
 class FeedbackKind(enum.Enum):
+    """What a note is: praise, a concern (which should link its evidence), or coaching."""
+
     PRAISE = "praise"
     CONCERN = "concern"
     COACHING = "coaching"

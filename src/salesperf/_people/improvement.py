@@ -15,6 +15,7 @@ from salesperf._errors import DefinitionError, Problem
 from salesperf._goals import Goal, evaluate_goal
 from salesperf._metrics import evaluate_metric
 from salesperf._money import to_decimal
+from salesperf._people.trends import nothing_supplied
 from salesperf._periods import Period
 from salesperf._records import Record, as_records
 from salesperf._scoring import Direction, attainment
@@ -124,6 +125,10 @@ class ImprovementPlan:
             raise DefinitionError(problems)
 
     def problems(self, path: str) -> list[Problem]:
+        """Every problem of the plan, each with its path under `path`: goals that are not the
+        person's or share an id, milestones outside their goal or the plan, a history that
+        moves along no allowed transition, a status that is not the history's last."""
+
         def at(rest: str) -> str:
             return f"{path}.{rest}" if path else rest
 
@@ -215,6 +220,9 @@ class Progress(enum.Enum):
 
 @attrs.frozen
 class MilestoneProgress:
+    """A milestone on a date: the goal's metric from its period's start through the due date
+    against the milestone's target (no value before it is due)."""
+
     id: str
     goal: str
     due: dt.date
@@ -227,6 +235,8 @@ class MilestoneProgress:
 
 @attrs.frozen
 class GoalProgress:
+    """A plan's goal on a date: its actual so far, attainment, and whether it is met."""
+
     goal: str
     actual: Decimal | None
     target: Decimal
@@ -271,10 +281,21 @@ def assess_plan(plan: ImprovementPlan, records: Iterable[Record | Mapping[str, o
     goal is (a higher-is-better goal can be met early; a lower-is-better one only once its
     period is over), **missed** when the due date has passed with a goal unmet, **at risk**
     when a milestone is behind, and **on track** otherwise.
+
+    >>> from salesperf._metrics import Measure
+    >>> from salesperf._periods import CalendarYear
+    >>> g = Goal("revenue", Measure("revenue"), 90_000, CalendarYear().parse("2026-Q3"),
+    ...          "ben")
+    >>> plan = ImprovementPlan("pip-1", "ben", "mia", [g],
+    ...                        [Milestone("m1", "revenue", 25_000, dt.date(2026, 7, 31))])
+    >>> deals = [{"id": "B-1", "date": "2026-07-10", "payee": "ben", "amount": "20000"}]
+    >>> print(assess_plan(plan, deals, dt.date(2026, 8, 1)).explanation)
+    pip-1 (ben, draft) on 2026-08-01: at_risk, milestone m1 behind
     """
     data = sorted(as_records(records), key=lambda r: (r.date, r.id))
     by_id = {g.id: g for g in plan.goals}
     through = min(as_of, plan.deadline)
+    own = [r for r in data if plan.person in r.payees]
     milestones = []
     for m in sorted(plan.milestones, key=lambda m: (m.due, m.id)):
         goal = by_id[m.goal]
@@ -283,7 +304,6 @@ def assess_plan(plan: ImprovementPlan, records: Iterable[Record | Mapping[str, o
                                                 False, f"{m.id}: due {m.due}, not yet"))
             continue
         window = _window(goal, m.due)
-        own = [r for r in data if plan.person in r.payees]
         value = evaluate_metric(goal.metric, own, window).value if window else None
         reached = value is not None and _reaches(goal, value, m.target)
         word = "reached" if reached else "behind"
@@ -299,7 +319,7 @@ def assess_plan(plan: ImprovementPlan, records: Iterable[Record | Mapping[str, o
                                       f"{g.id}: starts {g.period.start}, not yet"))
             continue
         result = evaluate_goal(attrs.evolve(g, period=window), data, None,
-                               supplied=lambda name, period: None, curve=None, scale=None)
+                               supplied=nothing_supplied, curve=None, scale=None)
         over = as_of >= plan.deadline or as_of >= g.period.last_day
         early = g.direction is Direction.HIGHER_IS_BETTER
         met = result.attainment is not None and result.attainment >= 1 and (early or over)

@@ -139,6 +139,21 @@ def _competencies(values: Iterable[Competency]) -> tuple[Competency, ...]:
     return tuple(values)
 
 
+def _weighted(name: str, items: Iterable[tuple[Decimal, str]], key_name: str,
+              repeated: str) -> list[Problem]:
+    """The problems of a list of weighted items with keys: a weight not above 0, and a key
+    given again (`repeated` says so, with ``{key}``)."""
+    problems = []
+    seen: set[str] = set()
+    for i, (weight, key) in enumerate(items):
+        if weight <= 0:
+            problems.append(Problem(f"{name}[{i}].weight", f"must be above 0, got {weight}"))
+        if key in seen:
+            problems.append(Problem(f"{name}[{i}].{key_name}", repeated.format(key=key)))
+        seen.add(key)
+    return problems
+
+
 @attrs.frozen
 class ReviewTemplate:
     """How a review cycle scores a person: its parts, competencies and scale.
@@ -158,28 +173,14 @@ class ReviewTemplate:
     description: str = ""
 
     def __attrs_post_init__(self) -> None:
-        problems = []
-        seen: set[PartSource] = set()
-        for i, part in enumerate(self.parts):
-            if part.weight <= 0:
-                problems.append(Problem(f"parts[{i}].weight", f"must be above 0, got "
-                                        f"{part.weight}"))
-            if part.source in seen:
-                problems.append(Problem(f"parts[{i}].source", f"the {part.source.value} part "
-                                        "appears twice"))
-            seen.add(part.source)
+        problems = _weighted("parts", [(p.weight, p.source.value) for p in self.parts],
+                             "source", "the {key} part appears twice")
         if not self.parts:
             problems.append(Problem("parts", "needs at least one part"))
-        ids: set[str] = set()
-        for i, c in enumerate(self.competencies):
-            if c.weight <= 0:
-                problems.append(Problem(f"competencies[{i}].weight", f"must be above 0, got "
-                                        f"{c.weight}"))
-            if c.id in ids:
-                problems.append(Problem(f"competencies[{i}].id", f"duplicate competency "
-                                        f"{c.id!r}"))
-            ids.add(c.id)
-        if seen - {PartSource.SCORECARD} and not self.competencies:
+        problems += _weighted("competencies", [(c.weight, c.id) for c in self.competencies],
+                              "id", "duplicate competency {key!r}")
+        if any(p.source is not PartSource.SCORECARD for p in self.parts) and (
+                not self.competencies):
             problems.append(Problem("competencies", "parts rated on competencies need at "
                                     "least one competency"))
         if problems:

@@ -17,6 +17,7 @@ resolved silently.
 from __future__ import annotations
 
 import enum
+import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
@@ -212,13 +213,16 @@ class Facts:
 
     @property
     def id(self) -> str:
+        """How errors name these facts: ``"ben 2026-Q1"``."""
         return f"{self.person} {self.period}"
 
     def get(self, name: str, default: object = None) -> object:
+        """The value of the fact `name` (`default` when there is none): what conditions read."""
         found = self._by_name.get(name)
         return default if found is None else found.value
 
     def fact(self, name: str) -> Fact | None:
+        """The fact `name`, with its source, or None."""
         return self._by_name.get(name)
 
 
@@ -362,6 +366,7 @@ class Recommendations:
         return tuple(a for a in self.actions if a.action.kind is ActionKind.RECOGNITION)
 
     def for_person(self, person: str) -> tuple[Recommendation, ...]:
+        """The actions for one person, in the rule set's order."""
         return tuple(a for a in self.actions if a.person == person)
 
 
@@ -420,6 +425,15 @@ def recommend(rule_set: RuleSet, facts: Iterable[Facts], period: Period) -> Reco
     them does not qualify. A condition reading a fact a person lacks follows its `missing`
     policy (an error naming the person, period and fact, unless it says otherwise). The
     result does not depend on the order of `facts`.
+
+    >>> from salesperf._periods import CalendarYear
+    >>> q1, q2 = CalendarYear().parse("2026-Q1"), CalendarYear().parse("2026-Q2")
+    >>> rules = RuleSet("coach", [Rule("slump", Action(ActionKind.COACHING, "pipeline"),
+    ...                                cond.Compare("revenue.growth", "<", Decimal("-0.2")))])
+    >>> found = recommend(rules, [Facts("ben", q1, {"revenue": 100}),
+    ...                           Facts("ben", q2, {"revenue": 75})], q2)
+    >>> print(found.actions[0].explanation)
+    slump: revenue.growth < -0.2 (revenue.growth in 2026-Q2 = -0.25) → coaching 'pipeline' for ben
     """
     known = _with_changes(_merge(facts))
     people = sorted({person for person, p in known if p == period})
@@ -486,11 +500,12 @@ def _list(inputs: list[RuleInput]) -> str:
 
 
 def _conflicts(rule_set: RuleSet, actions: list[Recommendation]) -> list[Conflict]:
+    """Each declared pair among one person's actions (`actions` are sorted by person, so a
+    large team costs the sum, not the square, of its people's actions)."""
     out = []
-    for a in actions:
-        for b in actions:
-            if a.person != b.person:
-                continue
+    for _, group in itertools.groupby(actions, key=lambda a: a.person):
+        mine = list(group)
+        for a, b in itertools.product(mine, mine):
             for x, y in rule_set.conflicts:
                 if a.action.kind is x and b.action.kind is y:
                     out.append(Conflict(

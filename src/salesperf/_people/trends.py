@@ -21,7 +21,8 @@ from salesperf._periods import Period
 from salesperf._records import Hierarchy, Record, as_records
 from salesperf._scoring import Direction
 
-__all__ = ["Trend", "attainment_trend", "last_periods", "metric_trend", "trend"]
+__all__ = ["Trend", "attainment_trend", "last_periods", "metric_trend", "nothing_supplied",
+           "trend"]
 
 
 def last_periods(period: Period, n: int) -> list[Period]:
@@ -37,6 +38,11 @@ def last_periods(period: Period, n: int) -> list[Period]:
     for _ in range(n - 1):
         out.append(out[-1].previous())
     return out[::-1]
+
+
+def nothing_supplied(name: str, period: Period) -> Decimal | None:
+    """The `SuppliedLookup` of a caller without host-measured values: none is known."""
+    return None
 
 
 def growth(before: Decimal, after: Decimal) -> Decimal | None:
@@ -63,13 +69,22 @@ class Trend:
     values: tuple[Decimal | None, ...]
     direction: Direction = Direction.HIGHER_IS_BETTER
 
+    def __attrs_post_init__(self) -> None:
+        if not self.periods or len(self.periods) != len(self.values):
+            raise DefinitionError([Problem("values", f"a trend needs one value for each of "
+                                           f"at least one period, got {len(self.values)} for "
+                                           f"{len(self.periods)}")])
+
     @property
     def changes(self) -> tuple[Decimal | None, ...]:
+        """`value − previous value` per step (None where either is missing)."""
         return tuple(None if a is None or b is None else DECIMAL_CONTEXT.subtract(b, a)
                      for a, b in itertools.pairwise(self.values))
 
     @property
     def growth(self) -> tuple[Decimal | None, ...]:
+        """`growth` per step: the change over the earlier value's size (None where either is
+        missing or the earlier one is 0)."""
         return tuple(None if a is None or b is None else growth(a, b)
                      for a, b in itertools.pairwise(self.values))
 
@@ -84,20 +99,27 @@ class Trend:
 
     @property
     def improving(self) -> bool:
+        """Whether every step between at least two values moves the better way."""
         changes = self.changes
         return bool(changes) and all(c is not None and self._better(c) for c in changes)
 
     @property
     def fell(self) -> bool:
+        """Whether the last step moved the worse way."""
         last = self.changes[-1] if self.changes else None
         return last is not None and last != 0 and not self._better(last)
 
     @property
     def last_two(self) -> tuple[tuple[Period, Decimal | None], tuple[Period, Decimal | None]]:
+        """The last two (period, value) pairs; a trend of one period has no last step."""
+        if len(self.periods) < 2:
+            raise DefinitionError([Problem("periods", f"{self.subject} {self.measure} has one "
+                                           "period, so no last step")])
         return ((self.periods[-2], self.values[-2]), (self.periods[-1], self.values[-1]))
 
     @property
     def explanation(self) -> str:
+        """The values by period, the growth over them, and whether it is improving."""
         points = ", ".join(f"{p} {v if v is not None else 'no value'}"
                            for p, v in zip(self.periods, self.values, strict=True))
         state = ("improving" if self.improving else "falling" if self.fell
@@ -139,12 +161,8 @@ def metric_trend(metric: Metric, records: Iterable[Record | Mapping[str, object]
     `supplied` looks up host-measured values by (metric name, period) for this owner.
     """
     own = records_of(owner, owner_kind, as_records(records), hierarchy)
-    values: dict[Period, Decimal | None] = {}
-    for p in last_periods(period, n):
-        if supplied is None:
-            values[p] = evaluate_metric(metric, own, p).value
-        else:
-            values[p] = evaluate_metric(metric, own, p, supplied).value
+    lookup = nothing_supplied if supplied is None else supplied
+    values = {p: evaluate_metric(metric, own, p, lookup).value for p in last_periods(period, n)}
     return trend(owner, metric.name, values, direction=direction)
 
 
@@ -159,14 +177,9 @@ def attainment_trend(goals: Sequence[Goal], records: Iterable[Record | Mapping[s
     if len(owners) != 1:
         raise DefinitionError([Problem("goals", "an attainment trend needs the goals of one "
                                        "owner")])
-    data = sorted(as_records(records), key=lambda r: (r.date, r.id))
-
-    def none(name: str, period: Period) -> object:
-        return None
-
-    values = {g.period: evaluate_goal(g, data, hierarchy, supplied=none, curve=None,
-                                      scale=None).attainment for g in goals}
-    first = goals[0]
-    if len(values) != len(goals):
+    if len({g.period for g in goals}) != len(goals):
         raise DefinitionError([Problem("goals", "an attainment trend needs one goal per period")])
-    return trend(first.owner, f"{first.id} attainment", values)
+    data = sorted(as_records(records), key=lambda r: (r.date, r.id))
+    values = {g.period: evaluate_goal(g, data, hierarchy, supplied=nothing_supplied, curve=None,
+                                      scale=None).attainment for g in goals}
+    return trend(goals[0].owner, f"{goals[0].id} attainment", values)
