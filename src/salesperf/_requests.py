@@ -220,7 +220,7 @@ class EvaluationRequest:
         The records stream through once, unless the request names no payees: then every
         payee a record names is one.
         """
-        plan = compile_plan(self.chosen_plan())
+        plan = compile_plan(self.chosen_versions())
         payees = self.payees
         if not payees:
             records = list(records)
@@ -238,13 +238,21 @@ class EvaluationRequest:
         )
 
     def chosen_plan(self) -> Plan:
+        """The plan the request evaluates (its latest version, when it has several)."""
+        return self.chosen_versions()[-1]
+
+    def chosen_versions(self) -> tuple[Plan, ...]:
+        """The plan the request evaluates: `plan`, or every plan in `plans` with the id
+        `plan_id` — several are the plan's effective-dated versions, in date order."""
         if self.plan is not None:
-            return self.plan
-        for p in self.plans:
-            if p.id == self.plan_id:
-                return p
-        raise DefinitionError([Problem("plan_id", f"no plan with id {self.plan_id!r} among "
-                                       f"{', '.join(repr(p.id) for p in self.plans) or 'none'}")])
+            return (self.plan,)
+        chosen = sorted((p for p in self.plans if p.id == self.plan_id),
+                        key=lambda p: (p.effective_from or dt.date.min, p.version))
+        if not chosen:
+            known = ", ".join(repr(p.id) for p in self.plans) or "none"
+            raise DefinitionError([Problem("plan_id", f"no plan with id {self.plan_id!r} among "
+                                           f"{known}")])
+        return tuple(chosen)
 
 
 def load_request(data: Mapping[str, Any], *,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from decimal import Decimal
 
 import attrs
@@ -34,6 +34,7 @@ from .inputs import (
 )
 from .payments import paid_table, payments
 from .statements import ComponentTotal, Evaluation, Lines, Statement
+from .versions import Versions, check_versions, of_plans
 
 __all__ = ["CompiledPlan", "compile_plan", "without_fast_paths"]
 
@@ -41,35 +42,47 @@ _HALF_UP = decimal.ROUND_HALF_UP
 _ZERO = Decimal(0)
 
 
-def compile_plan(plan: Plan) -> CompiledPlan:
+def compile_plan(plan: Plan | Sequence[Plan]) -> CompiledPlan:
     """Check a plan — every problem at once, each with its path — and compile it.
 
-    The compiled plan is immutable and safe to share between threads.
+    Give a plan, or the effective-dated versions of one plan in order: each record is then
+    credited and earns under the version in force on its date, while cumulative measures and
+    year-to-date windows run on across the change (see `check_versions` for what versions
+    may change). The compiled plan is immutable and safe to share between threads.
     """
-    problems = plan.problems()
+    plans = (plan,) if isinstance(plan, Plan) else tuple(plan)
+    problems = plans[0].problems() if len(plans) == 1 else check_versions(plans)
     if problems:
         raise DefinitionError(problems)
-    return CompiledPlan(plan, currency(plan.currency), Crediting(plan),
-                        tuple(earner(c) for c in plan.components), True)
+    versions = of_plans(plans)
+    return CompiledPlan(plans[-1], currency(plans[-1].currency), Crediting(versions),
+                        _earners(versions, fast=True), True, plans)
 
 
 def without_fast_paths(compiled: CompiledPlan) -> CompiledPlan:
     """The same plan, evaluated on its general paths only: for the properties proving that
     every fast path gives exactly what the general path gives."""
-    plan = compiled.plan
-    return attrs.evolve(compiled, earners=tuple(earner(c, fast=False)
-                                                for c in plan.components), fast=False)
+    return attrs.evolve(compiled, earners=_earners(of_plans(compiled.versions), fast=False),
+                        fast=False)
+
+
+def _earners(versions: Versions[Plan], *, fast: bool) -> tuple[Earner, ...]:
+    """An earner per component, each with the component as every version defines it."""
+    count = len(versions.items[0].components)
+    return tuple(earner(Versions([p.components[i] for p in versions.items], versions.starts,
+                                 versions.numbers), fast) for i in range(count))
 
 
 @attrs.frozen
 class CompiledPlan:
     """A checked plan with its conditions compiled; evaluate it as often as you like."""
 
-    plan: Plan
+    plan: Plan  # the latest version
     currency: Currency
     _crediting: Crediting
     _earners: tuple[Earner, ...]
     _fast: bool
+    versions: tuple[Plan, ...] = ()  # every version, in order
 
     def evaluate(
         self,
@@ -145,7 +158,8 @@ class CompiledPlan:
             raise DefinitionError([Problem("payees", "give payees or a hierarchy, not both")])
         roster = Roster(hierarchy, assignments, year.start, target.end)
         # records → credits
-        credited = self._crediting.run(records, Dates(plan, year, target, as_of), roster, rates,
+        credited = self._crediting.run(records, Dates(of_plans(self.versions), year, target,
+                                                      as_of), roster, rates,
                                       self._fast)
         inputs = Year(year, periods, roster, quota_table(quotas),
                       incentive_table(target_incentives), dict(supplied or {}), plan.proration,

@@ -12,6 +12,7 @@ from salesperf._plans import Application, Commission, Spiff, TierMode
 
 from .crediting import AMOUNT, DATE, FACTOR, RECORD, REVERSES, RULE, SHARE, CreditRow, Reversal
 from .rates import Rates
+from .versions import Versions
 
 __all__ = ["CommissionTerms", "CommissionWriter", "SpiffWriter", "money", "pct", "prorated"]
 
@@ -87,11 +88,11 @@ class CommissionWriter:
     """Writes the lines of one commission block: from its credits, their values and the
     cumulative measure before the first, each line's measure before and after it."""
 
-    __slots__ = ("_before", "rows", "start", "terms", "values")
+    __slots__ = ("_before", "rows", "start", "values", "versions")
 
-    def __init__(self, terms: CommissionTerms, rows: Sequence[CreditRow],
+    def __init__(self, versions: Versions[CommissionTerms], rows: Sequence[CreditRow],
                  values: Sequence[Decimal], start: Decimal) -> None:
-        self.terms, self.rows, self.values, self.start = terms, rows, values, start
+        self.versions, self.rows, self.values, self.start = versions, rows, values, start
         self._before: list[Decimal] | None = None
 
     def _measure_before(self, j: int) -> Decimal:
@@ -104,7 +105,8 @@ class CommissionWriter:
         return self._before[j]
 
     def __call__(self, j: int) -> tuple[dict[str, Any], str]:
-        terms, c, value = self.terms, self.rows[j], self.values[j]
+        c, value, versions = self.rows[j], self.values[j], self.versions
+        terms = versions.at(c[DATE])
         comp = terms.comp
         cumulative = comp.application is Application.CUMULATIVE
         if cumulative:
@@ -140,6 +142,8 @@ class CommissionWriter:
             "rate": str(base.rates[tier]), "arithmetic": how,
             "exact": str(value), **terms.mods,
         }
+        if not versions.single:
+            trace["version"] = versions.number(c[DATE])
         if undo is not None:
             return _clawback(trace, c, undo, value, before, after, comp.measure)
         text = f"{c[RECORD]} on {c[DATE]}: {credit_text(c)}"
@@ -154,6 +158,8 @@ class CommissionWriter:
                          f" of quota {money(quota)})")
         text += f": {how}"
         notes = _why(terms, before, after, uncapped, period_capped, cumulative)
+        if not versions.single:
+            notes.append(f"under plan version {versions.number(c[DATE])}")
         if notes:
             text += "; " + "; ".join(notes)
         text += f" = {money(value)}"
@@ -205,14 +211,15 @@ def _why(terms: CommissionTerms, before: Decimal, after: Decimal, uncapped: Deci
 class SpiffWriter:
     """Writes the lines of one SPIFF block."""
 
-    __slots__ = ("comp", "rows", "values")
+    __slots__ = ("rows", "values", "versions")
 
-    def __init__(self, comp: Spiff, rows: Sequence[CreditRow],
+    def __init__(self, versions: Versions[Spiff], rows: Sequence[CreditRow],
                  values: Sequence[Decimal]) -> None:
-        self.comp, self.rows, self.values = comp, rows, values
+        self.versions, self.rows, self.values = versions, rows, values
 
     def __call__(self, j: int) -> tuple[dict[str, Any], str]:
-        comp, c, value = self.comp, self.rows[j], self.values[j]
+        c, value = self.rows[j], self.values[j]
+        comp = self.versions.at(c[DATE])
         undo = c[REVERSES]
         if comp.amount is not None:
             how = f"{money(comp.amount)} × {pct(c[SHARE])} share"

@@ -10,6 +10,7 @@ from typing import NamedTuple
 
 from salesperf._conditions import Predicate, compile_condition
 from salesperf._engine.inputs import Roster
+from salesperf._engine.versions import Versions
 from salesperf._errors import DataError, DefinitionError
 from salesperf._goals import RollupBy
 from salesperf._money import DECIMAL_CONTEXT, ExchangeRates, Money, currency, to_decimal
@@ -31,7 +32,7 @@ from .rows import (
 )
 from .rules import RuleBook
 
-__all__ = ["Crediting", "Dates", "plain_view"]
+__all__ = ["Crediting", "Dates", "VersionRules", "plain_view"]
 
 _ZERO = Decimal(0)
 _ONE = WHOLE
@@ -58,10 +59,11 @@ class Dates:
     up to the as-of date, inside the plan's effective dates. One place for the reasons a
     date is excluded, and for the set of dates the fast path checks a date against."""
 
-    __slots__ = ("as_of", "first", "plan", "stop", "target", "year")
+    __slots__ = ("as_of", "first", "plans", "stop", "target", "year")
 
-    def __init__(self, plan: Plan, year: Period, target: Period, as_of: dt.date | None) -> None:
-        self.plan, self.year, self.target, self.as_of = plan, year, target, as_of
+    def __init__(self, plans: Versions[Plan], year: Period, target: Period,
+                 as_of: dt.date | None) -> None:
+        self.plans, self.year, self.target, self.as_of = plans, year, target, as_of
         self.first, self.stop = year.start, target.end
 
     def why_not(self, day: dt.date) -> str | None:
@@ -69,10 +71,12 @@ class Dates:
             return f"dated {day}, outside the plan year {self.year} through {self.target}"
         if self.as_of is not None and day > self.as_of:
             return f"dated {day}, after the as-of date {self.as_of}"
-        plan = self.plan
-        if ((plan.effective_from and day < plan.effective_from)
-                or (plan.effective_until and day > plan.effective_until)):
-            return f"dated {day}, outside plan {plan.id} v{plan.version}'s effective dates"
+        first, last = self.plans.items[0], self.plans.items[-1]
+        if ((first.effective_from and day < first.effective_from)
+                or (last.effective_until and day > last.effective_until)):
+            versions = (f"v{first.version}" if first is last
+                        else f"v{first.version}–v{last.version}")
+            return f"dated {day}, outside plan {first.id} {versions}'s effective dates"
         return None
 
     def all(self) -> frozenset[dt.date]:
@@ -102,28 +106,40 @@ def plain_view(item: object) -> tuple[str, dt.date, str, Decimal, str | None, ob
     return None
 
 
-class Crediting:
-    """A plan's crediting, compiled: rules, overlays, roll-ups and SPIFF conditions."""
+class VersionRules:
+    """One plan version's crediting: its rules, overlays and roll-ups, SPIFF conditions."""
 
-    __slots__ = ("_extra", "_keep", "_spiffs", "book", "home", "plan")
+    __slots__ = ("book", "extra", "spiffs")
 
     def __init__(self, plan: Plan) -> None:
-        self.plan, self.home = plan, currency(plan.currency).code
         self.book = RuleBook(plan)
-        self._extra = tuple((e, compile_condition(e.where) if isinstance(e, Overlay)
-                             else _always) for e in plan.extra_credit)
-        self._spiffs = tuple(_SpiffTest(c.id, c.measure, c.start, c.end,
-                                        compile_condition(c.where))
-                             for c in plan.components if isinstance(c, Spiff))
-        self._keep = any(isinstance(c, KpiBonus) for c in plan.components)
+        self.extra = tuple((e, compile_condition(e.where) if isinstance(e, Overlay)
+                            else _always) for e in plan.extra_credit)
+        self.spiffs = tuple(_SpiffTest(c.id, c.measure, c.start, c.end,
+                                       compile_condition(c.where))
+                            for c in plan.components if isinstance(c, Spiff))
 
-    def _spiffs_of(self, record: object, day: dt.date, measure: str) -> tuple[str, ...]:
+    def spiffs_of(self, record: object, day: dt.date, measure: str) -> tuple[str, ...]:
         """The SPIFFs of `measure` whose dates and condition the record meets."""
         out = _NO_SPIFFS
-        for s in self._spiffs:
+        for s in self.spiffs:
             if s.measure == measure and s.runs_on(day) and s.test(record):
                 out = (*out, s.id)
         return out
+
+
+class Crediting:
+    """A plan's crediting, compiled: for each of its versions (see `versions`), the rules,
+    overlays, roll-ups and SPIFF conditions; a record is credited under the version in force
+    on its date."""
+
+    __slots__ = ("_keep", "home", "plan", "versions")
+
+    def __init__(self, plans: Versions[Plan]) -> None:
+        self.plan = plan = plans.items[-1]
+        self.home = currency(plan.currency).code
+        self.versions = plans.map(VersionRules)
+        self._keep = any(isinstance(c, KpiBonus) for p in plans.items for c in p.components)
 
     def run(self, records: Iterable[Record | Mapping[str, object]], dates: Dates,
             roster: Roster, rates: ExchangeRates | None, fast: bool = True) -> Credits:
@@ -136,14 +152,15 @@ class Crediting:
         `test_engine_stages.py::TestFastPaths` and
         `test_engine_properties.py::TestPlainRecordProperties`.
         """
-        book, home, spiffs = self.book, self.home, self._spiffs
+        versions, home = self.versions, self.home
+        only = versions.items[0]
+        book = only.book
         exclusions: list[Exclusion] = []
         attributed: dict[str, list[Record]] = defaultdict(list)
         seen: set[str] = set()
         kept: list[object] = []  # every record, by the sequence number credits keep
-        extras = self._extra
         by_measure: dict[str, defaultdict[str, list[CreditRow]]] = {
-            r.measure: defaultdict(list) for r in book.rules}
+            r.measure: defaultdict(list) for v in versions.items for r in v.book.rules}
         pending: list[tuple[dt.date, str, int, Record]] = []  # reversals
 
         def credit_one(item: Record | Mapping[str, object], index: int) -> None:
@@ -173,14 +190,16 @@ class Crediting:
                 as_rec = as_record(item)
                 for pid in owners:
                     attributed[pid].append(as_rec)
+            rules = only if versions.single else versions.at(day)
             direct: list[CreditRow] = []
             value: Decimal | None = None
-            hits = book.first_per_measure(record)
+            hits = rules.book.first_per_measure(record)
             for rule in hits:
                 if value is None:
                     value = _in_currency(rid, day, amount, cur, home, rates)
                 buckets = by_measure[rule.measure]
-                qualifies = self._spiffs_of(record, day, rule.measure) if spiffs else _NO_SPIFFS
+                qualifies = (rules.spiffs_of(record, day, rule.measure) if rules.spiffs
+                             else _NO_SPIFFS)
                 for pid, share in (((owners[0], _ONE),) if split is None and len(owners) == 1
                                    else _shares(rid, owners, split)):
                     why = roster.why_not(pid, day)
@@ -193,16 +212,16 @@ class Crediting:
                     buckets[pid].append(row)
                     direct.append(row)
             credited_any = bool(direct)
-            if extras:
-                extra = self._extra_credit(record, index, rid, day, direct, value, amount, cur,
-                                           rates, roster, exclusions)
+            if rules.extra:
+                extra = self._extra_credit(rules, record, index, rid, day, direct, value,
+                                           amount, cur, rates, roster, exclusions)
                 for row in extra:
                     by_measure.setdefault(row[MEASURE], defaultdict(list))[row[PAYEE]].append(row)
                 credited_any = credited_any or bool(extra)
             if not hits and not credited_any:
                 exclusions.append(Exclusion(rid, "no crediting rule matched"))
 
-        if not fast or not book.one_measure or extras or self._keep:
+        if not fast or not versions.single or not book.one_measure or only.extra or self._keep:
             for index, item in enumerate(records):
                 credit_one(item, index)
         else:
@@ -211,12 +230,12 @@ class Crediting:
             # plan all year maps to their credits, which checks the payee too.
             days = dates.all()
             # The days some SPIFF runs: on the others a record qualifies for none.
-            spiff_days = frozenset(d for d in days if any(t.runs_on(d) for t in spiffs))
+            spiff_days = frozenset(d for d in days if any(t.runs_on(d) for t in only.spiffs))
             credits_of = {pid: by_measure[book.rules[0].measure][pid]
                           for pid in roster.whole_year}
             # Bound once: called for every record.
             view_of, mine_of, first, spiffs_of = (plain_view, credits_of.get, book.first,
-                                                   self._spiffs_of)
+                                                   only.spiffs_of)
             for index, item in enumerate(records):
                 view = view_of(item)
                 if view is not None:
@@ -249,14 +268,15 @@ class Crediting:
         exclusions.sort(key=lambda e: (e.record, e.payee or "", e.reason))
         return Credits(by, exclusions, kept, attributed, reversed_)
 
-    def _extra_credit(self, record: object, index: int, rid: str, day: dt.date,
+    def _extra_credit(self, rules: VersionRules, record: object, index: int, rid: str,
+                      day: dt.date,
                       direct: list[CreditRow], value: Decimal | None, amount: Decimal | None,
                       cur: str | None, rates: ExchangeRates | None, roster: Roster,
                       exclusions: list[Exclusion]) -> list[CreditRow]:
         """Overlay and roll-up credits for one record; they never reduce anyone's credit."""
         extra: list[CreditRow] = []
         hierarchy = roster.hierarchy
-        for more, applies in self._extra:
+        for more, applies in rules.extra:
             if not applies(record):
                 continue
             if isinstance(more, Overlay):

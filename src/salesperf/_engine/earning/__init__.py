@@ -4,11 +4,12 @@ period of the year so far, as blocks of exact lines, rounded cumulatively per co
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from salesperf._engine.crediting import Credits
 from salesperf._engine.inputs import Year
 from salesperf._engine.statements import Block
+from salesperf._engine.versions import Versions
 from salesperf._money import RoundingMode, cumulative_mode
 from salesperf._plans import Commission, Component, KpiBonus, Spiff, TargetBonus
 
@@ -31,17 +32,29 @@ class Earner(Protocol):
                memory: Memory) -> list[Block]: ...
 
 
-def earner(comp: Component, fast: bool = True) -> Earner:
-    """The earner of a component (`fast`: with its fast paths)."""
+def earner(versions: Versions[Component], fast: bool = True) -> Earner:
+    """The earner of a component, in each version of the plan (`fast`: with its fast
+    paths). Versions keep a component's kind (see `check_versions`)."""
+    comp = versions.items[-1]
     if isinstance(comp, Commission):
-        return CommissionEarner(comp, fast)
+        return CommissionEarner(_only(versions, Commission), fast)
     if isinstance(comp, Spiff):
-        return SpiffEarner(comp)
+        return SpiffEarner(_only(versions, Spiff))
     if isinstance(comp, TargetBonus):
-        return TargetBonusEarner(comp)
+        return TargetBonusEarner(_only(versions, TargetBonus))
     if isinstance(comp, KpiBonus):
-        return KpiBonusEarner(comp)
+        return KpiBonusEarner(_only(versions, KpiBonus))
     raise TypeError(f"not a component: {comp!r}")  # pragma: no cover - plans hold only these
+
+
+_C = TypeVar("_C")
+
+
+def _only(versions: Versions[Component], kind: type[_C]) -> Versions[_C]:
+    items = [c for c in versions.items if isinstance(c, kind)]
+    if len(items) != len(versions.items):  # pragma: no cover - check_versions rules it out
+        raise TypeError(f"a component changes kind between versions: {versions.items!r}")
+    return Versions(items, versions.starts, versions.numbers)
 
 
 class Earned:

@@ -11,6 +11,7 @@ from salesperf._engine.crediting import Credits
 from salesperf._engine.explain import money, pct, prorated
 from salesperf._engine.inputs import Year
 from salesperf._engine.statements import Block, period_line
+from salesperf._engine.versions import Versions
 from salesperf._errors import DataError
 from salesperf._goals import Goal, Scorecard, evaluate_goal, score_card
 from salesperf._money import DECIMAL_CONTEXT
@@ -29,14 +30,15 @@ _MUL = DECIMAL_CONTEXT.multiply
 class TargetBonusEarner:
     """A percentage of target incentive read off a payout curve at the period's attainment."""
 
-    __slots__ = ("comp",)
+    __slots__ = ("versions",)
 
-    def __init__(self, comp: TargetBonus) -> None:
-        self.comp = comp
+    def __init__(self, versions: Versions[TargetBonus]) -> None:
+        self.versions = versions  # the version in force on the period's last day pays
 
     def blocks(self, pid: str, k: int, earlier: Decimal, year: Year, credited: Credits,
                memory: Memory) -> list[Block]:
-        comp, p = self.comp, year.periods[k]
+        p = year.periods[k]
+        comp = self.versions.at(p.last_day)
         who = f"component {comp.id!r}"
         amount, quota, att = attainment(pid, comp.measure, k, False, year, credited, who)
         incentive = year.incentive(pid, comp.id, k)
@@ -91,14 +93,15 @@ class KpiBonusEarner:
     scorecard's goals are the payee's KPI targets for the period, measured over the records
     crediting attributed to the payee, or supplied by the host."""
 
-    __slots__ = ("comp",)
+    __slots__ = ("versions",)
 
-    def __init__(self, comp: KpiBonus) -> None:
-        self.comp = comp
+    def __init__(self, versions: Versions[KpiBonus]) -> None:
+        self.versions = versions  # the version in force on the period's last day pays
 
     def blocks(self, pid: str, k: int, earlier: Decimal, year: Year, credited: Credits,
                memory: Memory) -> list[Block]:
-        comp, p, label = self.comp, year.periods[k], year.labels[k]
+        p, label = year.periods[k], year.labels[k]
+        comp = self.versions.at(p.last_day)
         records = credited.attributed.get(pid, [])
         goals = []
         for item in comp.items:

@@ -4,6 +4,8 @@ record, with gates, multipliers, caps, floors and year-to-date true-ups."""
 from __future__ import annotations
 
 import bisect
+import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -21,6 +23,7 @@ from salesperf._engine.explain import CommissionTerms, CommissionWriter, money, 
 from salesperf._engine.inputs import Year
 from salesperf._engine.rates import Rates
 from salesperf._engine.statements import Block, period_line
+from salesperf._engine.versions import Versions
 from salesperf._errors import DataError
 from salesperf._money import DECIMAL_CONTEXT
 from salesperf._plans import Application, BoundBasis, Commission, TierMode, Window
@@ -39,22 +42,23 @@ _MUL = DECIMAL_CONTEXT.multiply
 class CommissionEarner:
     """Earns one commission component for a payee, period by period."""
 
-    __slots__ = ("comp", "fast", "needs_quota", "to_date")
+    __slots__ = ("comp", "fast", "to_date", "versions")
 
-    def __init__(self, comp: Commission, fast: bool = True) -> None:
-        self.comp, self.fast = comp, fast
-        self.to_date = comp.window is Window.YEAR_TO_DATE
-        self.needs_quota = (comp.rates.basis is BoundBasis.ATTAINMENT
-                            or (comp.gate is not None and comp.gate.measure is None)
-                            or (comp.cap is not None
-                                and comp.cap.earnings_at_attainment is not None))
+    def __init__(self, versions: Versions[Commission], fast: bool = True) -> None:
+        # Versions keep a commission's id, measure, application, window and holdback.
+        self.versions, self.comp, self.fast = versions, versions.items[-1], fast
+        self.to_date = self.comp.window is Window.YEAR_TO_DATE
 
-    def terms(self, pid: str, k: int, year: Year, credited: Credits) -> CommissionTerms:
-        """The rate table, gate, multiplier and caps for the payee's window through `k`."""
-        comp, to_date = self.comp, self.to_date
+    def terms(self, comp: Commission, pid: str, k: int, year: Year,
+              credited: Credits) -> CommissionTerms:
+        """The rate table, gate, multiplier and caps of a version of the commission, for the
+        payee's window through `k`."""
+        to_date = self.to_date
         who = f"component {comp.id!r}"
-        quota = (year.quota(pid, comp.measure, k, to_date, who) if self.needs_quota
-                 else None)
+        needs_quota = (comp.rates.basis is BoundBasis.ATTAINMENT
+                       or (comp.gate is not None and comp.gate.measure is None)
+                       or (comp.cap is not None and comp.cap.earnings_at_attainment is not None))
+        quota = year.quota(pid, comp.measure, k, to_date, who) if needs_quota else None
         if quota is not None and quota == 0 and comp.rates.basis is BoundBasis.ATTAINMENT:
             raise DataError(None, "quotas", f"the quota of payee {pid!r} for "
                             f"{comp.measure!r} in {year.window(k, to_date)} is 0; {who} has "
@@ -110,29 +114,20 @@ class CommissionEarner:
         comp, p = self.comp, year.periods[k]
         window = year.window(k, self.to_date)
         mine = between(credited.of(pid, comp.measure), window.start, window.end)
-        terms = self.terms(pid, k, year, credited)
+        versions = self.versions.map(lambda c: self.terms(c, pid, k, year, credited))
+        terms = versions.at(p.last_day)  # for the period's own lines: true-up, floor
         # Only where a clawback will read what a credit earned is it kept.
         kept = memory if (pid, comp.measure) in credited.reversed else None
         if comp.application is Application.PER_RECORD:
             todo = [c for c in mine if c[DATE] >= p.start]
-            return self._floor(p.last_day, [self._per_record(terms, todo, kept)])
+            return self._floor(terms, p.last_day, [self._per_record(versions, todo, kept)])
 
         # A period window starts from nothing; a year-to-date window recomputes what the
         # records of earlier periods earn now (the quota may have grown) against what they
         # earned then, and pays or takes back the difference.
-        earn, per_record_cap = terms.earn, terms.per_record_cap
-        cumulative = recomputed = _ZERO
-        h_before = earn(_ZERO)
-        n_before = 0
-        for c in mine:
-            if c[DATE] >= p.start:
-                break
-            after = _ADD(cumulative, c[AMOUNT])
-            h_after = earn(after)
-            step = _step(c, h_after - h_before, per_record_cap, kept)
-            recomputed = _ADD(recomputed, step)
-            cumulative, h_before = after, h_after
-            n_before += 1
+        n_before = bisect.bisect_left(mine, (p.start,))
+        cumulative = total(c[AMOUNT] for c in mine[:n_before])
+        recomputed = total(_cumulative(versions, mine[:n_before], _ZERO, kept))
         blocks: list[Block] = []
         opening = recomputed - earlier if self.to_date else _ZERO
         if opening != 0:
@@ -143,22 +138,26 @@ class CommissionEarner:
                     f"{money(recomputed)} against {money(earlier)} earned before")
             blocks.append(period_line(comp.id, p.start, opening, trace, text))
         todo = mine[n_before:] if n_before else mine
-        if self.fast and terms.plain and terms.base.mode is TierMode.MARGINAL and (
-                per_record_cap is None and kept is None):
-            values, exact = _marginal(terms, todo, cumulative, h_before)
+        if self.fast and versions.single and terms.plain and (
+                terms.base.mode is TierMode.MARGINAL and terms.per_record_cap is None
+                and kept is None):
+            values, exact = _marginal(terms, todo, cumulative, terms.earn(cumulative))
         else:
-            values, exact = _cumulative(terms, todo, cumulative, h_before, kept), None
-        block = Block(comp.id, CommissionWriter(terms, todo, values, cumulative), todo, values)
+            values, exact = _cumulative(versions, todo, cumulative, kept), None
+        block = Block(comp.id, CommissionWriter(versions, todo, values, cumulative), todo,
+                      values)
         block.exact = exact
         blocks.append(block)
-        return self._floor(p.last_day, blocks)
+        return self._floor(terms, p.last_day, blocks)
 
-    def _per_record(self, terms: CommissionTerms, todo: list[CreditRow],
+    def _per_record(self, versions: Versions[CommissionTerms], todo: list[CreditRow],
                     kept: Memory | None) -> Block:
         """Each credit earns on its own, capped per record, then for the period."""
-        cap, values = terms.cap, []
+        values = []
         running = _ZERO
         for c in todo:
+            terms = versions.at(c[DATE])
+            cap = terms.cap
             value = _step(c, terms.per_record(c[AMOUNT]), None, kept)
             if cap is not None and value > cap - running:
                 value = cap - running
@@ -166,10 +165,11 @@ class CommissionEarner:
                     kept[c[RECORD], c[RULE], c[KIND]] = value
             running = _ADD(running, value)
             values.append(value)
-        return Block(self.comp.id, CommissionWriter(terms, todo, values, _ZERO), todo, values)
+        return Block(self.comp.id, CommissionWriter(versions, todo, values, _ZERO), todo,
+                     values)
 
-    def _floor(self, day: Any, blocks: list[Block]) -> list[Block]:
-        comp = self.comp
+    def _floor(self, terms: CommissionTerms, day: dt.date, blocks: list[Block]) -> list[Block]:
+        comp = terms.comp  # the version in force on the period's last day
         if comp.floor is None:
             return blocks
         earned = total([v for block in blocks for v in block.values])
@@ -183,16 +183,27 @@ class CommissionEarner:
         return [*blocks, period_line(comp.id, day, lift, trace, text, floor=True)]
 
 
-def _cumulative(terms: CommissionTerms, todo: list[CreditRow], cumulative: Decimal,
-                h_before: Decimal, kept: Memory | None) -> list[Decimal]:
-    """Each credit earns f(measure after it) − f(measure before it), capped per record."""
-    earn, per_record_cap = terms.earn, terms.per_record_cap
+def _cumulative(versions: Versions[CommissionTerms], todo: Sequence[CreditRow],
+                cumulative: Decimal, kept: Memory | None) -> list[Decimal]:
+    """Each credit earns f(measure after it) − f(measure before it), capped per record, with
+    f the rate table (gate, multiplier, cap) of the version in force on its date."""
     values = []
-    for c in todo:
+    if versions.single:
+        terms = versions.items[0]
+        earn, per_record_cap = terms.earn, terms.per_record_cap
+        h_before = earn(cumulative)
+        for c in todo:
+            after = _ADD(cumulative, c[AMOUNT])
+            h_after = earn(after)
+            values.append(_step(c, h_after - h_before, per_record_cap, kept))
+            cumulative, h_before = after, h_after
+        return values
+    for c in todo:  # f changes with the version: both ends under the credit's own
+        terms = versions.at(c[DATE])
         after = _ADD(cumulative, c[AMOUNT])
-        h_after = earn(after)
-        values.append(_step(c, h_after - h_before, per_record_cap, kept))
-        cumulative, h_before = after, h_after
+        values.append(_step(c, terms.earn(after) - terms.earn(cumulative),
+                            terms.per_record_cap, kept))
+        cumulative = after
     return values
 
 

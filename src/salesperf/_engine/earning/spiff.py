@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from salesperf._engine.crediting import (
     AMOUNT,
+    DATE,
     KIND,
     REVERSES,
     SHARE,
@@ -21,6 +22,7 @@ from salesperf._engine.crediting import (
 from salesperf._engine.explain import SpiffWriter
 from salesperf._engine.inputs import Year
 from salesperf._engine.statements import Block
+from salesperf._engine.versions import Versions
 from salesperf._money import DECIMAL_CONTEXT
 from salesperf._plans import Spiff
 
@@ -36,21 +38,24 @@ _DIRECT = CreditKind.DIRECT.value
 class SpiffEarner:
     """Earns one SPIFF for a payee, period by period."""
 
-    __slots__ = ("comp",)
+    __slots__ = ("comp", "versions")
 
-    def __init__(self, comp: Spiff) -> None:
-        self.comp = comp
+    def __init__(self, versions: Versions[Spiff]) -> None:
+        self.versions, self.comp = versions, versions.items[-1]
 
     def blocks(self, pid: str, k: int, earlier: Decimal, year: Year, credited: Credits,
                memory: Memory) -> list[Block]:
-        comp, p = self.comp, year.periods[k]
-        sid, amount = comp.id, comp.amount
-        rate = comp.rate if comp.rate is not None else _ZERO
+        versions, p = self.versions, year.periods[k]
+        comp = versions.items[0]
+        sid = comp.id
         todo, values = [], []
         running = _ZERO
         for c in between(credited.of(pid, comp.measure), p.start, p.end):
             if c[KIND] != _DIRECT or sid not in c[SPIFFS]:
                 continue
+            if not versions.single:
+                comp = versions.at(c[DATE])
+            amount, rate = comp.amount, comp.rate if comp.rate is not None else _ZERO
             if amount is not None:
                 value = amount if c[SHARE] is WHOLE else _MUL(amount, c[SHARE])
                 undo = c[REVERSES]
@@ -61,6 +66,6 @@ class SpiffEarner:
             todo.append(c)
             values.append(value)
             running = running + value
-        block = Block(sid, SpiffWriter(comp, todo, values), todo, values)
+        block = Block(sid, SpiffWriter(versions, todo, values), todo, values)
         block.exact = running
         return [block]
