@@ -159,7 +159,8 @@ class Payee:
 
     ``start`` and ``end`` are the employment dates, both inclusive (a hire date and a last
     working day); None means open. ``manager`` and ``team`` hold from the start; later changes
-    go in `Hierarchy` as `ReportingChange` entries.
+    go in `Hierarchy` as `ReportingChange` entries. ``currency`` is the one the payee is paid
+    in, when it is not the plan's.
     """
 
     id: str
@@ -168,6 +169,7 @@ class Payee:
     team: str | None = None
     start: dt.date | None = None
     end: dt.date | None = None
+    currency: str | None = None
 
     def __attrs_post_init__(self) -> None:
         if self.start is not None and self.end is not None and self.end < self.start:

@@ -32,7 +32,7 @@ from .inputs import (
     incentive_table,
     quota_table,
 )
-from .payments import paid_table, payments
+from .payments import in_pay_currency, paid_table, payments
 from .statements import ComponentTotal, Evaluation, Lines, Statement
 from .versions import Versions, check_versions, of_plans
 
@@ -193,10 +193,19 @@ class CompiledPlan:
                                leaves=_leaves(hierarchy.payees[pid], periods),
                                released=None if cash is None else released(
                                    earned, periods, holdbacks, cash, amounts))
+            pay = hierarchy.payees[pid].currency
             for k, payment in enumerate(settled):
                 label = labels[k]
-                st = Statement(pid, label, code, Lines(pid, label, earned[k].blocks, quantum),
-                               totals[k], *payment)
+                lines = Lines(pid, label, earned[k].blocks, quantum)
+                if pay is None or pay == code:
+                    st = Statement(pid, label, code, lines, totals[k], *payment)
+                else:  # paid in the payee's own currency
+                    day = periods[k].last_day
+                    rate, amount, note = in_pay_currency(payment.paid, self.currency, pay,
+                                                         rates, pid, day)
+                    st = Statement(pid, label, code, lines, totals[k], *payment._replace(
+                        settlement=(*payment.settlement, note)), pay_currency=pay,
+                        pay_rate=rate, pay_rate_date=day, pay_amount=amount)
                 (statements if k == last else earlier).append(st)
         return Evaluation(plan.id, plan.version, str(target), tuple(statements),
                           credited.public(), tuple(credited.exclusions), tuple(earlier))

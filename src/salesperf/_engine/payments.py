@@ -23,17 +23,19 @@ year-to-date true-up cannot recover it by the back door.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import NamedTuple
 
-from salesperf._money import to_decimal
+from salesperf._errors import DataError
+from salesperf._money import DECIMAL_CONTEXT, Currency, ExchangeRates, currency, to_decimal
 from salesperf._plans import BalancePolicy, PaymentTerms
 
 from .explain import money
 from .inputs import Draw
 
-__all__ = ["Payment", "paid_table", "payments"]
+__all__ = ["Payment", "in_pay_currency", "paid_table", "payments"]
 
 _ZERO = Decimal(0)
 _HALF_UP = "ROUND_HALF_UP"
@@ -143,3 +145,17 @@ def payments(pid: str, labels: Sequence[str], earned: Sequence[Decimal],
                       cents(released_ytd - released_before), cents(earned_ytd - released_ytd))
         released_before = released_ytd
         paid_so_far = paid_so_far + paid.get((pid, label), payable)
+
+
+def in_pay_currency(paid: Decimal, home: Currency, pay: str, rates: ExchangeRates | None,
+                    pid: str, day: dt.date) -> tuple[Decimal, Decimal, str]:
+    """What is paid, in the payee's own currency at the rate in force on `day` (the
+    period's last day): (rate, amount, the sentence that says so)."""
+    target = currency(pay, path=f"payees[{pid!r}].currency")
+    if rates is None:
+        raise DataError(None, "rates", f"payee {pid!r} is paid in {target.code}, the plan pays "
+                        f"in {home.code}, and no exchange rates were given")
+    rate = rates.rate(home.code, target.code, day)
+    amount = target.round(DECIMAL_CONTEXT.multiply(paid, rate))
+    return rate, amount, (f"paid {money(paid)} {home.code} is {money(amount)} {target.code} "
+                          f"at {rate}, the rate of {day}")

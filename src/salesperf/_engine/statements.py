@@ -215,6 +215,12 @@ class Statement:
     # (a commission with a `Holdback`): payable = released year to date − paid before.
     released: Decimal = _ZERO
     held: Decimal = _ZERO
+    # For a payee paid in another currency than the plan's: what is paid, in that currency,
+    # at the rate in force on the period's last day.
+    pay_currency: str | None = None
+    pay_rate: Decimal | None = None
+    pay_rate_date: dt.date | None = None
+    pay_amount: Decimal | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The statement as plain JSON-safe data (amounts as exact decimal text)."""
