@@ -165,7 +165,7 @@ class TestMessages:
         assert problems(info.value) == [
             ("xyz: unknown key 'xyz'; known keys: id, components, credit_rules, extra_credit, "
              "version, currency, rounding, calendar, frequency, effective_from, effective_until, "
-             "payments, proration")]
+             "payments, proration, ramp")]
 
     def test_tier_bounds_name_the_tier_the_bound_and_the_value(self) -> None:
         tiers = [{"lower": "0", "rate": "0.03"}, {"lower": "0.5", "rate": "0.05"},

@@ -163,7 +163,7 @@ class CompiledPlan:
                                       self._fast)
         inputs = Year(year, periods, roster, quota_table(quotas),
                       incentive_table(target_incentives), dict(supplied or {}), plan.proration,
-                      holidays)
+                      holidays, plan.ramp)
         so_far = Period.custom(year.start, target.end, target.calendar)
         on_plan = sorted(pid for pid in hierarchy.payees if roster.on_plan(pid, so_far))
         paid_map, draw_map = paid_table(paid), draw_table(draws)

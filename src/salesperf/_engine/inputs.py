@@ -13,7 +13,7 @@ import attrs
 
 from salesperf._errors import DataError, DefinitionError, Problem
 from salesperf._money import DECIMAL_CONTEXT, to_decimal
-from salesperf._periods import Period, Proration, ProrationBasis, prorate
+from salesperf._periods import Grain, Period, Proration, ProrationBasis, prorate
 from salesperf._records import Hierarchy, Payee
 
 __all__ = ["Assignment", "Draw", "Quota", "Receipt", "Roster", "TargetIncentive", "Year"]
@@ -206,8 +206,10 @@ class Year:
     supplied: Mapping[tuple[str, str, str], object]
     proration: ProrationBasis | None = None  # the plan's, for partial periods
     holidays: frozenset[dt.date] = frozenset()  # for proration by working days
+    ramp: tuple[Decimal, ...] = ()  # the plan's: a new hire's quota share by month of tenure
     labels: tuple[str, ...] = attrs.field(init=False)
     _shares: dict[tuple[str, int], Proration | None] = attrs.field(init=False, factory=dict)
+    _ramps: dict[tuple[str, int], Decimal | None] = attrs.field(init=False, factory=dict)
     to_date: tuple[tuple[Period, str], ...] = attrs.field(init=False)  # windows and labels
 
     @labels.default
@@ -248,9 +250,36 @@ class Year:
             if q is None:
                 raise DataError(None, "quotas", f"no quota for payee {pid!r}, measure "
                                 f"{measure!r} in {self.periods[j]}; {who} needs it")
-            share = self.share(pid, j)
-            total = DECIMAL_CONTEXT.add(total, q if share is None else share.apply(q))
+            share, ramp = self.share(pid, j), self.ramp_factor(pid, j)
+            if share is not None:
+                q = share.apply(q)
+            if ramp is not None:
+                q = DECIMAL_CONTEXT.multiply(q, ramp)
+            total = DECIMAL_CONTEXT.add(total, q)
         return total
+
+    def ramp_factor(self, pid: str, j: int) -> Decimal | None:
+        """The share of the quota asked of `pid` in period `j` by the plan's ramp: the
+        ramp's share for each month of tenure, weighted by the days employed in each month
+        of the period; None when the ramp asks the full quota (or there is none)."""
+        if not self.ramp:
+            return None
+        key = (pid, j)
+        if key not in self._ramps:
+            self._ramps[key] = _ramp(self.ramp, self.roster.hierarchy.payees.get(pid),
+                                     self.periods[j])
+        return self._ramps[key]
+
+    def ramped(self, pid: str, k: int, to_date: bool) -> list[dict[str, str]]:
+        """The periods of the window through `k` whose quota the ramp lowered for `pid`, as
+        a trace gives them."""
+        out = []
+        for j in range(k + 1) if to_date else (k,):
+            factor = self.ramp_factor(pid, j) if self.roster.on_plan(pid, self.periods[j]) \
+                else None
+            if factor is not None:
+                out.append({"period": self.labels[j], "factor": str(factor)})
+        return out
 
     def share(self, pid: str, j: int) -> Proration | None:
         """The part of period `j` in which `pid` is employed and on the plan, when the plan
@@ -336,3 +365,27 @@ def draw_table(draws: Iterable[Draw]) -> dict[tuple[str, str], Draw]:
                                            f"{d.payee!r} in {d.period}")])
         table[key] = d
     return table
+
+
+def _ramp(ramp: tuple[Decimal, ...], payee: Payee | None, period: Period) -> Decimal | None:
+    """See `Year.ramp_factor`."""
+    calendar = period.calendar
+    if payee is None or payee.start is None or payee.start >= period.end or calendar is None:
+        return None
+    hired = calendar.period(Grain.MONTH, payee.start)
+    weighted = days = _ZERO
+    for month in period.subperiods(Grain.MONTH):
+        first = max(month.start, payee.start)
+        last = month.last_day if payee.end is None else min(month.last_day, payee.end)
+        employed = (last - first).days + 1
+        if employed <= 0:
+            continue
+        tenure, start = 0, hired  # months from the month of hire, at most the ramp's length
+        while start.start < month.start and tenure < len(ramp):
+            start, tenure = start.next(), tenure + 1
+        share = ramp[tenure] if tenure < len(ramp) else Decimal(1)
+        weighted = DECIMAL_CONTEXT.add(weighted, DECIMAL_CONTEXT.multiply(share, employed))
+        days += employed
+    if not days or weighted == days:
+        return None
+    return DECIMAL_CONTEXT.divide(weighted, days)

@@ -15,9 +15,13 @@ from salesperf._money import RoundingMode, currency
 from salesperf._periods import Calendar, CalendarYear, Grain, ProrationBasis
 from salesperf._plans.components import Commission, Component, Spiff, TargetBonus
 from salesperf._plans.crediting import CreditRule, Overlay, Rollup
-from salesperf._plans.parts import opt_dec
+from salesperf._plans.parts import dec, opt_dec
 
 __all__ = ["BalancePolicy", "PaymentTerms", "Plan", "measures_used"]
+
+
+def _shares(values: Iterable[object]) -> tuple[Decimal, ...]:
+    return tuple(dec(v) for v in values)
 
 
 class BalancePolicy(enum.Enum):
@@ -97,6 +101,9 @@ class Plan:
     # only in part, by calendar or working days (None: never). KPI item targets are not
     # prorated: they may be rates or scores.
     proration: ProrationBasis | None = None
+    # A new hire's quota, as a share of the full quota, by month of tenure: (0.25, 0.5) asks
+    # a quarter of the quota in the month of hire and half in the next; full after that.
+    ramp: tuple[Decimal, ...] = attrs.field(default=(), converter=_shares)
 
     def problems(self, path: str = "plan") -> list[Problem]:
         """Every problem of the plan, each with its path: those of its parts, and what only
@@ -115,6 +122,8 @@ class Plan:
             out.append(Problem(f"{prefix}frequency", f"must be month, quarter, half or year, got "
                                f"{self.frequency.value}"))
         out.extend(self.payments.problems(f"{prefix}payments"))
+        out.extend(Problem(f"{prefix}ramp[{i}]", f"must be from 0 to 1, got {share}")
+                   for i, share in enumerate(self.ramp) if not 0 <= share <= 1)
         if (self.effective_from and self.effective_until
                 and self.effective_until < self.effective_from):
             out.append(Problem(f"{prefix}effective_until", "must not be before effective_from"))

@@ -59,6 +59,10 @@ class TargetBonusEarner:
         if parts:
             trace["proration"] = parts
             how += f" (quota and target incentive prorated: {prorated(parts)})"
+        ramps = year.ramped(pid, k, False)
+        if ramps:
+            trace["ramp"] = ramps
+            how += f" (quota ramped × {ramps[0]['factor']})"
         value, how = _limits(comp.gate, comp.cap, comp.id, comp.measure, pid, k, year, credited,
                              value, how, trace, att, at)
         trace["exact"] = str(value)

@@ -34,6 +34,7 @@ __all__ = ["CommissionEarner"]
 
 _ZERO = Decimal(0)
 _ONE = Decimal(1)
+_PERMILLE = Decimal("0.001")
 _INFINITY = Decimal("Infinity")
 _ADD = DECIMAL_CONTEXT.add
 _MUL = DECIMAL_CONTEXT.multiply
@@ -95,6 +96,12 @@ class CommissionEarner:
                                             target_incentive_multiple is not None)):
             mods["proration"] = parts
             notes.append(f"quota and target incentive prorated: {prorated(parts)}")
+        ramps = year.ramped(pid, k, to_date)
+        if ramps and quota is not None:
+            mods["ramp"] = ramps
+            notes.append("quota ramped: " + ", ".join(
+                f"{r['period']} × {pct(Decimal(r['factor']).quantize(_PERMILLE))}"
+                for r in ramps))
         cap = cap_limit(comp.cap, base, quota, pid, comp.id, k, to_date, year)
         if cap is not None:
             mods["cap"] = str(cap)
