@@ -23,7 +23,8 @@ def salesperf(*args: str, stdin: str | None = None) -> subprocess.CompletedProce
                           text=True, input=stdin, check=False, timeout=120)
 
 
-def _payable(table: str) -> Decimal:
+def _paid(table: str) -> Decimal:
+    """The total of what is paid, the table's last column."""
     total = next(ln for ln in table.splitlines() if ln.startswith("total"))
     return Decimal(total.split()[-1])
 
@@ -50,7 +51,7 @@ class TestRun:
         assert response["format"] == "salesperf.response"
         total = sum(Decimal(s["payable"]) for s in response["statements"])
         table = salesperf("run", str(EXAMPLES / "request.json")).stdout
-        assert total == _payable(table)
+        assert total == _paid(table)
 
     def test_csv_output_has_a_line_per_statement_line(self) -> None:
         done = salesperf("run", str(EXAMPLES / "request.json"), "--format", "csv")

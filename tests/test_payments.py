@@ -8,6 +8,9 @@ those of DESIGN.md "Across periods" (and `salesperf._engine.payments`).
 from __future__ import annotations
 
 import datetime as dt
+import json
+import subprocess
+import sys
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
@@ -171,6 +174,10 @@ def histories(draw: st.DrawFn) -> tuple[list[dict[str, Any]], list[sp.Draw], sp.
                                         str, Decimal]:
     records = [deal(f"R-{i:02}", draw(st.dates(dt.date(2026, 1, 1), dt.date(2026, 12, 31))),
                     draw(amounts)) for i in range(draw(st.integers(0, 10)))]
+    for i, original in enumerate(list(records)):  # the odd clawback
+        if original["amount"] > 0 and draw(st.integers(0, 3)) == 0:
+            records.append({"id": f"X-{i:02}", "date": original["date"], "payee": "ana",
+                            "reverses": original["id"]})
     draws = [sp.Draw("ana", q, draw(st.sampled_from([0, 500, "1234.56", 4000])),
                      recoverable=draw(st.booleans()))
              for q in QUARTERS if draw(st.booleans())]
@@ -243,3 +250,23 @@ class TestRequests:
         assert (by["ben"]["recovered"], by["ben"]["paid"], by["ben"]["balance_after"]) == (
             "100.00", "1900.00", "200.00")
         assert by["ana"]["settlement"][0].startswith("draw of 4,000.00 tops up")
+
+    def test_the_cli_table_shows_draws_recoveries_balances_and_what_is_paid(
+            self, tmp_path: Any) -> None:
+        document = {
+            "format": "salesperf.request", "period": "2026-Q1",
+            "plan": sp.dump_plan(flat_plan().plan), "payees": [{"id": "ana"}],
+            "draws": [{"payee": "ana", "period": "2026-Q1", "amount": "4000"}],
+            "records": [{"id": "D-1", "date": "2026-02-01", "payee": "ana", "amount": "15000"}],
+        }
+        path = tmp_path / "request.json"
+        path.write_text(json.dumps(document))
+        done = subprocess.run([sys.executable, "-m", "salesperf", "run", str(path)],
+                              capture_output=True, text=True, check=False, timeout=120)
+        assert done.returncode == 0, done.stderr
+        head, ana, total = done.stdout.splitlines()[1:4]
+        assert head.split() == ["payee", "c", "earned", "paid", "before", "payable", "draw",
+                                "balance", "paid"]
+        assert ana.split() == ["ana", "1500.00", "1500.00", "0.00", "1500.00", "4000.00",
+                               "2500.00", "4000.00"]
+        assert total.split() == ["total", "1500.00", "4000.00", "2500.00", "4000.00"]

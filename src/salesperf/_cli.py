@@ -121,11 +121,19 @@ def _run(args: argparse.Namespace) -> int:
 def _table(response: dict[str, Any]) -> str:
     statements = response["statements"]
     components = [c["component"] for c in statements[0]["components"]] if statements else []
-    head = ["payee", *components, "earned", "paid before", "payable"]
+    # Columns for what settles across periods, shown when any statement has them.
+    extra = [(name, key) for name, key in (("held", "held"), ("draw", "draw"),
+                                           ("recovered", "recovered"), ("balance",
+                                                                        "balance_after"))
+             if any(Decimal(st[key]) for st in statements)]
+    head = ["payee", *components, "earned", "paid before", "payable",
+            *(name for name, _ in extra), "paid"]
     rows = [[st["payee"], *(c["earned"] for c in st["components"]), st["earned"],
-             st["paid_before"], st["payable"]] for st in statements]
-    total = sum((Decimal(st["payable"]) for st in statements), Decimal(0))
-    rows.append(["total", *[""] * len(components), "", "", str(total)])
+             st["paid_before"], st["payable"], *(st[key] for _, key in extra), st["paid"]]
+            for st in statements]
+    totals = [str(sum((Decimal(st[key]) for st in statements), Decimal(0)))
+              for key in ("payable", *(key for _, key in extra), "paid")]
+    rows.append(["total", *[""] * len(components), "", "", *totals])
     widths = [max(len(str(r[i])) for r in [head, *rows]) for i in range(len(head))]
     buf = io.StringIO()
     buf.write(f"{response['plan']} v{response['version']}, {response['period']}\n")
