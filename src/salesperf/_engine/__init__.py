@@ -2,14 +2,17 @@
 
 The data flows one way, a module per stage:
 
-- `crediting`: records → credits (or exclusions, each with its reason);
+- `crediting`: records → credits (or exclusions, each with its reason), clawbacks included;
 - `earning`: credits → what each component earns (rate tables in `rates`, commissions,
   SPIFFs, bonuses, with their gates and caps), as exact lines rounded cumulatively;
-- `payments`: earnings → what is payable after year-to-date true-up;
+- `holdbacks`: of those earnings, what is released to be paid by each period's end;
+- `payments`: released earnings → what is payable after the year-to-date true-up, settled
+  with draws and the balance the payee owes, and what is paid;
 - `statements`: the lines, statements and the evaluation a host reads, with traces and
   sentences written by `explain` when read.
 
-`inputs` holds what the host supplies besides records; `compiled` is the front door.
+`inputs` holds what the host supplies besides records, `versions` what changes with the
+version of a plan in force on a day; `compiled` is the front door.
 """
 
 from salesperf._engine.compiled import CompiledPlan, compile_plan
