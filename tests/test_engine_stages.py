@@ -343,3 +343,16 @@ class TestExplanationCost:
                   "amount": D(50)} for i in range(20)]
         lines = plan.evaluate(deals, Q1, payees=[sp.Payee("ana")]).statement("ana").lines
         assert [len(line.trace["tiers"]) for line in lines] == [1] * 20
+
+
+class TestCreditingArithmetic:
+    def test_a_whole_share_under_a_unit_rule_credits_the_value_itself(self) -> None:
+        """The share a record's one payee gets is the very object `WHOLE`, so crediting it
+        costs no multiplication (a copy of 1 in another module once cost every record one)."""
+        from salesperf._engine.crediting import WHOLE
+        from salesperf._engine.crediting.rules import RuleBook
+
+        book = RuleBook(sp.Plan("p", [sp.Commission("c", sp.RateTable([sp.Tier(0, "0.1")]))]))
+        value = D("123.45")
+        assert book.rules[0].credit(value, WHOLE) is value
+        assert book.rules[0].credit(value, D("0.5")) == D("61.725")

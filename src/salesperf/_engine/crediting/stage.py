@@ -30,7 +30,7 @@ from .rows import (
     Credits,
     Exclusion,
 )
-from .rules import RuleBook
+from .rules import Rule, RuleBook
 
 __all__ = ["Crediting", "Dates", "VersionRules", "plain_view"]
 
@@ -236,6 +236,8 @@ class Crediting:
             # Bound once: called for every record.
             view_of, mine_of, first, spiffs_of = (plain_view, credits_of.get, book.first,
                                                    only.spiffs_of)
+            lookup = book.index
+            table: dict[object, Rule] = lookup.table if lookup is not None else {}
             for index, item in enumerate(records):
                 view = view_of(item)
                 if view is not None:
@@ -243,8 +245,12 @@ class Crediting:
                     mine = mine_of(payee)
                     if (mine is not None and day in days and rid not in seen and split is None
                             and (cur is None or cur == home)):
-                        try:
-                            rule = first(item)  # type: ignore[arg-type]
+                        try:  # `RuleBook.first`, its lookup written out where it has one
+                            if lookup is None:
+                                rule = first(item)  # type: ignore[arg-type]
+                            else:
+                                key = item.get(lookup.field)
+                                rule = None if key is None else table.get(key, lookup.default)
                         except TypeError:  # an unhashable value: `credit_one` reads it
                             rule = None
                         if rule is not None:
