@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import TypeAlias
 
@@ -192,7 +192,7 @@ def _measure(metric: Measure, records: Sequence[Record], period: Period) -> Metr
         return MetricValue(value, ids, f"{metric.name} = count of {len(chosen)} records = {value}")
     values = [r.get(metric.field) for r in chosen]
     if agg is Aggregation.DISTINCT_COUNT:
-        value = Decimal(len(set(values)))
+        value = Decimal(len({_hashable(v) for v in values}))
         return MetricValue(value, ids, f"{metric.name} = {value} distinct {metric.field} "
                            f"in {len(chosen)} records")
     numbers = [_number(r, metric.field, v) for r, v in zip(chosen, values, strict=True)]
@@ -210,6 +210,16 @@ def _measure(metric: Measure, records: Sequence[Record], period: Period) -> Metr
         value = max(numbers)
     return MetricValue(value, ids, f"{metric.name} = {agg.value} of {metric.field} over "
                        f"{len(chosen)} records = {value}")
+
+
+def _hashable(value: object) -> object:
+    """A value as a set can hold it: lists and objects (JSON attributes) as tuples, equal
+    when their contents are equal."""
+    if isinstance(value, list | tuple):
+        return ("list", tuple(_hashable(v) for v in value))
+    if isinstance(value, Mapping):
+        return ("object", tuple(sorted((str(k), _hashable(v)) for k, v in value.items())))
+    return value
 
 
 def _number(record: Record, field: str, value: object) -> Decimal:

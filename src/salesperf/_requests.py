@@ -308,11 +308,16 @@ def evaluate_request(request: EvaluationRequest, records: Iterable[Record]) -> d
 
 def response_document(result: Evaluation, *, include_earlier: bool = False) -> dict[str, Any]:
     """An evaluation as a response document (plain JSON-safe data)."""
-    body: dict[str, Any] = to_plain(result)
-    if not include_earlier:
-        body.pop("earlier")
-    for credit in body["credits"]:
-        credit.pop("attributes", None)
+    # A credit's attributes are the host's own record fields, not results: they are left out
+    # before conversion (a host's field may hold values that are not plain data).
+    body: dict[str, Any] = {}
+    for a in attrs.fields(type(result)):
+        if a.name == "credits":
+            body[a.name] = [{f.name: to_plain(getattr(c, f.name))
+                             for f in attrs.fields(type(c)) if f.name != "attributes"}
+                            for c in result.credits]
+        elif not a.name.startswith("_") and (include_earlier or a.name != "earlier"):
+            body[a.name] = to_plain(getattr(result, a.name))
     return {"format": RESPONSE_FORMAT, "format_version": 1, **body}
 
 

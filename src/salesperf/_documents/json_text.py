@@ -10,30 +10,11 @@ import json
 from decimal import Decimal
 from typing import Any
 
-import attrs
-
-from salesperf._errors import DefinitionError, Problem
+from salesperf._errors import DefinitionError, Problem, shown
+from salesperf._limits import LIMITS, Limits
 
 __all__ = ["LIMITS", "Limits", "loads_json", "write_json"]
 
-@attrs.frozen
-class Limits:
-    """Bounds on what a document may cost to load; documented in docs/documents.md."""
-
-    max_document_chars: int = 2_000_000
-    max_depth: int = 32
-    max_list: int = 1_000
-    max_text: int = 1_000
-    max_records: int = 5_000_000
-    #: A number has at most this many significant digits (the precision salesperf computes
-    #: with, so that every number in a plan is used exactly) …
-    max_digits: int = 34
-    #: … and is from 10**-max_exponent up to (not including) 10**(max_exponent + 1) in size,
-    #: so that no product or quotient of plan numbers and amounts can overflow.
-    max_exponent: int = 30
-
-
-LIMITS = Limits()
 
 
 def loads_json(text: str | bytes, limits: Limits = LIMITS) -> Any:
@@ -72,7 +53,7 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     for key, value in pairs:
         if key in out:
             # json.loads would keep the last silently; an admin meant one of them.
-            raise DefinitionError([Problem("", f"the key {key!r} appears twice in one object; "
+            raise DefinitionError([Problem("", f"the key {shown(key)} appears twice in one object; "
                                            "keep one")])
         out[key] = value
     return out

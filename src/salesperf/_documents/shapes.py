@@ -16,6 +16,7 @@ from typing import Any, Union
 import attrs
 
 from salesperf import _conditions as cond
+from salesperf._errors import shown
 from salesperf._metrics import Growth, Measure, Ratio, Supplied
 from salesperf._money import RoundingMode
 from salesperf._periods import CalendarYear, FiscalYear, RetailCalendar
@@ -96,5 +97,4 @@ def as_given(value: object) -> str:
     if isinstance(value, int) and abs(value) >= MAX_INT:
         # Python refuses to write an int of more than 4300 digits as text.
         return f"a number of {len(str(Decimal(value)))} digits"
-    shown = str(value) if isinstance(value, Decimal) else repr(value)
-    return f"{kind_of(value)} {shown}"
+    return f"{kind_of(value)} {shown(value)}"

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from salesperf._money import DECIMAL_CONTEXT
+from salesperf._money import DECIMAL_CONTEXT, ROUNDING_CONTEXT
 from salesperf._plans import Application, Commission, Spiff, TierMode
 
 from .crediting import AMOUNT, DATE, FACTOR, RECORD, RULE, SHARE, CreditRow
@@ -27,9 +27,13 @@ def pct(value: Decimal) -> str:
     return f"{(value * 100).normalize():f} %"
 
 
+def _permille(value: Decimal) -> Decimal:
+    return value.quantize(_PERMILLE, None, ROUNDING_CONTEXT)
+
+
 def money(value: Decimal) -> str:
     """An amount for a sentence, to the cent; traces keep the exact value."""
-    return f"{value.quantize(_CENT, None, DECIMAL_CONTEXT):,}"
+    return f"{value.quantize(_CENT, None, ROUNDING_CONTEXT):,}"
 
 
 class CommissionTerms:
@@ -139,7 +143,7 @@ class CommissionWriter:
                 trace["quota"] = str(quota)
                 trace["attainment_before"] = str(start)
                 trace["attainment_after"] = str(end)
-                text += (f" ({pct(start.quantize(_PERMILLE))} → {pct(end.quantize(_PERMILLE))}"
+                text += (f" ({pct(_permille(start))} → {pct(_permille(end))}"
                          f" of quota {money(quota)})")
         text += f": {how}"
         notes = _why(terms, before, after, uncapped, period_capped, cumulative)

@@ -12,7 +12,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import NamedTuple
 
-from salesperf._money import to_decimal
+from salesperf._money import ROUNDING_CONTEXT, to_decimal
 
 __all__ = ["Payment", "paid_table", "payments"]
 
@@ -42,6 +42,6 @@ def payments(pid: str, labels: Sequence[str], earned: Sequence[Decimal],
     for label, amount in zip(labels, earned, strict=True):
         earned_ytd = earned_ytd + amount
         payable = earned_ytd - paid_so_far
-        yield Payment(amount, earned_ytd, paid_so_far.quantize(quantum, _HALF_UP),
-                      payable.quantize(quantum, _HALF_UP))
+        yield Payment(amount, earned_ytd, paid_so_far.quantize(quantum, _HALF_UP, ROUNDING_CONTEXT),
+                      payable.quantize(quantum, _HALF_UP, ROUNDING_CONTEXT))
         paid_so_far = paid_so_far + paid.get((pid, label), payable)
