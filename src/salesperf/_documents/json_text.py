@@ -17,12 +17,15 @@ __all__ = ["LIMITS", "Limits", "loads_json", "write_json"]
 
 
 
-def loads_json(text: str | bytes, limits: Limits = LIMITS) -> Any:
+def loads_json(text: str | bytes, limits: Limits = LIMITS, *,
+               max_chars: int | None = None) -> Any:
     """Parse a JSON document exactly: numbers as Decimal, duplicate keys and non-numbers
-    refused, within the size limit; every failure is a `DefinitionError`."""
-    if len(text) > limits.max_document_chars:
+    refused, within the size limit (`max_chars`, by default `limits.max_document_chars`);
+    every failure is a `DefinitionError`."""
+    most = limits.max_document_chars if max_chars is None else max_chars
+    if len(text) > most:
         raise DefinitionError([Problem("", f"the document has {len(text)} characters, more "
-                                       f"than the limit of {limits.max_document_chars}")])
+                                       f"than the limit of {most}")])
     try:
         return json.loads(text, parse_float=Decimal, parse_int=_parse_int,
                           parse_constant=_no_constant, object_pairs_hook=_no_duplicates)

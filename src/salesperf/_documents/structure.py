@@ -76,9 +76,12 @@ class Loader:
     caller checks `problems` once at the end and raises them all together.
     """
 
-    def __init__(self, limits: Limits) -> None:
+    def __init__(self, limits: Limits, *, long_lists: bool = False) -> None:
         self.limits = limits
         self.problems: list[Problem] = []
+        # A request's own lists (its payees, quotas…) may hold `max_items`; lists inside them
+        # and every list of a plan hold `max_list`.
+        self.long_lists = long_lists
 
     def fail(self, path: str, message: str) -> None:
         self.problems.append(Problem(path, message))
@@ -165,8 +168,9 @@ class Loader:
         if not isinstance(data, list):
             self.fail(path, f"expected a list, got {kind_of(data)}")
             return None
-        if len(data) > self.limits.max_list:
-            self.fail(path, f"must have at most {self.limits.max_list} items, got {len(data)}")
+        most = self.limits.max_items if self.long_lists and depth == 1 else self.limits.max_list
+        if len(data) > most:
+            self.fail(path, f"must have at most {most} items, got {len(data)}")
             return None
         if len(args) == 2 and args[1] is Ellipsis:
             return tuple(self.value(args[0], item, f"{path}[{i}]", depth + 1)
@@ -222,14 +226,16 @@ class Loader:
         known = [field_key(a) for a in fields]
         before = len(self.problems)
         data = {k: v for k, v in data.items() if k not in handled}
-        known += handled
+        known += [h for h in handled if h not in known]
         for key in data:
             if key == "kind" and tagged:
                 continue
             if key not in known:
-                if len(self.problems) >= self.limits.max_problems:
-                    break  # enough said: the error counts no more than it reports
                 name = _key_name(key, self.limits)
+                if len(self.problems) >= self.limits.max_problems:
+                    # Enough said: the error only counts these, so spare the suggestions.
+                    self.fail(join_path(path, name), "unknown key")
+                    continue
                 self.fail(join_path(path, name), f"unknown key {shown(key)}"
                           f"{_suggest(name, known)}")
         unknown = len(self.problems) > before
