@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import decimal
 import json
+import subprocess
+import sys
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -311,3 +313,57 @@ class TestInputsThatCannotMeanAnything:
         with pytest.raises(sp.DefinitionError) as err:
             sp.load_request(doc)
         assert [p.path for p in err.value.problems] == [path]
+
+
+def salesperf_cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    # PYTHONPATH is inherited, so the subprocess runs the sources under test.
+    return subprocess.run([sys.executable, "-m", "salesperf", *args], capture_output=True,
+                          text=True, input=stdin, check=False, timeout=120)
+
+
+class TestCommandLineNeverPrintsATraceback:
+    """Bad input exits 1 (or 2 for a usage mistake) with a message, never a traceback."""
+
+    def run_with(self, tmp_path: Path, records: str, suffix: str = ".csv",
+                 columns: object = None) -> subprocess.CompletedProcess[str]:
+        path = tmp_path / f"records{suffix}"
+        path.write_text(records, encoding="utf-8")
+        args = ["run", str(EXAMPLES / "request.json"), "--records", str(path)]
+        if columns is not None:
+            (tmp_path / "columns.json").write_text(json.dumps(columns), encoding="utf-8")
+            args += ["--columns", str(tmp_path / "columns.json")]
+        return salesperf_cli(*args)
+
+    def test_a_csv_cell_over_131072_characters(self, tmp_path: Path) -> None:
+        header = "id,date,payee,amount,status,category,customer,new_customer,note\n"
+        done = self.run_with(tmp_path, f"{header}D-1,2026-01-05,ana,10,won,cloud,C-1,no,"
+                             f"{'x' * 200_000}\n")
+        assert "Traceback" not in done.stderr
+        # Read whole: what stops it is the example plan's KPI bonus, which has no data here.
+        assert "no value for 'ben'" in done.stderr
+
+    @pytest.mark.parametrize("columns", [{"columns": ["id"]}, {"types": ["x"]}, ["id"],
+                                         {"columns": {}, "colums": {}}])
+    def test_columns_of_the_wrong_shape(self, tmp_path: Path, columns: object) -> None:
+        done = self.run_with(tmp_path, "id,date\n", columns=columns)
+        assert (done.returncode, "Traceback" in done.stderr) == (1, False), done.stderr
+
+    def test_a_directory_given_as_a_file(self, tmp_path: Path) -> None:
+        for args in (["run", str(tmp_path)], ["validate", str(tmp_path)],
+                     ["run", str(EXAMPLES / "request.json"), "--records", str(tmp_path)]):
+            done = salesperf_cli(*args)
+            assert (done.returncode, "Traceback" in done.stderr) == (2, False), done.stderr
+
+    def test_json_lines_records_stream_and_give_the_csv_result(self, tmp_path: Path) -> None:
+        _, records = sp.load_request(example_request())
+        lines = "".join(json.dumps({"id": r.id, "date": r.date.isoformat(),
+                                    "payees": list(r.payees), "amount": str(r.amount),
+                                    "currency": r.currency, **_plain_attributes(r)}) + "\n"
+                        for r in records)
+        done = self.run_with(tmp_path, lines, suffix=".jsonl")
+        assert done.returncode == 0, done.stderr
+        assert done.stdout == salesperf_cli("run", str(EXAMPLES / "request.json")).stdout
+
+
+def _plain_attributes(record: sp.Record) -> dict[str, Any]:
+    return dict(record.attributes)
