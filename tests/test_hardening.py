@@ -136,13 +136,17 @@ class TestNestingAndHugeValuesInRecords:
     @pytest.mark.parametrize("value", [nested(2_000), 10**5_000, "x" * 2_000_000],
                              ids=["deep", "huge-int", "long-text"])
     def test_any_value_in_the_wrong_place_gives_a_short_problem(self, value: object) -> None:
-        for doc in ({"id": "p", "components": value}, {"id": value, "components": []}):
+        for doc in ({"id": "p", "components": value}, {"id": value, "components": []},
+                    {"format": value, "id": "p", "components": []}):
             with pytest.raises(sp.DefinitionError) as err:
                 sp.load_plan(doc)
             assert len(str(err.value)) < 400
-        with pytest.raises(sp.DefinitionError) as err:
-            sp.load_request(one_rep_request([{"id": value, "date": "2026-01-01"}]))
-        assert len(str(err.value)) < 400
+        for request in (one_rep_request([{"id": value, "date": "2026-01-01"}]),
+                        one_rep_request([], format=value),
+                        one_rep_request([], format_version=value)):
+            with pytest.raises(sp.DefinitionError) as err:
+                sp.load_request(request)
+            assert len(str(err.value)) < 400
 
     @pytest.mark.parametrize("value", [nested(2_000), 10**5_000, 10**5_000 + D(0)],
                              ids=["deep", "huge-int", "huge-decimal"])

@@ -217,7 +217,7 @@ def _split(rid: str, text: str) -> dict[str, str]:
     for part in text.split(";"):
         payee, sep, share = part.partition(":")
         if not sep:
-            raise DataError(rid, "split", f"expected 'payee:share;payee:share', got {text!r}")
+            raise DataError(rid, "split", f"expected 'payee:share;payee:share', got {shown(text)}")
         out[payee.strip()] = share.strip()
     return out
 
@@ -236,7 +236,7 @@ def _convert(rid: str, field: str, text: str, kind: str) -> object:
                 return True
             if lowered in ("false", "no", "n", "0"):
                 return False
-            raise ValueError(f"expected true/false, yes/no or 1/0, got {text!r}")
+            raise ValueError(f"expected true/false, yes/no or 1/0, got {shown(text)}")
     except (ValueError, DefinitionError) as err:
         message = err.problems[0].message if isinstance(err, DefinitionError) else str(err)
         raise DataError(rid, field, f"as {kind}: {message}") from None
@@ -333,9 +333,9 @@ def load_request(data: Mapping[str, Any], *,
     fmt = doc.pop("format", REQUEST_FORMAT)
     version = doc.pop("format_version", 1)
     if fmt != REQUEST_FORMAT:
-        loader.fail("format", f"expected {REQUEST_FORMAT!r}, got {fmt!r}")
+        loader.fail("format", f"expected {REQUEST_FORMAT!r}, got {shown(fmt)}")
     if version != 1:
-        loader.fail("format_version", f"expected 1, got {version!r}")
+        loader.fail("format_version", f"expected 1, got {shown(version)}")
     raw_records = doc.get("records", [])
     plans: list[Plan] = []
     for key in ("plan", "plans"):
