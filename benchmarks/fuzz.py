@@ -20,6 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from salesperf._errors import shown
+
 sys.path.insert(0, str(Path(__file__).parent.parent / "tests"))
 
 from fuzzing import (
@@ -53,8 +55,9 @@ def main() -> int:
             escaped = (check_api(kind, None, as_text(mutated, r)) if n % 3 == 0
                        else check_api(kind, mutated))
         if escaped is not None:
-            escapes.append(f"{type(escaped).__name__}: {str(escaped)[:200]} "
-                           f"for {str(mutated)[:300]}")
+            escapes.append(f"document {n}: {type(escaped).__name__}: {str(escaped)[:200]} "
+                           f"for {shown(mutated)}")
+            print(escapes[-1], flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         for _ in range(args.cli):
             kind, doc = r.choice(seeds)
