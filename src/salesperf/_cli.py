@@ -61,13 +61,18 @@ def _demo(_: argparse.Namespace) -> int:
     return 0
 
 
-def _load_request(args: argparse.Namespace) -> tuple[EvaluationRequest, list[Record]]:
-    from salesperf._documents import loads_json
-    from salesperf._requests import ColumnMapping, load_request, records_from_csv
+def _load_request(args: argparse.Namespace) -> tuple[EvaluationRequest, Iterable[Record]]:
+    from salesperf._documents import LIMITS, loads_json
+    from salesperf._requests import (
+        ColumnMapping,
+        load_request,
+        records_from_csv,
+        records_from_json_lines,
+    )
 
     doc: dict[str, Any] = {}
     if args.request:
-        loaded = loads_json(_read(args.request))
+        loaded = loads_json(_read(args.request), max_chars=LIMITS.max_request_chars)
         if not isinstance(loaded, dict):
             raise DefinitionError([Problem("", "a request document is a JSON object")])
         doc = loaded
@@ -76,23 +81,38 @@ def _load_request(args: argparse.Namespace) -> tuple[EvaluationRequest, list[Rec
         doc["plan"] = loads_json(_read(args.plan))
     if args.period:
         doc["period"] = args.period
-    extra_records = []
-    if args.records:
-        doc.pop("records", None)
-        doc.pop("records_csv", None)
-        text = _read(args.records)
-        if args.records.endswith(".csv"):
-            mapping = None
-            if args.columns:
-                spec = loads_json(_read(args.columns))
-                if not isinstance(spec, dict):
-                    raise _UsageError("--columns must be a JSON object of columns and types")
-                mapping = ColumnMapping(spec.get("columns", {}), spec.get("types", {}))
-            extra_records = list(records_from_csv(text, mapping))
-        else:
-            doc["records"] = loads_json(text)
-    request, records = load_request(doc)
-    return request, [*records, *extra_records]
+    if not args.records:
+        return load_request(doc)
+    doc.pop("records", None)
+    doc.pop("records_csv", None)
+    # Records from a file stream through the evaluation: one row in memory at a time.
+    lines = _lines(args.records)
+    if args.records.endswith(".csv"):
+        mapping = None
+        if args.columns:
+            mapping = ColumnMapping.from_document(loads_json(_read(args.columns)))
+        records: Iterable[Record] = records_from_csv(lines, mapping)
+    elif args.records.endswith((".jsonl", ".ndjson")):
+        records = records_from_json_lines(lines)
+    else:
+        doc["records"] = loads_json("".join(lines), max_chars=LIMITS.max_request_chars)
+        return load_request(doc)
+    request, _ = load_request(doc)
+    return request, records
+
+
+def _lines(path: str) -> Iterator[str]:
+    """The lines of a file (or stdin), read as they are needed."""
+    if path == "-":
+        yield from sys.stdin
+        return
+    try:
+        with Path(path).open(encoding="utf-8", newline="") as stream:
+            yield from stream
+    except FileNotFoundError:
+        raise _UsageError(f"no such file: {path}") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise _UsageError(f"cannot read {path}: {err}") from None
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -242,7 +262,8 @@ def _parser() -> argparse.ArgumentParser:
     def inputs(p: argparse.ArgumentParser) -> None:
         p.add_argument("request", nargs="?", help="an evaluation request document (JSON)")
         p.add_argument("--plan", help="a plan document (JSON); replaces the request's plan")
-        p.add_argument("--records", help="records as JSON (a list) or CSV (*.csv)")
+        p.add_argument("--records", help="records as JSON (a list), JSON lines (*.jsonl) or "
+                       "CSV (*.csv); CSV and JSON lines stream")
         p.add_argument("--columns", help="CSV column mapping: {\"columns\": {...}, "
                        "\"types\": {...}}")
         p.add_argument("--period", help="the period to evaluate, e.g. 2026-Q1")

@@ -98,7 +98,9 @@ def build_report(data: Mapping[str, Any]) -> str:
         for p in people
     )
     reps = [hierarchy.payees[p["id"]] for p in data["payees"]]
-    records = [Record.from_mapping({**d, "payee": d["owner"]}) for d in data["deals"]]
+    # A split deal belongs to the people its split names (its owner may be someone else).
+    records = [Record.from_mapping({**d, "payees": sorted(d["split"])} if "split" in d
+                                   else {**d, "payee": d["owner"]}) for d in data["deals"]]
 
     fiscal_quarter = fiscal.format(fiscal.period(Grain.QUARTER, quarter.start))
     out = [f"salesperf demo — {data['description']}",

@@ -8,6 +8,7 @@ the field.
 
 from __future__ import annotations
 
+import reprlib
 from collections.abc import Iterable
 
 import attrs
@@ -60,10 +61,18 @@ class DefinitionError(SalesperfError, ValueError):
 
     problems: tuple[Problem, ...]
 
+    #: Problems one error reports; any more are counted in a last problem, so that a
+    #: document with a hundred thousand wrong keys gives a message a person can read.
+    max_problems = 100
+
     def __init__(self, problems: Iterable[Problem]) -> None:
         self.problems = tuple(problems)
         if not self.problems:
             raise ValueError("a DefinitionError needs at least one problem")
+        if len(self.problems) > self.max_problems:
+            more = len(self.problems) - self.max_problems
+            self.problems = (*self.problems[:self.max_problems],
+                             Problem("", f"… and {more} more problems"))
         super().__init__(self._render())
 
     def _render(self) -> str:
@@ -131,3 +140,33 @@ def join_path(prefix: str, path: str) -> str:
     if path.startswith("["):
         return prefix + path
     return f"{prefix}.{path}"
+
+
+class _Shown(reprlib.Repr):
+    """`repr` cut short: a few items of each list, a few levels, long text elided."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.maxlevel, self.maxdict, self.maxlist, self.maxtuple = 3, 4, 4, 4
+        self.maxstring, self.maxother, self.maxlong = 60, 60, 40
+
+    def repr_int(self, x: int, level: int) -> str:
+        if x.bit_length() > 200:  # Python refuses to write more than 4300 digits
+            return f"<a number of about {int(x.bit_length() * 0.30103) + 1} digits>"
+        return super().repr_int(x, level)
+
+    def repr_Decimal(self, x: object, level: int) -> str:  # noqa: N802 - reprlib's naming
+        text = str(x)
+        return text if len(text) <= self.maxother else f"{text[:25]}…{text[-25:]}"
+
+
+_SHOWN = _Shown()
+
+
+def shown(value: object) -> str:
+    """`value` as a message quotes it: its repr, at most about 100 characters however large
+    or deeply nested it is (a message never echoes a whole document back)."""
+    try:
+        return _SHOWN.repr(value)
+    except (RecursionError, ValueError):  # pragma: no cover - a host object's own repr
+        return f"<{type(value).__name__}>"

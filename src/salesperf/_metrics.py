@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import TypeAlias
 
@@ -130,11 +130,31 @@ def evaluate_metric(
     >>> v.value, v.records, v.explanation
     (Decimal('0.5'), ('D-1', 'D-2'), 'win rate = won / all = 1 / 2 = 0.5')
     """
+    return _evaluate(metric, records, period, supplied, {})
+
+
+_Memo: TypeAlias = dict[tuple[int, Period], MetricValue]
+
+
+def _evaluate(metric: Metric, records: Sequence[Record], period: Period,
+              supplied: SuppliedLookup, memo: _Memo) -> MetricValue:
+    """`evaluate_metric`, each (metric, period) once: a growth of a growth asks for its inner
+    metric in the same periods as its own base does, so without `memo` the work would double
+    with each level of nesting; with it, it grows with the number of metrics and periods."""
+    key = (id(metric), period)  # the metric objects live as long as this one evaluation
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = _evaluate_once(metric, records, period, supplied, memo)
+    return found
+
+
+def _evaluate_once(metric: Metric, records: Sequence[Record], period: Period,
+                   supplied: SuppliedLookup, memo: _Memo) -> MetricValue:
     if isinstance(metric, Measure):
         return _measure(metric, records, period)
     if isinstance(metric, Ratio):
-        num = evaluate_metric(metric.numerator, records, period, supplied)
-        den = evaluate_metric(metric.denominator, records, period, supplied)
+        num = _evaluate(metric.numerator, records, period, supplied, memo)
+        den = _evaluate(metric.denominator, records, period, supplied, memo)
         ids = tuple(sorted(set(num.records) | set(den.records)))
         head = f"{metric.name} = {_name(metric.numerator)} / {_name(metric.denominator)}"
         if num.value is None or den.value is None or den.value == 0:
@@ -144,8 +164,8 @@ def evaluate_metric(
     if isinstance(metric, Growth):
         base_period = (period.previous() if metric.against is GrowthBase.PREVIOUS_PERIOD
                        else period.same_period_last_year())
-        now = evaluate_metric(metric.metric, records, period, supplied)
-        base = evaluate_metric(metric.metric, records, base_period, supplied)
+        now = _evaluate(metric.metric, records, period, supplied, memo)
+        base = _evaluate(metric.metric, records, base_period, supplied, memo)
         ids = tuple(sorted(set(now.records) | set(base.records)))
         head = f"{metric.name} = ({period} − {base_period}) / |{base_period}|"
         if now.value is None or base.value is None or base.value == 0:
@@ -192,7 +212,7 @@ def _measure(metric: Measure, records: Sequence[Record], period: Period) -> Metr
         return MetricValue(value, ids, f"{metric.name} = count of {len(chosen)} records = {value}")
     values = [r.get(metric.field) for r in chosen]
     if agg is Aggregation.DISTINCT_COUNT:
-        value = Decimal(len(set(values)))
+        value = Decimal(len({_hashable(v) for v in values}))
         return MetricValue(value, ids, f"{metric.name} = {value} distinct {metric.field} "
                            f"in {len(chosen)} records")
     numbers = [_number(r, metric.field, v) for r, v in zip(chosen, values, strict=True)]
@@ -210,6 +230,16 @@ def _measure(metric: Measure, records: Sequence[Record], period: Period) -> Metr
         value = max(numbers)
     return MetricValue(value, ids, f"{metric.name} = {agg.value} of {metric.field} over "
                        f"{len(chosen)} records = {value}")
+
+
+def _hashable(value: object) -> object:
+    """A value as a set can hold it: lists and objects (JSON attributes) as tuples, equal
+    when their contents are equal."""
+    if isinstance(value, list | tuple):
+        return ("list", tuple(_hashable(v) for v in value))
+    if isinstance(value, Mapping):
+        return ("object", tuple(sorted((str(k), _hashable(v)) for k, v in value.items())))
+    return value
 
 
 def _number(record: Record, field: str, value: object) -> Decimal:

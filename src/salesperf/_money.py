@@ -11,7 +11,13 @@ from decimal import Decimal
 
 import attrs
 
-from salesperf._errors import DefinitionError, MissingRateError, Problem, SalesperfError
+from salesperf._errors import (
+    DefinitionError,
+    MissingRateError,
+    Problem,
+    SalesperfError,
+    shown,
+)
 
 __all__ = [
     "CURRENCIES",
@@ -30,6 +36,16 @@ __all__ = [
 DECIMAL_CONTEXT = decimal.Context(prec=34, rounding=decimal.ROUND_HALF_EVEN, traps=[
     decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow,
 ])
+
+
+#: Rounding to a minor unit keeps every digit before the point, which can be more than the
+#: 34 of DECIMAL_CONTEXT (1E+32 to the cent is 35 digits; `Limits` admit amounts up to 1E+31
+#: and millions of them): this context rounds any finite amount without running out of
+#: digits. Arithmetic stays in DECIMAL_CONTEXT.
+ROUNDING_CONTEXT = decimal.Context(prec=decimal.MAX_PREC, rounding=decimal.ROUND_HALF_EVEN,
+                                   Emax=DECIMAL_CONTEXT.Emax, Emin=DECIMAL_CONTEXT.Emin,
+                                   traps=[decimal.InvalidOperation, decimal.DivisionByZero,
+                                          decimal.Overflow])
 
 
 def plain(value: Decimal) -> Decimal:
@@ -69,7 +85,7 @@ class Currency:
 
     def round(self, amount: Decimal, mode: RoundingMode = RoundingMode.HALF_UP) -> Decimal:
         """Round an exact amount to this currency's minor unit with `mode`."""
-        return amount.quantize(self.quantum, mode.value, DECIMAL_CONTEXT)  # positional: faster
+        return amount.quantize(self.quantum, mode.value, ROUNDING_CONTEXT)  # positional: faster
 
     def __str__(self) -> str:
         return self.code
@@ -139,15 +155,16 @@ got float 0.1; ...
             result = Decimal(value.strip().replace("_", ""))
         except decimal.InvalidOperation:
             raise DefinitionError([Problem(
-                path, f"must be a decimal number such as '1250.00', got {value!r}",
+                path, f"must be a decimal number such as '1250.00', got {shown(value)}",
             )]) from None
     else:
         raise DefinitionError([Problem(
             path, f"must be a Decimal, int or decimal string, got {type(value).__name__} "
-            f"{value!r}",
+            f"{shown(value)}",
         )])
     if not result.is_finite():
-        raise DefinitionError([Problem(path, f"must be a finite number, got {value!r}")])
+        given = shown(value) if isinstance(value, str) else repr(value)
+        raise DefinitionError([Problem(path, f"must be a finite number, got {given}")])
     return result
 
 

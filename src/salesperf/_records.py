@@ -10,12 +10,14 @@ from typing import Any
 
 import attrs
 
-from salesperf._errors import DataError, DefinitionError, Problem
+from salesperf._errors import DataError, DefinitionError, Problem, shown
+from salesperf._limits import LIMITS, Limits, number_problem, value_problem
 from salesperf._money import to_decimal
 
 __all__ = ["Hierarchy", "Payee", "Record", "ReportingChange", "as_record", "as_records"]
 
 _MISSING: Any = object()
+_MAX_ID = 10**18
 CORE_FIELDS = frozenset({"id", "date", "payee", "payees", "amount", "currency"})
 
 
@@ -75,12 +77,14 @@ class Record:
         return self.get(field, None) is not None
 
     @classmethod
-    def from_mapping(cls, data: Mapping[str, object]) -> Record:
+    def from_mapping(cls, data: Mapping[str, object], *, limits: Limits = LIMITS) -> Record:
         """Build a record from a plain mapping (JSON, a CSV row, an ORM dict).
 
         Recognised keys: ``id``, ``date`` (a `date` or ISO text), ``payee`` (one id) or
         ``payees`` (a list), ``amount`` (Decimal, int or decimal text — never a float),
-        ``currency``; every other key becomes an attribute.
+        ``currency``; every other key becomes an attribute. Numbers, text, lists and nesting
+        are bounded by `limits` (see docs/documents.md, *Limits*), and a float anywhere is
+        refused: it is not exact.
 
         >>> Record.from_mapping({"id": "D-2", "date": "2026-02-03", "payee": "ben",
         ...                      "amount": "99.50", "currency": "EUR", "status": "won"})
@@ -90,8 +94,12 @@ amount=Decimal('99.50'), currency='EUR', attributes=mappingproxy({'status': 'won
         if not isinstance(data, Mapping):
             raise DataError(None, None, f"a record must be a mapping, got {type(data).__name__}")
         raw_id = data.get("id")
-        if raw_id is None or isinstance(raw_id, bool) or not isinstance(raw_id, str | int):
-            raise DataError(None, "id", f"every record needs a text or integer id, got {raw_id!r}")
+        if (raw_id is None or isinstance(raw_id, bool) or not isinstance(raw_id, str | int)
+                or (isinstance(raw_id, int) and abs(raw_id) >= _MAX_ID)
+                or (isinstance(raw_id, str) and len(raw_id) > limits.max_text)):
+            raise DataError(None, "id", f"every record needs a text or integer id, got "
+                            f"{shown(raw_id)} (text has at most {limits.max_text} characters, "
+                            "an integer is below 10**18)")
         rid = str(raw_id)
         date = data.get("date")
         if isinstance(date, str):
@@ -99,39 +107,51 @@ amount=Decimal('99.50'), currency='EUR', attributes=mappingproxy({'status': 'won
                 date = dt.date.fromisoformat(date)
             except ValueError:
                 raise DataError(rid, "date", f"must be an ISO date such as '2026-03-31', "
-                                f"got {date!r}") from None
+                                f"got {shown(date)}") from None
         elif isinstance(date, dt.datetime):
             date = date.date()
         if not isinstance(date, dt.date):
-            raise DataError(rid, "date", f"must be a date, got {date!r}")
-        payees = _payees(rid, data)
+            raise DataError(rid, "date", f"must be a date, got {shown(date)}")
+        payees = _payees(rid, data, limits)
         amount = None
         if data.get("amount") is not None:
             try:
                 amount = to_decimal(data["amount"], path="amount")
             except DefinitionError as err:
                 raise DataError(rid, "amount", err.problems[0].message) from None
+            found = number_problem(amount, limits)
+            if found is not None:
+                raise DataError(rid, "amount", found)
         cur = data.get("currency")
-        if cur is not None and not isinstance(cur, str):
-            raise DataError(rid, "currency", f"must be an ISO 4217 code, got {cur!r}")
+        if cur is not None and not (isinstance(cur, str) and len(cur) <= limits.max_text):
+            raise DataError(rid, "currency", f"must be an ISO 4217 code, got {shown(cur)}")
         attributes = {k: v for k, v in data.items() if k not in CORE_FIELDS}
+        for key, value in attributes.items():
+            if not isinstance(key, str) or len(key) > limits.max_text:
+                raise DataError(rid, None, f"a field name must be text of at most "
+                                f"{limits.max_text} characters, got {shown(key)}")
+            bad = value_problem(value, limits, 1)
+            if bad is not None:
+                raise DataError(rid, key + bad[0], bad[1])
         return cls(rid, date, payees, amount, cur, attributes)
 
 
-def _payees(rid: str, data: Mapping[str, object]) -> tuple[str, ...]:
+def _payees(rid: str, data: Mapping[str, object], limits: Limits) -> tuple[str, ...]:
     if "payees" in data and data["payees"] is not None:
         raw = data["payees"]
-        if isinstance(raw, str) or not isinstance(raw, Iterable):
-            raise DataError(rid, "payees", f"must be a list of payee ids, got {raw!r}")
+        if not isinstance(raw, list | tuple):
+            raise DataError(rid, "payees", f"must be a list of payee ids, got {shown(raw)}")
         values = tuple(raw)
-        if not all(isinstance(v, str) for v in values):
-            raise DataError(rid, "payees", f"must be a list of payee ids, got {raw!r}")
+        if len(values) > limits.max_list or not all(
+                isinstance(v, str) and len(v) <= limits.max_text for v in values):
+            raise DataError(rid, "payees", f"must be a list of at most {limits.max_list} payee "
+                            f"ids, got {shown(raw)}")
         return values
     one = data.get("payee")
     if one is None:
         return ()
-    if not isinstance(one, str):
-        raise DataError(rid, "payee", f"must be a payee id, got {one!r}")
+    if not isinstance(one, str) or len(one) > limits.max_text:
+        raise DataError(rid, "payee", f"must be a payee id, got {shown(one)}")
     return (one,)
 
 

@@ -13,6 +13,7 @@ import io
 import warnings
 from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
+from types import MappingProxyType
 from typing import Any
 
 import attrs
@@ -23,6 +24,7 @@ from salesperf._documents import (
     Loader,
     kind_of,
     load_plan,
+    loads_json,
     plan_schema,
     schema_for,
 )
@@ -35,7 +37,14 @@ from salesperf._engine import (
     TargetIncentive,
     compile_plan,
 )
-from salesperf._errors import DataError, DefinitionError, Problem, SalesperfWarning
+from salesperf._errors import (
+    DataError,
+    DefinitionError,
+    Problem,
+    SalesperfWarning,
+    join_path,
+    shown,
+)
 from salesperf._money import ExchangeRate, ExchangeRates, to_decimal
 from salesperf._plain import to_plain
 from salesperf._plans import Plan
@@ -46,7 +55,9 @@ __all__ = [
     "EvaluationRequest",
     "evaluate_request",
     "load_request",
+    "loads_request",
     "records_from_csv",
+    "records_from_json_lines",
     "request_schema",
     "response_document",
     "response_schema",
@@ -60,7 +71,15 @@ _TYPES = ("text", "decimal", "integer", "boolean", "date")
 
 
 def _mapping(values: Mapping[str, str]) -> Mapping[str, str]:
+    # Checked here, where a list or a number would otherwise fail inside dict(); each problem
+    # is reported by __attrs_post_init__ with its path.
+    if not isinstance(values, Mapping) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in values.items()):
+        return _NOT_A_MAPPING
     return dict(values)
+
+
+_NOT_A_MAPPING: Mapping[str, str] = MappingProxyType({})
 
 
 @attrs.frozen
@@ -78,14 +97,37 @@ class ColumnMapping:
     types: Mapping[str, str] = attrs.field(factory=dict, converter=_mapping)
 
     def __attrs_post_init__(self) -> None:
-        problems = [Problem(f"columns.types[{k!r}]", f"expected one of {', '.join(_TYPES)}, "
-                            f"got {v!r}") for k, v in self.types.items() if v not in _TYPES]
+        problems = [Problem(name, "expected an object of text values (record field → CSV "
+                            "column, or attribute → type)")
+                    for name in ("columns", "types")
+                    if getattr(self, name) is _NOT_A_MAPPING]
+        problems += [Problem(f"types.{shown(k) if len(k) > 100 else k}",
+                             f"expected one of {', '.join(_TYPES)}, got {shown(v)}")
+                     for k, v in self.types.items() if v not in _TYPES]
         if problems:
             raise DefinitionError(problems)
 
+    @classmethod
+    def from_document(cls, data: object) -> ColumnMapping:
+        """A mapping from its document form, ``{"columns": {...}, "types": {...}}`` (the
+        ``columns`` of a request, or the file given to ``--columns``)."""
+        if not isinstance(data, Mapping):
+            raise DefinitionError([Problem("", f"a column mapping is an object with "
+                                           f"'columns' and 'types', got {kind_of(data)}")])
+        unknown = [Problem(shown(k), "unknown key; a column mapping has 'columns' and 'types'")
+                   for k in data if k not in ("columns", "types")]
+        if unknown:
+            raise DefinitionError(unknown)
+        return cls(data.get("columns", {}), data.get("types", {}))
 
-def records_from_csv(text: str, mapping: ColumnMapping | None = None) -> Iterator[Record]:
-    """Read records from CSV text (the host reads the file), one at a time.
+
+def records_from_csv(text: str | Iterable[str], mapping: ColumnMapping | None = None, *,
+                     limits: Limits = LIMITS) -> Iterator[Record]:
+    """Read records from CSV text or its lines (an open file), one at a time.
+
+    The host reads the file; lines stream through, so a file of any length costs memory for
+    one row at a time. More than `limits.max_records` rows, or a cell longer than
+    `limits.max_request_chars`, is a `DataError`.
 
     >>> rows = "Deal,Closed,Rep,Value,Cur,New logo\\nD-1,2026-02-03,ana,1200.50,USD,yes\\n"
     >>> m = ColumnMapping({"id": "Deal", "date": "Closed", "payee": "Rep", "amount": "Value",
@@ -95,31 +137,81 @@ def records_from_csv(text: str, mapping: ColumnMapping | None = None) -> Iterato
     [('D-1', Decimal('1200.50'), True)]
     """
     mapping = mapping or ColumnMapping()
-    reader = csv.DictReader(io.StringIO(text))
-    headers = reader.fieldnames or []
-    missing = [c for c in mapping.columns.values() if c not in headers]
-    if missing:
-        raise DefinitionError([Problem(f"columns[{c!r}]", f"no such CSV column; the header has "
-                                       f"{', '.join(headers)}") for c in missing])
-    by_column = {column: field for field, column in mapping.columns.items()}
-    for line, row in enumerate(reader, start=2):
-        data: dict[str, object] = {}
-        for column, cell in row.items():
-            if column is None:
-                raise DataError(f"line {line}", None, "the row has more cells than the header")
-            field = by_column.get(column, column)
-            if cell is None or cell.strip() == "":
-                continue
-            data[field] = cell.strip()
-        rid = str(data.get("id", f"line {line}"))
-        if "payees" in data:
-            data["payees"] = [p.strip() for p in str(data["payees"]).split(";") if p.strip()]
-        if "split" in data:
-            data["split"] = _split(rid, str(data["split"]))
-        for field, kind in mapping.types.items():
-            if field in data and field not in _CORE:
-                data[field] = _convert(rid, field, str(data[field]), kind)
-        yield Record.from_mapping(data)
+    lines = io.StringIO(text) if isinstance(text, str) else text
+    line = 1
+    try:
+        reader = csv.DictReader(lines)
+        headers = reader.fieldnames or []
+        missing = [c for c in mapping.columns.values() if c not in headers]
+        if missing:
+            raise DefinitionError([Problem(f"columns[{shown(c)}]", f"no such CSV column; the "
+                                           f"header has {shown(', '.join(headers))}")
+                                   for c in missing])
+        by_column = {column: field for field, column in mapping.columns.items()}
+        for line, row in enumerate(reader, start=2):
+            if line - 1 > limits.max_records:
+                raise DataError(f"line {line}", None, f"more than {limits.max_records} records "
+                                "(Limits.max_records)")
+            yield _csv_record(line, row, by_column, mapping, limits)
+    except csv.Error as err:
+        raise DataError(f"line {line + 1}", None, f"not valid CSV: {err}") from None
+
+
+# The csv module refuses cells over 131,072 characters unless told otherwise; the limit on
+# a request's text bounds them instead.
+csv.field_size_limit(max(csv.field_size_limit(), LIMITS.max_request_chars))
+
+
+def _csv_record(line: int, row: Mapping[str | None, str | None], by_column: Mapping[str, str],
+                mapping: ColumnMapping, limits: Limits) -> Record:
+    data: dict[str, object] = {}
+    for column, cell in row.items():
+        if column is None:
+            raise DataError(f"line {line}", None, "the row has more cells than the header")
+        field = by_column.get(column, column)
+        if cell is None or cell.strip() == "":
+            continue
+        data[field] = cell.strip()
+    rid = shown(data.get("id", f"line {line}"))[1:-1] if len(
+        str(data.get("id", ""))) > limits.max_text else str(data.get("id", f"line {line}"))
+    if "payees" in data:
+        data["payees"] = [p.strip() for p in str(data["payees"]).split(";") if p.strip()]
+    if "split" in data:
+        data["split"] = _split(rid, str(data["split"]))
+    for field, kind in mapping.types.items():
+        if field in data and field not in _CORE:
+            data[field] = _convert(rid, field, str(data[field]), kind)
+    return Record.from_mapping(data, limits=limits)
+
+
+def records_from_json_lines(lines: str | Iterable[str], *,
+                            limits: Limits = LIMITS) -> Iterator[Record]:
+    """Read records from JSON lines — one record object per line — one at a time.
+
+    Numbers are read exactly (as `loads_json` reads them); blank lines are skipped. Like
+    `records_from_csv`, this streams: an open file of any length costs memory for one line.
+
+    >>> [r.amount for r in records_from_json_lines(
+    ...     '{"id": "D-1", "date": "2026-02-03", "payee": "ana", "amount": 12.50}\\n')]
+    [Decimal('12.50')]
+    """
+    source = io.StringIO(lines) if isinstance(lines, str) else lines
+    count = 0
+    for number, line in enumerate(source, start=1):
+        if not line.strip():
+            continue
+        count += 1
+        if count > limits.max_records:
+            raise DataError(f"line {number}", None, f"more than {limits.max_records} records "
+                            "(Limits.max_records)")
+        try:
+            data = loads_json(line, limits)
+        except DefinitionError as err:
+            raise DataError(f"line {number}", None, err.problems[0].message) from None
+        if not isinstance(data, dict):
+            raise DataError(f"line {number}", None, f"expected a record object, got "
+                            f"{kind_of(data)}")
+        yield Record.from_mapping(data, limits=limits)
 
 
 def _split(rid: str, text: str) -> dict[str, str]:
@@ -127,7 +219,7 @@ def _split(rid: str, text: str) -> dict[str, str]:
     for part in text.split(";"):
         payee, sep, share = part.partition(":")
         if not sep:
-            raise DataError(rid, "split", f"expected 'payee:share;payee:share', got {text!r}")
+            raise DataError(rid, "split", f"expected 'payee:share;payee:share', got {shown(text)}")
         out[payee.strip()] = share.strip()
     return out
 
@@ -146,7 +238,7 @@ def _convert(rid: str, field: str, text: str, kind: str) -> object:
                 return True
             if lowered in ("false", "no", "n", "0"):
                 return False
-            raise ValueError(f"expected true/false, yes/no or 1/0, got {text!r}")
+            raise ValueError(f"expected true/false, yes/no or 1/0, got {shown(text)}")
     except (ValueError, DefinitionError) as err:
         message = err.problems[0].message if isinstance(err, DefinitionError) else str(err)
         raise DataError(rid, field, f"as {kind}: {message}") from None
@@ -261,13 +353,14 @@ def load_request(data: Mapping[str, Any], *,
     if not isinstance(data, Mapping):
         raise DefinitionError([Problem("", f"a request is an object, got {kind_of(data)}")])
     doc = dict(data)
-    loader = Loader(limits)
+    # A request's own lists (payees, quotas…) hold a tenant: up to `max_items` each.
+    loader = Loader(limits, long_lists=True)
     fmt = doc.pop("format", REQUEST_FORMAT)
     version = doc.pop("format_version", 1)
     if fmt != REQUEST_FORMAT:
-        loader.fail("format", f"expected {REQUEST_FORMAT!r}, got {fmt!r}")
+        loader.fail("format", f"expected {REQUEST_FORMAT!r}, got {shown(fmt)}")
     if version != 1:
-        loader.fail("format_version", f"expected 1, got {version!r}")
+        loader.fail("format_version", f"expected 1, got {shown(version)}")
     raw_records = doc.get("records", [])
     plans: list[Plan] = []
     for key in ("plan", "plans"):
@@ -278,6 +371,9 @@ def load_request(data: Mapping[str, Any], *,
             [(f"plans[{i}]", p) for i, p in enumerate(raw)] if isinstance(raw, list) else [])
         if key == "plans" and not isinstance(raw, list):
             loader.fail("plans", f"expected a list of plan documents, got {kind_of(raw)}")
+        if len(items) > limits.max_list:
+            loader.fail("plans", f"must have at most {limits.max_list} items, got {len(items)}")
+            items = []
         for path, item in items:
             try:
                 plans.append(load_plan(item, limits=limits))
@@ -285,20 +381,37 @@ def load_request(data: Mapping[str, Any], *,
                 loader.problems.extend(Problem(f"{path}.{p.path}" if p.path else path, p.message)
                                        for p in err.problems)
     request = loader.instance(EvaluationRequest, doc, "", 0,
-                              handled=("records", "plan", "plans"))
+                              handled=("records", "plan", "plans", "columns", "records_csv"))
+    columns = None
+    if doc.get("columns") is not None:
+        try:
+            columns = ColumnMapping.from_document(doc["columns"])
+        except DefinitionError as err:
+            loader.problems.extend(Problem(join_path("columns", p.path), p.message)
+                                   for p in err.problems)
+    records_csv = doc.get("records_csv")
+    if records_csv is not None and not isinstance(records_csv, str):
+        loader.fail("records_csv", f"expected CSV text, got {kind_of(records_csv)}")
+        records_csv = None
     records: list[Record] = []
     if not isinstance(raw_records, list):
         loader.fail("records", f"expected a list of records, got {kind_of(raw_records)}")
+    elif len(raw_records) > limits.max_records:
+        loader.fail("records", f"must have at most {limits.max_records} records, got "
+                    f"{len(raw_records)}")
     else:
         for i, item in enumerate(raw_records):
+            if len(loader.problems) >= limits.max_problems:
+                break
             try:
-                records.append(Record.from_mapping(item))
+                records.append(Record.from_mapping(item, limits=limits))
             except DataError as err:
                 loader.fail(f"records[{i}]" + (f".{err.field}" if err.field else ""),
                             err.message)
     if loader.problems:
         raise DefinitionError(loader.problems)
     assert isinstance(request, EvaluationRequest)
+    request = attrs.evolve(request, columns=columns, records_csv=records_csv)
     if "plan" in data:
         request = attrs.evolve(request, plan=plans[0])
     elif plans:
@@ -306,8 +419,24 @@ def load_request(data: Mapping[str, Any], *,
     if request.plan is None and request.plan_id is None:
         raise DefinitionError([Problem("plan", "a request needs a plan, or a plan_id and plans")])
     if request.records_csv is not None:
-        records.extend(records_from_csv(request.records_csv, request.columns))
+        room = attrs.evolve(limits, max_records=limits.max_records - len(records))
+        try:
+            records.extend(records_from_csv(request.records_csv, request.columns, limits=room))
+        except DataError as err:
+            if "Limits.max_records" not in err.message:
+                raise
+            raise DefinitionError([Problem("records_csv", f"a request has at most "
+                                           f"{limits.max_records} records, in 'records' and "
+                                           "'records_csv' together")]) from None
     return request, records
+
+
+def loads_request(text: str | bytes, *,
+                  limits: Limits = LIMITS) -> tuple[EvaluationRequest, list[Record]]:
+    """`load_request` from JSON text, read exactly (`loads_json`); the text may be up to
+    `limits.max_request_chars` long, its records up to `limits.max_records`."""
+    return load_request(loads_json(text, limits, max_chars=limits.max_request_chars),
+                        limits=limits)
 
 
 def run_request(request: EvaluationRequest, records: Iterable[Record]) -> Evaluation:
@@ -333,11 +462,16 @@ def evaluate_request(request: EvaluationRequest, records: Iterable[Record]) -> d
 
 def response_document(result: Evaluation, *, include_earlier: bool = False) -> dict[str, Any]:
     """An evaluation as a response document (plain JSON-safe data)."""
-    body: dict[str, Any] = to_plain(result)
-    if not include_earlier:
-        body.pop("earlier")
-    for credit in body["credits"]:
-        credit.pop("attributes", None)
+    # A credit's attributes are the host's own record fields, not results: they are left out
+    # before conversion (a host's field may hold values that are not plain data).
+    body: dict[str, Any] = {}
+    for a in attrs.fields(type(result)):
+        if a.name == "credits":
+            body[a.name] = [{f.name: to_plain(getattr(c, f.name))
+                             for f in attrs.fields(type(c)) if f.name != "attributes"}
+                            for c in result.credits]
+        elif not a.name.startswith("_") and (include_earlier or a.name != "earlier"):
+            body[a.name] = to_plain(getattr(result, a.name))
     return {"format": RESPONSE_FORMAT, "format_version": 1, **body}
 
 

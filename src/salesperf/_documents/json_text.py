@@ -10,38 +10,22 @@ import json
 from decimal import Decimal
 from typing import Any
 
-import attrs
-
-from salesperf._errors import DefinitionError, Problem
+from salesperf._errors import DefinitionError, Problem, shown
+from salesperf._limits import LIMITS, Limits
 
 __all__ = ["LIMITS", "Limits", "loads_json", "write_json"]
 
-@attrs.frozen
-class Limits:
-    """Bounds on what a document may cost to load; documented in docs/documents.md."""
-
-    max_document_chars: int = 2_000_000
-    max_depth: int = 32
-    max_list: int = 1_000
-    max_text: int = 1_000
-    max_records: int = 5_000_000
-    #: A number has at most this many significant digits (the precision salesperf computes
-    #: with, so that every number in a plan is used exactly) …
-    max_digits: int = 34
-    #: … and is from 10**-max_exponent up to (not including) 10**(max_exponent + 1) in size,
-    #: so that no product or quotient of plan numbers and amounts can overflow.
-    max_exponent: int = 30
 
 
-LIMITS = Limits()
-
-
-def loads_json(text: str | bytes, limits: Limits = LIMITS) -> Any:
+def loads_json(text: str | bytes, limits: Limits = LIMITS, *,
+               max_chars: int | None = None) -> Any:
     """Parse a JSON document exactly: numbers as Decimal, duplicate keys and non-numbers
-    refused, within the size limit; every failure is a `DefinitionError`."""
-    if len(text) > limits.max_document_chars:
+    refused, within the size limit (`max_chars`, by default `limits.max_document_chars`);
+    every failure is a `DefinitionError`."""
+    most = limits.max_document_chars if max_chars is None else max_chars
+    if len(text) > most:
         raise DefinitionError([Problem("", f"the document has {len(text)} characters, more "
-                                       f"than the limit of {limits.max_document_chars}")])
+                                       f"than the limit of {most}")])
     try:
         return json.loads(text, parse_float=Decimal, parse_int=_parse_int,
                           parse_constant=_no_constant, object_pairs_hook=_no_duplicates)
@@ -72,7 +56,7 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     for key, value in pairs:
         if key in out:
             # json.loads would keep the last silently; an admin meant one of them.
-            raise DefinitionError([Problem("", f"the key {key!r} appears twice in one object; "
+            raise DefinitionError([Problem("", f"the key {shown(key)} appears twice in one object; "
                                            "keep one")])
         out[key] = value
     return out

@@ -14,7 +14,7 @@ from salesperf._documents.schema import schema_for
 from salesperf._documents.shapes import MAX_INT, as_given, kind_of
 from salesperf._documents.structure import Loader
 from salesperf._documents.unstructure import unstructure
-from salesperf._errors import DefinitionError, Problem
+from salesperf._errors import DefinitionError, Problem, shown
 from salesperf._plans import Plan
 
 __all__ = [
@@ -72,7 +72,7 @@ def load_plan(data: Mapping[str, Any], *, limits: Limits = LIMITS) -> Plan:
     doc.pop("format_version", None)
     loader = Loader(limits)
     if fmt != _FORMAT:
-        loader.fail("format", f"expected {_FORMAT!r}, got {fmt!r}")
+        loader.fail("format", f"expected {_FORMAT!r}, got {shown(fmt)}")
     plan = loader.instance(Plan, doc, "", 0)
     if loader.problems:
         raise DefinitionError(loader.problems)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import types
 import typing
 from decimal import Decimal
@@ -16,6 +17,7 @@ from typing import Any, Union
 import attrs
 
 from salesperf import _conditions as cond
+from salesperf._errors import shown
 from salesperf._metrics import Growth, Measure, Ratio, Supplied
 from salesperf._money import RoundingMode
 from salesperf._periods import CalendarYear, FiscalYear, RetailCalendar
@@ -67,11 +69,23 @@ def enum_token(member: enum.Enum) -> str:
     return member.name.lower()
 
 
+# Cached: a request holds up to a million items of a few classes, and resolving a class's
+# hints costs as much as loading a hundred items. Classes do not change once defined.
 def type_hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
+    return _type_hints(cls)
 
 
 def init_fields(cls: type) -> list[attrs.Attribute[Any]]:
+    return _init_fields(cls)
+
+
+@functools.cache
+def _type_hints(cls: Any) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+@functools.cache
+def _init_fields(cls: Any) -> list[attrs.Attribute[Any]]:
     return [a for a in attrs.fields(cls) if a.init]
 
 
@@ -96,5 +110,4 @@ def as_given(value: object) -> str:
     if isinstance(value, int) and abs(value) >= MAX_INT:
         # Python refuses to write an int of more than 4300 digits as text.
         return f"a number of {len(str(Decimal(value)))} digits"
-    shown = str(value) if isinstance(value, Decimal) else repr(value)
-    return f"{kind_of(value)} {shown}"
+    return f"{kind_of(value)} {shown(value)}"

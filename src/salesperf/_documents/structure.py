@@ -20,7 +20,6 @@ from typing import Any
 import attrs
 
 from salesperf import _conditions as cond
-from salesperf._documents.json_text import Limits
 from salesperf._documents.shapes import (
     CALENDARS,
     COMPARE,
@@ -35,7 +34,8 @@ from salesperf._documents.shapes import (
     type_hints,
     union_args,
 )
-from salesperf._errors import DefinitionError, Problem, join_path
+from salesperf._errors import DefinitionError, Problem, join_path, shown
+from salesperf._limits import Limits, number_problem
 from salesperf._money import to_decimal
 from salesperf._periods import Calendar
 from salesperf._plans import (
@@ -62,6 +62,13 @@ def _suggest(key: str, known: list[str]) -> str:
     return f" — did you mean {close[0]!r}?" if close else f"; known keys: {', '.join(known)}"
 
 
+def _key_name(key: object, limits: Limits) -> str:
+    """A key as a path names it: text up to the text limit, anything else as it is shown."""
+    if isinstance(key, str) and len(key) <= limits.max_text:
+        return key
+    return shown(key)
+
+
 class Loader:
     """Structure plain data into the classes its type hints name, collecting every problem.
 
@@ -69,9 +76,12 @@ class Loader:
     caller checks `problems` once at the end and raises them all together.
     """
 
-    def __init__(self, limits: Limits) -> None:
+    def __init__(self, limits: Limits, *, long_lists: bool = False) -> None:
         self.limits = limits
         self.problems: list[Problem] = []
+        # A request's own lists (its payees, quotas…) may hold `max_items`; lists inside them
+        # and every list of a plan hold `max_list`.
+        self.long_lists = long_lists
 
     def fail(self, path: str, message: str) -> None:
         self.problems.append(Problem(path, message))
@@ -127,7 +137,7 @@ class Loader:
                     return dt.date.fromisoformat(data)
                 except ValueError:
                     pass
-            self.fail(path, f"expected an ISO date such as '2026-03-31', got {data!r}")
+            self.fail(path, f"expected an ISO date such as '2026-03-31', got {shown(data)}")
             return None
         elif tp is object:
             return self.condition_value(data, path)
@@ -137,14 +147,9 @@ class Loader:
 
     def number(self, value: Decimal, path: str) -> Decimal | None:
         """`value` if its size is within the limits (see `Limits`), else None and a problem."""
-        digits, size = len(value.as_tuple().digits), value.adjusted()
-        if digits > self.limits.max_digits:
-            self.fail(path, f"must have at most {self.limits.max_digits} significant digits, "
-                      f"got {digits}")
-            return None
-        if not -self.limits.max_exponent <= size <= self.limits.max_exponent:
-            self.fail(path, f"must be between 1E-{self.limits.max_exponent} and "
-                      f"1E+{self.limits.max_exponent + 1} in size, got {value}")
+        found = number_problem(value, self.limits)
+        if found is not None:
+            self.fail(path, found)
             return None
         return value
 
@@ -156,15 +161,16 @@ class Loader:
         if isinstance(data, str):
             close = difflib.get_close_matches(data, list(tokens), n=1)
             hint = f" — did you mean {close[0]!r}?" if close else ""
-        self.fail(path, f"expected one of {', '.join(map(repr, tokens))}, got {data!r}{hint}")
+        self.fail(path, f"expected one of {', '.join(map(repr, tokens))}, got {shown(data)}{hint}")
         return None
 
     def tuple_(self, args: tuple[Any, ...], data: object, path: str, depth: int) -> Any:
         if not isinstance(data, list):
             self.fail(path, f"expected a list, got {kind_of(data)}")
             return None
-        if len(data) > self.limits.max_list:
-            self.fail(path, f"must have at most {self.limits.max_list} items, got {len(data)}")
+        most = self.limits.max_items if self.long_lists and depth == 1 else self.limits.max_list
+        if len(data) > most:
+            self.fail(path, f"must have at most {most} items, got {len(data)}")
             return None
         if len(args) == 2 and args[1] is Ellipsis:
             return tuple(self.value(args[0], item, f"{path}[{i}]", depth + 1)
@@ -204,7 +210,8 @@ class Loader:
             close = difflib.get_close_matches(kind, list(kinds), n=1) if isinstance(
                 kind, str) else []
             hint = f" — did you mean {close[0]!r}?" if close else ""
-            self.fail(join_path(path, "kind"), f"expected one of {expected}, got {kind!r}{hint}")
+            self.fail(join_path(path, "kind"),
+                      f"expected one of {expected}, got {shown(kind)}{hint}")
             return None
         return self.instance(kinds[str(kind)], data, path, depth, tagged=True)
 
@@ -219,13 +226,18 @@ class Loader:
         known = [field_key(a) for a in fields]
         before = len(self.problems)
         data = {k: v for k, v in data.items() if k not in handled}
-        known += handled
+        known += [h for h in handled if h not in known]
         for key in data:
             if key == "kind" and tagged:
                 continue
             if key not in known:
-                self.fail(join_path(path, str(key)),
-                          f"unknown key {key!r}{_suggest(str(key), known)}")
+                name = _key_name(key, self.limits)
+                if len(self.problems) >= self.limits.max_problems:
+                    # Enough said: the error only counts these, so spare the suggestions.
+                    self.fail(join_path(path, name), "unknown key")
+                    continue
+                self.fail(join_path(path, name), f"unknown key {shown(key)}"
+                          f"{_suggest(name, known)}")
         unknown = len(self.problems) > before
         kwargs: dict[str, Any] = {}
         failed = False  # a required field is missing or wrong
@@ -302,10 +314,11 @@ class Loader:
         before = len(self.problems)
         for key in data:
             if key not in known:
-                self.fail(f"{path}.{key}", f"unknown key {key!r}{_suggest(str(key), known)}")
+                name = _key_name(key, self.limits)
+                self.fail(f"{path}.{name}", f"unknown key {shown(key)}{_suggest(name, known)}")
         field = data.get("field")
         if not isinstance(field, str) or not field:
-            self.fail(f"{path}.field", f"expected a field name, got {field!r}")
+            self.fail(f"{path}.field", f"expected a field name, got {shown(field)}")
         elif len(field) > self.limits.max_text:
             self.fail(f"{path}.field", f"must be at most {self.limits.max_text} characters, "
                       f"got {len(field)}")
@@ -327,7 +340,7 @@ class Loader:
         where = f"{path}.{op}"
         if op == "is_set":
             if raw is not True:
-                self.fail(where, f"expected true, got {raw!r}")
+                self.fail(where, f"expected true, got {shown(raw)}")
                 return None
             return cond.IsSet(field)
         if op in ("in", "not_in", "between"):

@@ -11,7 +11,14 @@ from decimal import Decimal
 import attrs
 
 from salesperf._errors import DefinitionError, Problem
-from salesperf._money import DECIMAL_CONTEXT, Currency, ExchangeRates, currency, to_decimal
+from salesperf._money import (
+    DECIMAL_CONTEXT,
+    ROUNDING_CONTEXT,
+    Currency,
+    ExchangeRates,
+    currency,
+    to_decimal,
+)
 from salesperf._periods import Period
 from salesperf._plans import Commission, Plan
 from salesperf._records import Hierarchy, Payee, Record
@@ -182,7 +189,7 @@ class CompiledPlan:
             # credits → earnings
             earned = earn(pid, self._earners, inputs, credited, quantum, plan.rounding)
             # Block totals are rounded already; quantizing writes each to the cent.
-            totals = [tuple([ComponentTotal(cid, v.quantize(quantum, _HALF_UP), n)
+            totals = [tuple([ComponentTotal(cid, v.quantize(quantum, _HALF_UP, ROUNDING_CONTEXT), n)
                              for cid, v, n in zip(ids, e.sums, e.counts, strict=True)])
                       for e in earned]
             earned_per_period = [total(t.earned for t in period) for period in totals]

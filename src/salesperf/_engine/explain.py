@@ -7,14 +7,15 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from salesperf._money import DECIMAL_CONTEXT
+from salesperf._money import DECIMAL_CONTEXT, ROUNDING_CONTEXT
 from salesperf._plans import Application, Commission, Spiff, TierMode
 
 from .crediting import AMOUNT, DATE, FACTOR, RECORD, REVERSES, RULE, SHARE, CreditRow, Reversal
 from .rates import Rates
 from .versions import Versions
 
-__all__ = ["CommissionTerms", "CommissionWriter", "SpiffWriter", "money", "pct", "prorated"]
+__all__ = ["CommissionTerms", "CommissionWriter", "SpiffWriter", "money", "pct", "permille",
+           "prorated"]
 
 _ZERO = Decimal(0)
 _CENT = Decimal("0.01")
@@ -35,9 +36,14 @@ def prorated(parts: Sequence[Mapping[str, str]]) -> str:
                      for p in parts)
 
 
+def permille(value: Decimal) -> Decimal:
+    """A fraction to a tenth of a percent, for a sentence."""
+    return value.quantize(_PERMILLE, None, ROUNDING_CONTEXT)
+
+
 def money(value: Decimal) -> str:
     """An amount for a sentence, to the cent; traces keep the exact value."""
-    return f"{value.quantize(_CENT, None, DECIMAL_CONTEXT):,}"
+    return f"{value.quantize(_CENT, None, ROUNDING_CONTEXT):,}"
 
 
 class CommissionTerms:
@@ -154,7 +160,7 @@ class CommissionWriter:
                 trace["quota"] = str(quota)
                 trace["attainment_before"] = str(start)
                 trace["attainment_after"] = str(end)
-                text += (f" ({pct(start.quantize(_PERMILLE))} → {pct(end.quantize(_PERMILLE))}"
+                text += (f" ({pct(permille(start))} → {pct(permille(end))}"
                          f" of quota {money(quota)})")
         text += f": {how}"
         notes = _why(terms, before, after, uncapped, period_capped, cumulative)

@@ -26,6 +26,13 @@ def _amount(value: object) -> Decimal:
     return to_decimal(value, path="amount")
 
 
+def _not_negative(_: object, attribute: attrs.Attribute[Decimal], value: Decimal) -> None:
+    # A negative quota would put every sale above 100 % of it (paying the top rate from the
+    # first dollar); a negative target incentive would make a bonus take money away.
+    if value < 0:
+        raise DefinitionError([Problem(attribute.name, f"must not be negative, got {value}")])
+
+
 @attrs.frozen
 class Quota:
     """A payee's quota for a measure in one period (a label of the plan's calendar)."""
@@ -33,7 +40,7 @@ class Quota:
     payee: str
     measure: str
     period: str
-    amount: Decimal = attrs.field(converter=_amount)
+    amount: Decimal = attrs.field(converter=_amount, validator=_not_negative)
 
 
 @attrs.frozen
@@ -42,7 +49,7 @@ class TargetIncentive:
 
     payee: str
     period: str
-    amount: Decimal = attrs.field(converter=_amount)
+    amount: Decimal = attrs.field(converter=_amount, validator=_not_negative)
     component: str | None = None
 
 
@@ -80,6 +87,11 @@ class Assignment:
     payee: str
     start: dt.date | None = None
     end: dt.date | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if self.start is not None and self.end is not None and self.end < self.start:
+            raise DefinitionError([Problem("end", f"must not be before start {self.start}, "
+                                           f"got {self.end}")])
 
     def covers(self, day: dt.date) -> bool:
         return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)

@@ -29,7 +29,14 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from salesperf._errors import DataError
-from salesperf._money import DECIMAL_CONTEXT, Currency, ExchangeRates, currency, to_decimal
+from salesperf._money import (
+    DECIMAL_CONTEXT,
+    ROUNDING_CONTEXT,
+    Currency,
+    ExchangeRates,
+    currency,
+    to_decimal,
+)
 from salesperf._plans import BalancePolicy, PaymentTerms
 
 from .explain import money
@@ -80,15 +87,16 @@ def payments(pid: str, labels: Sequence[str], earned: Sequence[Decimal],
     (`holdbacks`); without it, everything earned is released.
     """
     paid_so_far = earned_ytd = released_before = _ZERO
-    balance = opening.quantize(quantum, _HALF_UP)
+    balance = opening.quantize(quantum, _HALF_UP, ROUNDING_CONTEXT)
     last = len(labels) - 1
     for k, (label, amount) in enumerate(zip(labels, earned, strict=True)):
         earned_ytd = earned_ytd + amount
         released_ytd = (earned_ytd if released is None
-                        else released[k].quantize(quantum, _HALF_UP))
-        payable = (released_ytd - paid_so_far).quantize(quantum, _HALF_UP)
+                        else released[k].quantize(quantum, _HALF_UP, ROUNDING_CONTEXT))
+        payable = (released_ytd - paid_so_far).quantize(quantum, _HALF_UP, ROUNDING_CONTEXT)
         draw = draws.get((pid, label))
-        guarantee = _ZERO if draw is None else draw.amount.quantize(quantum, _HALF_UP)
+        guarantee = (_ZERO if draw is None
+                     else draw.amount.quantize(quantum, _HALF_UP, ROUNDING_CONTEXT))
         notes: list[str] = []
         before = balance
         top_up = recovered = forgiven = _ZERO
@@ -97,7 +105,7 @@ def payments(pid: str, labels: Sequence[str], earned: Sequence[Decimal],
             limit = terms.recovery_limit
             recovered = min(balance, room) if balance > 0 else _ZERO
             if limit is not None and recovered > limit:
-                recovered = limit.quantize(quantum, _HALF_UP)
+                recovered = limit.quantize(quantum, _HALF_UP, ROUNDING_CONTEXT)
             if recovered:
                 notes.append(f"recovered {money(recovered)} of the balance of {money(balance)} "
                              f"from the payable of {money(payable)}"
@@ -137,7 +145,7 @@ def payments(pid: str, labels: Sequence[str], earned: Sequence[Decimal],
         if before or balance:
             notes.append(f"balance {money(before)} before, {money(balance)} after")
         def cents(value: Decimal) -> Decimal:
-            return value.quantize(quantum, _HALF_UP)
+            return value.quantize(quantum, _HALF_UP, ROUNDING_CONTEXT)
 
         yield Payment(amount, earned_ytd, cents(paid_so_far), cents(payable), cents(guarantee),
                       cents(top_up), cents(recovered), cents(forgiven), cents(before),

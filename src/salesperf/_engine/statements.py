@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 import attrs
 
 from salesperf._errors import DataError
-from salesperf._money import DECIMAL_CONTEXT
+from salesperf._money import DECIMAL_CONTEXT, ROUNDING_CONTEXT
 from salesperf._plain import to_plain
 
 from .crediting import DATE, RECORD, Credit, CreditRow, Exclusion
@@ -159,16 +159,16 @@ class Lines(Lazy[Line]):
             for b in self._blocks:
                 component, write, mode = b.component, b.write, b.mode
                 running = b.start
-                before = running.quantize(quantum, mode)
+                before = running.quantize(quantum, mode, ROUNDING_CONTEXT)
                 if b.day is not None:  # one line for the period
                     value = b.values[0]
-                    rounded = (running + value).quantize(quantum, mode)
+                    rounded = (running + value).quantize(quantum, mode, ROUNDING_CONTEXT)
                     add(_new_line(Line, (component, payee, period, None, b.day, value,
                                          rounded - before, write, 0)))
                     continue
                 for j, (c, value) in enumerate(zip(b.rows, b.values, strict=True)):
                     running = running + value
-                    rounded = running.quantize(quantum, mode)
+                    rounded = running.quantize(quantum, mode, ROUNDING_CONTEXT)
                     add(_new_line(Line, (component, payee, period, c[RECORD], c[DATE], value,
                                          rounded - before, write, j)))
                     before = rounded

@@ -57,8 +57,8 @@ class Exclusion:
 
 
 #: A credit as crediting produces it: (date, record id, seq, payee, measure, amount, share,
-#: factor, rule id, kind, SPIFFs), its fields read by the names below. `seq` is the record's
-#: index in the evaluation's records: a row holds no reference to a record. (date, record,
+#: factor, rule id, kind, SPIFFs, reversal), its fields read by the names below. `seq` is the
+#: record's index in the evaluation's records: a row holds no reference to a record. (date, record,
 #: seq) is unique in a payee's credits for a measure and orders them. A plain tuple rather
 #: than a named one, on purpose: the garbage collector stops tracking exact tuples of plain
 #: values, never a subclass's, and tracking every credit of a large evaluation measured +20 %

@@ -11,7 +11,7 @@ from typing import NamedTuple
 from salesperf._conditions import Predicate, compile_condition
 from salesperf._engine.inputs import Roster
 from salesperf._engine.versions import Versions
-from salesperf._errors import DataError, DefinitionError
+from salesperf._errors import DataError, DefinitionError, shown
 from salesperf._goals import RollupBy
 from salesperf._money import DECIMAL_CONTEXT, ExchangeRates, Money, currency, to_decimal
 from salesperf._periods import Period
@@ -342,7 +342,12 @@ def _shares(rid: str, owners: tuple[str, ...], split: object) -> list[tuple[str,
         raise DataError(rid, "split", f"has {len(owners)} payees and no split saying how to "
                         "share it")
     if not isinstance(split, Mapping):
-        raise DataError(rid, "split", f"must map payee ids to shares, got {split!r}")
+        raise DataError(rid, "split", f"must map payee ids to shares, got {shown(split)}")
+    if owners and set(split) != set(owners):
+        # A split shares the record between its own payees: any other key would move the
+        # credit to someone the record does not name.
+        raise DataError(rid, "split", f"must name exactly the record's payees "
+                        f"{shown(sorted(owners))}, got {shown(sorted(map(str, split)))}")
     shares = []
     total = _ZERO
     for pid, raw in sorted(split.items()):

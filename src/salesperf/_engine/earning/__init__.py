@@ -10,7 +10,7 @@ from salesperf._engine.crediting import Credits
 from salesperf._engine.inputs import Year
 from salesperf._engine.statements import Block
 from salesperf._engine.versions import Versions
-from salesperf._money import RoundingMode, cumulative_mode
+from salesperf._money import ROUNDING_CONTEXT, RoundingMode, cumulative_mode
 from salesperf._plans import Commission, Component, KpiBonus, Spiff, TargetBonus
 
 from .bonus import KpiBonusEarner, TargetBonusEarner
@@ -97,7 +97,7 @@ def earn(pid: str, earners: tuple[Earner, ...], year: Year, credited: Credits,
         mode = cumulative_mode(rounding, running).value
         rounded_before = _ZERO
         for k, block, after in found:
-            rounded = after.quantize(quantum, mode)
+            rounded = after.quantize(quantum, mode, ROUNDING_CONTEXT)
             block.mode, block.total = mode, rounded - rounded_before
             rounded_before = rounded
             period = out[k]

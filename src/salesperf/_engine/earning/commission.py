@@ -19,7 +19,14 @@ from salesperf._engine.crediting import (
     CreditRow,
     Credits,
 )
-from salesperf._engine.explain import CommissionTerms, CommissionWriter, money, pct, prorated
+from salesperf._engine.explain import (
+    CommissionTerms,
+    CommissionWriter,
+    money,
+    pct,
+    permille,
+    prorated,
+)
 from salesperf._engine.inputs import Year
 from salesperf._engine.rates import Rates
 from salesperf._engine.statements import Block, period_line
@@ -34,7 +41,6 @@ __all__ = ["CommissionEarner"]
 
 _ZERO = Decimal(0)
 _ONE = Decimal(1)
-_PERMILLE = Decimal("0.001")
 _INFINITY = Decimal("Infinity")
 _ADD = DECIMAL_CONTEXT.add
 _MUL = DECIMAL_CONTEXT.multiply
@@ -100,7 +106,7 @@ class CommissionEarner:
         if ramps and quota is not None:
             mods["ramp"] = ramps
             notes.append("quota ramped: " + ", ".join(
-                f"{r['period']} × {pct(Decimal(r['factor']).quantize(_PERMILLE))}"
+                f"{r['period']} × {pct(permille(Decimal(r['factor'])))}"
                 for r in ramps))
         cap = cap_limit(comp.cap, base, quota, pid, comp.id, k, to_date, year)
         if cap is not None:
