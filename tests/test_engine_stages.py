@@ -356,3 +356,36 @@ class TestCreditingArithmetic:
         value = D("123.45")
         assert book.rules[0].credit(value, WHOLE) is value
         assert book.rules[0].credit(value, D("0.5")) == D("61.725")
+
+
+class TestRecordLevelFaults:
+    def test_a_record_no_payee_can_be_credited_with_is_excluded_whatever_its_amount(
+            self) -> None:
+        """Issue "Hardening": a missing amount on a record whose payee is unknown failed the
+        whole evaluation; only the record is at fault, and nobody can be credited with it."""
+        plan = sp.compile_plan(sp.Plan("p", [sp.Commission("c", sp.RateTable(
+            [sp.Tier(0, "0.1")]))]))
+        records = [{"id": "D-1", "date": dt.date(2026, 1, 5), "payee": "zed"},
+                   {"id": "D-2", "date": dt.date(2026, 1, 6), "payee": "ana",
+                    "amount": D(100)}]
+        ev = plan.evaluate(records, Q1, payees=[sp.Payee("ana")])
+        assert [(e.record, e.reason) for e in ev.exclusions] == [("D-1", "unknown payee 'zed'")]
+        assert ev.statement("ana").earned == D("10.00")
+
+    def test_a_missing_amount_for_a_payee_who_can_be_credited_still_names_record_and_field(
+            self) -> None:
+        plan = sp.compile_plan(sp.Plan("p", [sp.Commission("c", sp.RateTable(
+            [sp.Tier(0, "0.1")]))]))
+        with pytest.raises(sp.DataError) as err:
+            plan.evaluate([{"id": "D-1", "date": dt.date(2026, 1, 5), "payee": "ana"}], Q1,
+                          payees=[sp.Payee("ana")])
+        assert (err.value.record_id, err.value.field) == ("D-1", "amount")
+
+    def test_a_payee_who_cannot_be_credited_is_excluded_once_not_once_per_measure(
+            self) -> None:
+        plan = sp.compile_plan(sp.Plan("p", [sp.Commission("c", sp.RateTable(
+            [sp.Tier(0, "0.1")]))], credit_rules=[sp.CreditRule("r"), sp.CreditRule(
+                "units", measure="units")]))
+        ev = plan.evaluate([{"id": "D-1", "date": dt.date(2026, 1, 5), "payee": "zed",
+                             "amount": D(1)}], Q1, payees=[sp.Payee("ana")])
+        assert len(ev.exclusions) == 1

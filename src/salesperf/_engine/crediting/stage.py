@@ -194,23 +194,27 @@ class Crediting:
             direct: list[CreditRow] = []
             value: Decimal | None = None
             hits = rules.book.first_per_measure(record)
-            for rule in hits:
-                if value is None:
-                    value = _in_currency(rid, day, amount, cur, home, rates)
-                buckets = by_measure[rule.measure]
-                qualifies = (rules.spiffs_of(record, day, rule.measure) if rules.spiffs
-                             else _NO_SPIFFS)
+            active: list[tuple[str, Decimal]] = []
+            if hits:  # its payees, each active or excluded with the reason, once
                 for pid, share in (((owners[0], _ONE),) if split is None and len(owners) == 1
                                    else _shares(rid, owners, split)):
                     why = roster.why_not(pid, day)
                     if why:
                         exclusions.append(Exclusion(rid, why, pid))
-                        continue
-                    row: CreditRow = (day, rid, index, pid, rule.measure,
-                                    rule.credit(value, share), share, rule.factor, rule.id,
-                                    _DIRECT, qualifies, None)
-                    buckets[pid].append(row)
-                    direct.append(row)
+                    else:
+                        active.append((pid, share))
+            if active:  # only a record some payee can be credited with needs its value
+                value = worth = _in_currency(rid, day, amount, cur, home, rates)
+                for rule in hits:
+                    buckets = by_measure[rule.measure]
+                    qualifies = (rules.spiffs_of(record, day, rule.measure) if rules.spiffs
+                                 else _NO_SPIFFS)
+                    for pid, share in active:
+                        row: CreditRow = (day, rid, index, pid, rule.measure,
+                                          rule.credit(worth, share), share, rule.factor,
+                                          rule.id, _DIRECT, qualifies, None)
+                        buckets[pid].append(row)
+                        direct.append(row)
             credited_any = bool(direct)
             if rules.extra:
                 extra = self._extra_credit(rules, record, index, rid, day, direct, value,
