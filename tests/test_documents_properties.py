@@ -267,6 +267,12 @@ def _numbers(value: object, in_condition: bool = False) -> Iterator[tuple[object
         yield value, in_condition
 
 
+def _as_written(text: str) -> int | Decimal:
+    """An integer as the text writes it: Python's json reads `-0` as 0, losing the sign the
+    text has (found when the CI profile generated a condition on -0)."""
+    return Decimal(text) if text == "-0" else int(text)
+
+
 class TestRoundTrip:
     @PLAN_SETTINGS
     @given(plans())
@@ -290,7 +296,7 @@ class TestRoundTrip:
         """A plan's decimals are written as text, so that no JSON reader takes them for floats;
         only condition values are JSON numbers, written with exactly their own digits."""
         text = sp.dumps_plan(plan)
-        written = list(_numbers(json.loads(text, parse_float=Decimal)))
+        written = list(_numbers(json.loads(text, parse_float=Decimal, parse_int=_as_written)))
         for number, in_condition in written:
             assert in_condition or type(number) is int  # a version, a month, a tier index
         expected = [number for number, _ in _numbers(sp.dump_plan(plan))]
