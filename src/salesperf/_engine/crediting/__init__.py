@@ -28,8 +28,8 @@ from salesperf._engine.crediting.rows import (
     Exclusion,
     Reversal,
 )
-from salesperf._engine.crediting.stage import Crediting, Dates, plain_view
+from salesperf._engine.crediting.stage import Crediting, Dates
 
 __all__ = ["AMOUNT", "DATE", "FACTOR", "KIND", "MEASURE", "PAYEE", "RECORD", "REVERSES",
            "RULE", "SEQ", "SHARE", "SPIFFS", "WHOLE", "Credit", "CreditKind", "CreditRow",
-           "Crediting", "Credits", "Dates", "Exclusion", "Reversal", "plain_view"]
+           "Crediting", "Credits", "Dates", "Exclusion", "Reversal"]

@@ -32,7 +32,7 @@ from .rows import (
 )
 from .rules import Rule, RuleBook
 
-__all__ = ["Crediting", "Dates", "VersionRules", "plain_view"]
+__all__ = ["Crediting", "Dates", "PlainView", "VersionRules"]
 
 _ZERO = Decimal(0)
 _ONE = WHOLE
@@ -89,21 +89,8 @@ class Dates:
         return frozenset(out)
 
 
-def plain_view(item: object) -> tuple[str, dt.date, str, Decimal, str | None, object] | None:
-    """(id, date, payee, amount, currency, split) of a plain dict holding exact types, read
-    as it is without copying; None for anything else, which `Record.from_mapping` reads (and
-    names the record and field of any bad value), and for a reversal (a clawback). Both
-    crediting paths read records here."""
-    if type(item) is not dict:
-        return None
-    rid, day, payee = item.get("id"), item.get("date"), item.get("payee")
-    amount, cur = item.get("amount"), item.get("currency")
-    if (type(rid) is str and type(day) is dt.date and type(payee) is str
-            and type(amount) is Decimal and amount.is_finite()
-            and (cur is None or type(cur) is str) and "payees" not in item
-            and "reverses" not in item):
-        return rid, day, payee, amount, cur, item.get("split")
-    return None
+#: A plain record's core fields, read as they are: (id, date, payee, amount, currency, split).
+PlainView = tuple[str, dt.date, str, Decimal, "str | None", object]
 
 
 class VersionRules:
@@ -163,8 +150,8 @@ class Crediting:
             r.measure: defaultdict(list) for v in versions.items for r in v.book.rules}
         pending: list[tuple[dt.date, str, int, Record]] = []  # reversals
 
-        def credit_one(item: Record | Mapping[str, object], index: int) -> None:
-            view = plain_view(item)
+        def credit_one(item: Record | Mapping[str, object], index: int,
+                       view: PlainView | None) -> None:
             amount: Decimal | None
             if view is not None:
                 record: object = item
@@ -225,48 +212,60 @@ class Crediting:
             if not hits and not credited_any:
                 exclusions.append(Exclusion(rid, "no crediting rule matched"))
 
-        if not fast or not versions.single or not book.one_measure or only.extra or self._keep:
-            for index, item in enumerate(records):
-                credit_one(item, index)
-        else:
-            # The common record, inline: every test it fails sends it to `credit_one`. The
-            # accepted dates, as a set, check a date's range in one lookup; each payee on the
-            # plan all year maps to their credits, which checks the payee too.
-            days = dates.all()
-            # The days some SPIFF runs: on the others a record qualifies for none.
-            spiff_days = frozenset(d for d in days if any(t.runs_on(d) for t in only.spiffs))
-            credits_of = {pid: by_measure[book.rules[0].measure][pid]
-                          for pid in roster.whole_year}
-            # Bound once: called for every record.
-            view_of, mine_of, first, spiffs_of = (plain_view, credits_of.get, book.first,
-                                                   only.spiffs_of)
-            lookup = book.index
-            table: dict[object, Rule] = lookup.table if lookup is not None else {}
-            for index, item in enumerate(records):
-                view = view_of(item)
-                if view is not None:
-                    rid, day, payee, amount, cur, split = view
-                    mine = mine_of(payee)
-                    if (mine is not None and day in days and rid not in seen and split is None
-                            and (cur is None or cur == home)):
-                        try:  # `RuleBook.first`, its lookup written out where it has one
-                            if lookup is None:
-                                rule = first(item)  # type: ignore[arg-type]
-                            else:
-                                key = item.get(lookup.field)
-                                rule = None if key is None else table.get(key, lookup.default)
-                        except TypeError:  # an unhashable value: `credit_one` reads it
-                            rule = None
-                        if rule is not None:
-                            seen.add(rid)
-                            kept.append(item)
-                            mine.append((
-                                day, rid, index, payee, rule.measure,
-                                rule.credit(amount, _ONE), _ONE, rule.factor, rule.id, _DIRECT,
-                                spiffs_of(item, day, rule.measure) if day in spiff_days
-                                else _NO_SPIFFS, None))
-                            continue
-                credit_one(item, index)
+        # Fast path: under a plan with one measure and no overlays, roll-ups or KPI bonuses,
+        # the common plain record is credited inline when it passes every test below, with
+        # the same result as `credit_one` (see `run`'s docstring for the properties). The
+        # accepted dates, as a set, check a date's range in one lookup; each payee on the
+        # plan all year maps to their credits, which checks the payee too.
+        inline = (fast and versions.single and book.one_measure and not only.extra
+                  and not self._keep)
+        days = dates.all() if inline else frozenset()
+        # The days some SPIFF runs: on the others a record qualifies for none.
+        spiff_days = frozenset(d for d in days if any(t.runs_on(d) for t in only.spiffs))
+        credits_of = ({pid: by_measure[book.rules[0].measure][pid] for pid in roster.whole_year}
+                      if inline else {})
+        mine_of, first, spiffs_of = credits_of.get, book.first, only.spiffs_of
+        lookup = book.index
+        table: dict[object, Rule] = lookup.table if lookup is not None else {}
+        for index, item in enumerate(records):
+            # The plain view, read here once for both paths: a plain dict holding exact types
+            # is read as it is, without copying; anything else (and a reversal) goes through
+            # `Record.from_mapping`, which names the record and field of any bad value.
+            if type(item) is not dict:
+                credit_one(item, index, None)
+                continue
+            rid, day, payee = item.get("id"), item.get("date"), item.get("payee")
+            amount, cur = item.get("amount"), item.get("currency")
+            if not (type(rid) is str and type(day) is dt.date and type(payee) is str
+                    and type(amount) is Decimal and amount.is_finite()
+                    and (cur is None or type(cur) is str) and "payees" not in item
+                    and "reverses" not in item):
+                credit_one(item, index, None)
+                continue
+            split = item.get("split")
+            if inline:
+                mine = mine_of(payee)
+                if (mine is not None and day in days and rid not in seen and split is None
+                        and (cur is None or cur == home)):
+                    try:  # `RuleBook.first`, its lookup written out where it has one
+                        if lookup is None:
+                            rule = first(item)
+                        else:
+                            key = item.get(lookup.field)
+                            rule = None if key is None else table.get(key, lookup.default)
+                    except TypeError:  # an unhashable value: `credit_one` reads it
+                        rule = None
+                    if rule is not None:
+                        seen.add(rid)
+                        kept.append(item)
+                        rule_id, measure, factor, _, _ = rule
+                        mine.append((
+                            day, rid, index, payee, measure, rule.credit(amount, _ONE), _ONE,
+                            factor, rule_id, _DIRECT,
+                            spiffs_of(item, day, measure) if day in spiff_days else _NO_SPIFFS,
+                            None))
+                        continue
+            credit_one(item, index, (rid, day, payee, amount, cur, split))
         reversed_ = (reverse(pending, by_measure, kept, exclusions,
                                      self.plan.payments.clawback_days) if pending
                      else frozenset())
