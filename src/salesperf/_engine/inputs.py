@@ -285,6 +285,8 @@ class Year:
     def ramped(self, pid: str, k: int, to_date: bool) -> list[dict[str, str]]:
         """The periods of the window through `k` whose quota the ramp lowered for `pid`, as
         a trace gives them."""
+        if not self.ramp:
+            return []
         out = []
         for j in range(k + 1) if to_date else (k,):
             factor = self.ramp_factor(pid, j) if self.roster.on_plan(pid, self.periods[j]) \
@@ -312,6 +314,8 @@ class Year:
     def prorated(self, pid: str, k: int, to_date: bool) -> list[dict[str, str]]:
         """The periods of the window through `k` whose quotas and target incentives were
         prorated for `pid`, as a trace gives them."""
+        if self.proration is None or pid in self.roster.whole_year:
+            return []
         out = []
         for j in range(k + 1) if to_date else (k,):
             share = self.share(pid, j) if self.roster.on_plan(pid, self.periods[j]) else None

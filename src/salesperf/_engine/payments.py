@@ -86,26 +86,29 @@ def payments(pid: str, labels: Sequence[str], earned: Sequence[Decimal],
     earnings by the end of each period, year to date, when a component holds some back
     (`holdbacks`); without it, everything earned is released.
     """
+    def cents(value: Decimal) -> Decimal:
+        return value.quantize(quantum, _HALF_UP, ROUNDING_CONTEXT)
+
+    # Every amount below is in cents from here on, so sums and differences of them are too.
+    zero = cents(_ZERO)
     paid_so_far = earned_ytd = released_before = _ZERO
-    balance = opening.quantize(quantum, _HALF_UP, ROUNDING_CONTEXT)
+    balance = cents(opening)
     last = len(labels) - 1
     for k, (label, amount) in enumerate(zip(labels, earned, strict=True)):
         earned_ytd = earned_ytd + amount
-        released_ytd = (earned_ytd if released is None
-                        else released[k].quantize(quantum, _HALF_UP, ROUNDING_CONTEXT))
-        payable = (released_ytd - paid_so_far).quantize(quantum, _HALF_UP, ROUNDING_CONTEXT)
+        released_ytd = earned_ytd if released is None else cents(released[k])
+        payable = cents(released_ytd - paid_so_far)
         draw = draws.get((pid, label))
-        guarantee = (_ZERO if draw is None
-                     else draw.amount.quantize(quantum, _HALF_UP, ROUNDING_CONTEXT))
+        guarantee = zero if draw is None else cents(draw.amount)
         notes: list[str] = []
         before = balance
-        top_up = recovered = forgiven = _ZERO
+        top_up = recovered = forgiven = zero
         if payable >= guarantee:
             room = payable - guarantee
             limit = terms.recovery_limit
-            recovered = min(balance, room) if balance > 0 else _ZERO
+            recovered = min(balance, room) if balance > 0 else zero
             if limit is not None and recovered > limit:
-                recovered = limit.quantize(quantum, _HALF_UP, ROUNDING_CONTEXT)
+                recovered = cents(limit)
             if recovered:
                 notes.append(f"recovered {money(recovered)} of the balance of {money(balance)} "
                              f"from the payable of {money(payable)}"
@@ -115,7 +118,7 @@ def payments(pid: str, labels: Sequence[str], earned: Sequence[Decimal],
             balance = balance - recovered
         else:
             top_up = guarantee - payable
-            negative = -payable if payable < 0 else _ZERO
+            negative = -payable if payable < 0 else zero
             from_draw = top_up - negative
             if negative:
                 if terms.negative_payable is BalancePolicy.CARRY:
@@ -141,16 +144,13 @@ def payments(pid: str, labels: Sequence[str], earned: Sequence[Decimal],
                                     "the plan year ends")):
             if ends and balance and policy is BalancePolicy.FORGIVE:
                 notes.append(f"balance of {money(balance)} forgiven: {when}")
-                forgiven, balance = forgiven + balance, _ZERO
+                forgiven, balance = forgiven + balance, zero
         if before or balance:
             notes.append(f"balance {money(before)} before, {money(balance)} after")
-        def cents(value: Decimal) -> Decimal:
-            return value.quantize(quantum, _HALF_UP, ROUNDING_CONTEXT)
-
-        yield Payment(amount, earned_ytd, cents(paid_so_far), cents(payable), cents(guarantee),
-                      cents(top_up), cents(recovered), cents(forgiven), cents(before),
-                      cents(balance), cents(payable + top_up - recovered), tuple(notes),
-                      cents(released_ytd - released_before), cents(earned_ytd - released_ytd))
+        yield Payment(amount, earned_ytd, cents(paid_so_far), payable, guarantee, top_up,
+                      recovered, forgiven, before, balance, payable + top_up - recovered,
+                      tuple(notes), released_ytd - released_before,
+                      earned_ytd - released_ytd)
         released_before = released_ytd
         paid_so_far = paid_so_far + paid.get((pid, label), payable)
 

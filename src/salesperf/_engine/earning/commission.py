@@ -127,7 +127,9 @@ class CommissionEarner:
         comp, p = self.comp, year.periods[k]
         window = year.window(k, self.to_date)
         mine = between(credited.of(pid, comp.measure), window.start, window.end)
-        versions = self.versions.map(lambda c: self.terms(c, pid, k, year, credited))
+        versions = (Versions((self.terms(self.comp, pid, k, year, credited),))
+                    if self.versions.single
+                    else self.versions.map(lambda c: self.terms(c, pid, k, year, credited)))
         terms = versions.at(p.last_day)  # for the period's own lines: true-up, floor
         # Only where a clawback will read what a credit earned is it kept.
         kept = memory if (pid, comp.measure) in credited.reversed else None
