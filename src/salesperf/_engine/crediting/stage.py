@@ -106,13 +106,22 @@ class VersionRules:
                                        compile_condition(c.where))
                             for c in plan.components if isinstance(c, Spiff))
 
+    def running(self, day: dt.date, measure: str) -> tuple[_SpiffTest, ...]:
+        """The SPIFFs of `measure` that run on `day`."""
+        return tuple(s for s in self.spiffs if s.measure == measure and s.runs_on(day))
+
     def spiffs_of(self, record: object, day: dt.date, measure: str) -> tuple[str, ...]:
         """The SPIFFs of `measure` whose dates and condition the record meets."""
-        out = _NO_SPIFFS
-        for s in self.spiffs:
-            if s.measure == measure and s.runs_on(day) and s.test(record):
-                out = (*out, s.id)
-        return out
+        return _qualifying(self.running(day, measure), record)
+
+
+def _qualifying(tests: tuple[_SpiffTest, ...], record: object) -> tuple[str, ...]:
+    """The SPIFFs among `tests` whose condition the record meets."""
+    out = _NO_SPIFFS
+    for t in tests:
+        if t.test(record):
+            out = (*out, t.id)
+    return out
 
 
 class Crediting:
@@ -220,11 +229,12 @@ class Crediting:
         inline = (fast and versions.single and book.one_measure and not only.extra
                   and not self._keep)
         days = dates.all() if inline else frozenset()
-        # The days some SPIFF runs: on the others a record qualifies for none.
-        spiff_days = frozenset(d for d in days if any(t.runs_on(d) for t in only.spiffs))
+        # The SPIFFs running each day: on the others a record qualifies for none.
+        measure = book.rules[0].measure
+        running_on = {d: on for d in days if (on := only.running(d, measure))}
         credits_of = ({pid: by_measure[book.rules[0].measure][pid] for pid in roster.whole_year}
                       if inline else {})
-        mine_of, first, spiffs_of = credits_of.get, book.first, only.spiffs_of
+        mine_of, first, spiffs_on = credits_of.get, book.first, running_on.get
         lookup = book.index
         table: dict[object, Rule] = lookup.table if lookup is not None else {}
         for index, item in enumerate(records):
@@ -258,12 +268,11 @@ class Crediting:
                     if rule is not None:
                         seen.add(rid)
                         kept.append(item)
-                        rule_id, measure, factor, _, _ = rule
+                        on_day = spiffs_on(day)
                         mine.append((
                             day, rid, index, payee, measure, rule.credit(amount, _ONE), _ONE,
-                            factor, rule_id, _DIRECT,
-                            spiffs_of(item, day, measure) if day in spiff_days else _NO_SPIFFS,
-                            None))
+                            rule.factor, rule.id, _DIRECT,
+                            _NO_SPIFFS if on_day is None else _qualifying(on_day, item), None))
                         continue
             credit_one(item, index, (rid, day, payee, amount, cur, split))
         reversed_ = (reverse(pending, by_measure, kept, exclusions,
