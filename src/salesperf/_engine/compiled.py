@@ -114,9 +114,10 @@ class CompiledPlan:
 
         Records may be `Record` objects or plain mappings, in any order, read once. Earlier
         periods of the plan year are evaluated too, so that year-to-date windows and true-ups
-        are right: payable = earned year to date − paid for earlier periods, where `paid`
-        gives what the host actually paid per ``(payee, period label)`` (by default, what
-        this evaluation computes as payable for those periods). Evaluating again with the
+        are right: payable = released earnings year to date − paid for earlier periods, where
+        `paid` gives what the host actually paid against earnings per ``(payee, period
+        label)`` — the statements' `payable`, not draws or recoveries, which settle with the
+        balance — and by default what this evaluation computes as payable for those periods. Evaluating again with the
         same inputs gives the same result and never pays twice. Records dated after `as_of`
         (the host's "as of" date, for a period not yet closed) are excluded with that reason.
         `supplied` gives the values of metrics the host measures itself (CSAT, NPS…) for KPI

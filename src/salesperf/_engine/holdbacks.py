@@ -20,6 +20,7 @@ from salesperf._plans import Holdback
 
 from .crediting import AMOUNT, RECORD, REVERSES, CreditRow
 from .earning import Earned
+from .earning.window import total as sum_of
 from .inputs import Receipt
 
 __all__ = ["Receipts", "released"]
@@ -71,7 +72,7 @@ def released(earned: Sequence[Earned], periods: Sequence[Period],
             for block in so_far.blocks:
                 terms = holdbacks.get(block.component)
                 if terms is None or block.day is not None:  # not held: a period line
-                    total = _ADD(total, sum(block.values, _ZERO))
+                    total = _ADD(total, sum_of(block.values))
                     continue
                 for c, value in zip(block.rows, block.values, strict=True):
                     total = _ADD(total, _release(value, c, terms, day, receipts, amount_of))

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Mapping
 from decimal import Decimal
 
 from salesperf._money import DECIMAL_CONTEXT
@@ -26,6 +25,7 @@ from .rows import (
     CreditRow,
     Exclusion,
     Reversal,
+    amount_of,
 )
 
 __all__ = ["reverse"]
@@ -75,23 +75,12 @@ def reverse(pending: list[tuple[dt.date, str, int, Record]],
     return frozenset(touched)
 
 
-def _amount_of(record: object) -> tuple[Decimal | None, str | None]:
-    """A kept record's amount and currency, as it was given."""
-    if isinstance(record, Record):
-        return record.amount, record.currency
-    if not isinstance(record, Mapping):  # pragma: no cover - crediting keeps only these
-        raise TypeError(f"not a record: {record!r}")
-    amount, cur = record.get("amount"), record.get("currency")
-    return (amount if isinstance(amount, Decimal) else None,
-            cur if isinstance(cur, str) else None)
-
-
 def _reversal_share(rec: Record, orig_day: dt.date, original: object, window: int | None,
                     left: Decimal) -> Decimal | str:
     """The share of the record it reverses that a reversal takes back (all that is `left`
     when it gives no amount), or why it cannot take any."""
     target = rec.attributes["reverses"]
-    orig_amount, orig_cur = _amount_of(original)
+    orig_amount, orig_cur = amount_of(original)
     if rec.date < orig_day:
         return f"dated {rec.date}, before {target} ({orig_day}), the record it reverses"
     if window is not None and (rec.date - orig_day).days > window:

@@ -16,7 +16,7 @@ from salesperf._records import CORE_FIELDS, Record
 
 __all__ = ["AMOUNT", "DATE", "FACTOR", "KIND", "MEASURE", "NO_SPIFFS", "PAYEE", "RECORD",
            "REVERSES", "RULE", "SEQ", "SHARE", "SPIFFS", "WHOLE", "Credit", "CreditKind",
-           "CreditRow", "Credits", "Exclusion", "Reversal"]
+           "CreditRow", "Credits", "Exclusion", "Reversal", "amount_of"]
 
 #: The share of a record credited to its one payee; a row's share *is* this object then.
 WHOLE = Decimal(1)
@@ -111,12 +111,10 @@ class Credits:
         """Each record's amount as it was given (in its own currency), by id."""
         out: dict[str, Decimal | None] = {}
         for record in self.records:
-            if isinstance(record, Record):
-                out[record.id] = record.amount
-            elif isinstance(record, Mapping):
-                rid, amount = record.get("id"), record.get("amount")
-                if isinstance(rid, str):
-                    out[rid] = amount if isinstance(amount, Decimal) else None
+            rid = record.id if isinstance(record, Record) else (
+                record.get("id") if isinstance(record, Mapping) else None)
+            if isinstance(rid, str):
+                out[rid] = amount_of(record)[0]
         return out
 
     def public(self) -> Sequence[Credit]:
@@ -149,3 +147,14 @@ def _attributes(record: object) -> Mapping[str, object]:
     if not isinstance(record, Mapping):  # pragma: no cover - crediting keeps only these
         raise TypeError(f"not a record: {record!r}")
     return {k: v for k, v in record.items() if k not in CORE_FIELDS}
+
+
+def amount_of(record: object) -> tuple[Decimal | None, str | None]:
+    """A kept record's amount and currency, as it was given."""
+    if isinstance(record, Record):
+        return record.amount, record.currency
+    if not isinstance(record, Mapping):  # pragma: no cover - crediting keeps only these
+        raise TypeError(f"not a record: {record!r}")
+    amount, cur = record.get("amount"), record.get("currency")
+    return (amount if isinstance(amount, Decimal) else None,
+            cur if isinstance(cur, str) else None)
