@@ -118,8 +118,9 @@ class CompiledPlan:
         `paid` gives what the host actually paid against earnings per ``(payee, period
         label)`` — the statements' `payable`, not draws or recoveries, which settle with the
         balance — and by default what this evaluation computes as payable for those periods.
-        Evaluating again with the same inputs gives the same result and never pays twice. Records dated after `as_of`
-        (the host's "as of" date, for a period not yet closed) are excluded with that reason.
+        Evaluating again with the same inputs gives the same result and never pays twice.
+        Records dated after `as_of` (the host's "as of" date, for a period not yet closed) are
+        excluded with that reason.
         `supplied` gives the values of metrics the host measures itself (CSAT, NPS…) for KPI
         bonuses, by ``(metric name, payee, period label)``. `draws` guarantee payees a payment
         per period, and `opening_balances` give what each payee owed at the start of the plan
