@@ -135,6 +135,7 @@ EXPECTED = [
     "Statement",
     "StatusChange",
     "Supplied",
+    "Table",
     "TargetBonus",
     "TargetIncentive",
     "Tier",
@@ -216,9 +217,27 @@ def test_all_is_sorted_and_importable() -> None:
         assert getattr(salesperf, name) is not None
 
 
+#: Documented subpackages imported on their own (each needs an extra); once imported, Python
+#: sets each as an attribute of the package.
+SUBPACKAGES = {"pandas", "plot", "testing"}
+
+
 def test_no_other_public_names() -> None:
     public = {n for n in vars(salesperf) if not n.startswith("_")}
-    assert public == set(EXPECTED)
+    assert public - SUBPACKAGES == set(EXPECTED)
+
+
+def test_the_optional_subpackages_are_not_imported_by_the_package() -> None:
+    """`import salesperf` needs neither pandas, matplotlib nor hypothesis."""
+    import subprocess
+    import sys
+
+    code = ("import sys, salesperf; print(sorted(m for m in ('pandas', 'matplotlib', "
+            "'hypothesis', 'salesperf.pandas', 'salesperf.plot', 'salesperf.testing') "
+            "if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "[]"
 
 
 def test_typed_marker_ships() -> None:

@@ -224,6 +224,7 @@ from salesperf._scoring import (
     attainment,
     rank,
 )
+from salesperf._table import Table
 
 __version__ = "0.1.0.dev0"
 
@@ -360,6 +361,7 @@ __all__ = [
     "Statement",
     "StatusChange",
     "Supplied",
+    "Table",
     "TargetBonus",
     "TargetIncentive",
     "Tier",

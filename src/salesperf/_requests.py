@@ -66,7 +66,7 @@ __all__ = [
 
 REQUEST_FORMAT = "salesperf.request"
 RESPONSE_FORMAT = "salesperf.response"
-_CORE = ("id", "date", "payee", "payees", "amount", "currency", "split")
+CORE_COLUMNS = ("id", "date", "payee", "payees", "amount", "currency", "split")
 _TYPES = ("text", "decimal", "integer", "boolean", "date")
 
 
@@ -177,10 +177,10 @@ def _csv_record(line: int, row: Mapping[str | None, str | None], by_column: Mapp
     if "payees" in data:
         data["payees"] = [p.strip() for p in str(data["payees"]).split(";") if p.strip()]
     if "split" in data:
-        data["split"] = _split(rid, str(data["split"]))
+        data["split"] = split_shares(rid, str(data["split"]))
     for field, kind in mapping.types.items():
-        if field in data and field not in _CORE:
-            data[field] = _convert(rid, field, str(data[field]), kind)
+        if field in data and field not in CORE_COLUMNS:
+            data[field] = typed_value(rid, field, str(data[field]), kind)
     return Record.from_mapping(data, limits=limits)
 
 
@@ -214,7 +214,8 @@ def records_from_json_lines(lines: str | Iterable[str], *,
         yield Record.from_mapping(data, limits=limits)
 
 
-def _split(rid: str, text: str) -> dict[str, str]:
+def split_shares(rid: str, text: str) -> dict[str, str]:
+    """A split cell, ``ana:0.6;ben:0.4``, as shares by payee (CSV and DataFrames)."""
     out = {}
     for part in text.split(";"):
         payee, sep, share = part.partition(":")
@@ -224,7 +225,8 @@ def _split(rid: str, text: str) -> dict[str, str]:
     return out
 
 
-def _convert(rid: str, field: str, text: str, kind: str) -> object:
+def typed_value(rid: str, field: str, text: str, kind: str) -> object:
+    """A text cell as its mapping's type says (CSV and DataFrames), or a `DataError`."""
     try:
         if kind == "decimal":
             return to_decimal(text, path=field)
@@ -501,11 +503,8 @@ def request_schema() -> dict[str, Any]:
 def response_schema() -> dict[str, Any]:
     """The JSON Schema of evaluation response documents."""
     schema = schema_for(Evaluation, "salesperf evaluation response", "response-v1")
-    # A line's trace and explanation are written from its private detail when read.
+    # A line's trace and explanation are written when read.
     line = schema["$defs"]["Line"]
-    for private in ("detail", "facts"):
-        del line["properties"][private]
-        line["required"].remove(private)
     line["properties"]["trace"] = {"type": "object"}
     line["properties"]["explanation"] = {"type": "string"}
     line["required"] += ["trace", "explanation"]

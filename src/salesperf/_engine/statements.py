@@ -9,17 +9,22 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-from collections.abc import Callable, Sequence
+import enum
+import operator
+from collections.abc import Callable, Iterable, Sequence
+from itertools import accumulate, islice, repeat
+from operator import methodcaller
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import Any, ClassVar
 
 import attrs
 
 from salesperf._errors import DataError
 from salesperf._money import DECIMAL_CONTEXT, ROUNDING_CONTEXT
 from salesperf._plain import to_plain
+from salesperf._table import Table
 
-from .crediting import DATE, RECORD, Credit, CreditRow, Exclusion
+from .crediting import CREDIT_COLUMNS, DATE, RECORD, Credit, CreditList, CreditRow, Exclusion
 from .explain import money as _money
 from .lazy import Lazy
 
@@ -29,33 +34,64 @@ _ZERO = Decimal(0)
 
 #: Writes line `j` of a block: its trace and a sentence ending in its exact value.
 Writer = Callable[[int], tuple[dict[str, Any], str]]
-_LINE_FIELDS = 7  # the fields that say what a line is; the others only how to explain it
+_LINE_FIELDS = 7  # the values that say what a line is; the others only how to explain it
 
 
-class Line(NamedTuple):
+class Line:
     """One amount on a statement: what a record (or a period-end adjustment) earned.
 
     `exact` is the unrounded value; `amount` is the line after cumulative rounding. The trace
     and the explanation are written when read, so that evaluating a large tenant does not pay
-    for sentences nobody reads. A named tuple, cheap to make by the hundred thousand; lines
-    are equal when their first seven fields are.
+    for sentences nobody reads. Read-only, and cheap to make by the hundred thousand: the
+    values sit in one private tuple with what writes the explanation, which is no part of
+    the line's value (lines are equal when their seven fields are).
     """
 
-    component: str
-    payee: str
-    period: str
-    record: str | None
-    date: dt.date
-    exact: Decimal
-    amount: Decimal
-    detail: Writer
-    facts: int  # the line's place in its block, which `detail` reads it by
+    __slots__ = ("_v",)
+    #: The line's fields, in order (what `to_dict`, tables and the schema show).
+    _fields: ClassVar[tuple[str, ...]] = (
+        "component", "payee", "period", "record", "date", "exact", "amount")
+    _v: tuple[str, str, str, str | None, dt.date, Decimal, Decimal, Writer, int]
+
+    def __init__(self, component: str, payee: str, period: str, record: str | None,
+                 date: dt.date, exact: Decimal, amount: Decimal) -> None:
+        _set(self, "_v", (component, payee, period, record, date, exact, amount, _no_detail, 0))
+
+    @property
+    def component(self) -> str:
+        return self._v[0]
+
+    @property
+    def payee(self) -> str:
+        return self._v[1]
+
+    @property
+    def period(self) -> str:
+        return self._v[2]
+
+    @property
+    def record(self) -> str | None:
+        """The record the line is for; None for a line for the period (true-up, bonus)."""
+        return self._v[3]
+
+    @property
+    def date(self) -> dt.date:
+        return self._v[4]
+
+    @property
+    def exact(self) -> Decimal:
+        return self._v[5]
+
+    @property
+    def amount(self) -> Decimal:
+        return self._v[6]
 
     def details(self) -> tuple[dict[str, Any], str]:
         """The trace and the explanation, written together (read both at once this way)."""
+        write, index = self._v[7], self._v[8]
         # Written in salesperf's own decimal context, like the evaluation itself.
         with decimal.localcontext(DECIMAL_CONTEXT):
-            trace, text = self.detail(self.facts)
+            trace, text = write(index)
             exact, paid = _money(self.exact), _money(self.amount)
         if exact != paid:
             text += f", paid {paid} after rounding to the running total"
@@ -71,18 +107,31 @@ class Line(NamedTuple):
         """The line in a sentence a payee can follow."""
         return self.details()[1]
 
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Line) and self[:_LINE_FIELDS] == other[:_LINE_FIELDS]
+    def replace(self, **changes: Any) -> Line:
+        """A copy with some fields changed (its explanation still the original's)."""
+        values = dict(zip(self._fields, self._v, strict=False))
+        values.update(changes)
+        line = Line(**values)
+        _set(line, "_v", (*line._v[:_LINE_FIELDS], *self._v[_LINE_FIELDS:]))
+        return line
 
-    def __ne__(self, other: object) -> bool:
-        return not self == other
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"a Line is read-only; use replace({name}=...) for a changed copy")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError("a Line is read-only")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Line):
+            return NotImplemented
+        return self._v[:_LINE_FIELDS] == other._v[:_LINE_FIELDS]
 
     def __hash__(self) -> int:
-        return hash(self[:_LINE_FIELDS])
+        return hash(self._v[:_LINE_FIELDS])
 
     def __repr__(self) -> str:
         shown = ", ".join(f"{name}={value!r}" for name, value in
-                          zip(self._fields[:_LINE_FIELDS], self, strict=False))
+                          zip(self._fields, self._v, strict=False))
         return f"Line({shown})"
 
     def __plain__(self) -> dict[str, Any]:
@@ -92,7 +141,22 @@ class Line(NamedTuple):
                 "amount": str(self.amount), "trace": trace, "explanation": text}
 
 
-_new_line = tuple.__new__  # `Line(...)` with no checks, for lines made by the hundred thousand
+def _no_detail(j: int) -> tuple[dict[str, Any], str]:
+    """The trace and sentence of a line made by hand, not by an evaluation."""
+    return {}, "a line given by hand"
+
+
+_set = object.__setattr__
+_new = object.__new__
+
+
+def new_line(values: tuple[str, str, str, str | None, dt.date, Decimal, Decimal, Writer, int],
+             ) -> Line:
+    """A `Line` from its seven values, its writer and its place in its block, unchecked:
+    for lines made by the hundred thousand."""
+    line: Line = _new(Line)
+    _set(line, "_v", values)
+    return line
 
 
 class Block:
@@ -163,16 +227,61 @@ class Lines(Lazy[Line]):
                 if b.day is not None:  # one line for the period
                     value = b.values[0]
                     rounded = (running + value).quantize(quantum, mode, ROUNDING_CONTEXT)
-                    add(_new_line(Line, (component, payee, period, None, b.day, value,
-                                         rounded - before, write, 0)))
+                    add(new_line((component, payee, period, None, b.day, value,
+                                  rounded - before, write, 0)))
                     continue
                 for j, (c, value) in enumerate(zip(b.rows, b.values, strict=True)):
                     running = running + value
                     rounded = running.quantize(quantum, mode, ROUNDING_CONTEXT)
-                    add(_new_line(Line, (component, payee, period, c[RECORD], c[DATE], value,
-                                         rounded - before, write, j)))
+                    add(new_line((component, payee, period, c[RECORD], c[DATE], value,
+                                  rounded - before, write, j)))
                     before = rounded
         return tuple(lines)
+
+    def add_columns(self, columns: LineColumns) -> None:
+        """Append the lines' values to `columns` (component, payee, period, record, date,
+        exact, amount), block by block, without making `Line` values: the running totals
+        and their rounding are computed a block at a time, as `_make` computes them."""
+        component_, payee_, period_, record_, date_, exact_, amount_ = columns
+        payee, period, quantum = self._payee, self._period, self._quantum
+        with decimal.localcontext(DECIMAL_CONTEXT):
+            for b in self._blocks:
+                n = len(b.values)
+                component_ += repeat(b.component, n)
+                payee_ += repeat(payee, n)
+                period_ += repeat(period, n)
+                exact_ += b.values
+                if b.day is not None:  # one line for the period
+                    record_.append(None)
+                    date_.append(b.day)
+                else:
+                    record_ += map(_record_of, b.rows)
+                    date_ += map(_date_of, b.rows)
+                rounded = list(map(methodcaller("quantize", quantum, b.mode, ROUNDING_CONTEXT),
+                                   accumulate(b.values, initial=b.start)))
+                amount_ += map(operator.sub, islice(rounded, 1, None), rounded)
+
+
+#: The seven columns of a table of lines, in `Line._fields` order.
+LineColumns = tuple[list[str], list[str], list[str], list[str | None], list[dt.date],
+                    list[Decimal], list[Decimal]]
+_record_of = operator.itemgetter(RECORD)
+_date_of = operator.itemgetter(DATE)
+
+
+def line_columns(statements: Iterable[Statement]) -> dict[str, list[Any]]:
+    """The lines of `statements` as columns by name, in the statements' order."""
+    columns: LineColumns = ([], [], [], [], [], [], [])
+    for st in statements:
+        lines = st.lines
+        if isinstance(lines, Lines):
+            lines.add_columns(columns)
+        else:  # lines given as `Line` values
+            for values, column in zip(zip(*((line.component, line.payee, line.period,
+                                              line.record, line.date, line.exact, line.amount)
+                                             for line in lines)), columns, strict=False):
+                column += values  # type: ignore[operator]
+    return dict(zip(Line._fields, columns, strict=True))
 
 
 @attrs.frozen
@@ -254,6 +363,16 @@ class Statement:
             out.append(f"  paid {self.paid:,}")
         return "\n".join(out)
 
+    def _repr_html_(self) -> str:
+        from .views import statement_html  # noqa: I001 - views reads this module's classes
+
+        return statement_html(self)
+
+
+#: The columns of a table of statements (`Evaluation.statements_table`), each a field.
+STATEMENT_COLUMNS = tuple(a.name for a in attrs.fields(Statement)
+                          if a.name not in ("lines", "components", "settlement"))
+
 
 @attrs.frozen
 class Evaluation:
@@ -280,3 +399,61 @@ class Evaluation:
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = to_plain(self)
         return data
+
+    # -- tables: results as columns, for hosts (CSV) and DataFrames (salesperf.pandas) --
+
+    def _chosen(self, earlier: bool) -> tuple[Statement, ...]:
+        return (*self.earlier, *self.statements) if earlier else self.statements
+
+    def lines_table(self, *, earlier: bool = False) -> Table:
+        """Every statement line as a `Table`: component, payee, period, record (None for a
+        period line such as a true-up), date, exact and amount (rounded cumulatively).
+
+        Built from the evaluation's kept values a block at a time, without making `Line`
+        values. With `earlier`, the lines of the plan year's earlier periods come first.
+        """
+        return Table("lines", line_columns(self._chosen(earlier)))
+
+    def statements_table(self, *, earlier: bool = False) -> Table:
+        """One row per statement: payee, period, currency, what was earned and is payable,
+        how it settled with draws and balances, what was held back and what was paid
+        (`STATEMENT_COLUMNS`), and the number of lines."""
+        chosen = self._chosen(earlier)
+        columns: dict[str, list[Any]] = {name: [getattr(st, name) for st in chosen]
+                                         for name in STATEMENT_COLUMNS}
+        columns["lines"] = [len(st.lines) for st in chosen]
+        return Table("statements", columns)
+
+    def components_table(self, *, earlier: bool = False) -> Table:
+        """What each component earned for each payee and period, and from how many lines."""
+        rows = [(st.payee, st.period, t.component, t.earned, t.lines)
+                for st in self._chosen(earlier) for t in st.components]
+        names = ("payee", "period", "component", "earned", "lines")
+        return Table("components", {name: [row[i] for row in rows]
+                                    for i, name in enumerate(names)})
+
+    def credits_table(self) -> Table:
+        """Every credit: record, payee, measure, date, amount, share, factor, rule and kind
+        (its text), by payee and measure and then by date and record, read without making
+        `Credit` values."""
+        if isinstance(self.credits, CreditList):
+            return Table("credits", self.credits.columns())
+        made = sorted(self.credits, key=lambda c: (c.payee, c.measure, c.date, c.record))
+        return Table("credits", {name: [to_column(getattr(c, name)) for c in made]
+                                 for name in CREDIT_COLUMNS})
+
+    def exclusions_table(self) -> Table:
+        """Every exclusion: the record, the payee (None when the whole record was excluded)
+        and the reason."""
+        return Table("exclusions", {name: [getattr(e, name) for e in self.exclusions]
+                                    for name in ("record", "payee", "reason")})
+
+    def _repr_html_(self) -> str:
+        from .views import evaluation_html  # noqa: I001 - views reads this module's classes
+
+        return evaluation_html(self)
+
+
+def to_column(value: object) -> object:
+    """A value as a table holds it: an enum as its text, anything else as it is."""
+    return value.value if isinstance(value, enum.Enum) else value
