@@ -47,7 +47,7 @@ EXPORT_TARGET = Decimal("0.5")  # issue 17: every line as columns ≤ 0.5× `eva
 def pandas_lines() -> Callable[[sp.Evaluation], object] | None:
     """`salesperf.pandas.lines` when pandas is installed (the extra), else None."""
     try:
-        import salesperf.pandas as spd  # noqa: PLC0415 - an optional extra
+        import salesperf.pandas as spd
     except ImportError:
         return None
     return spd.lines

@@ -1083,8 +1083,8 @@ class TestResults:
             line.amount = D(0)  # type: ignore[misc]
         hand = sp.Line("c", "ana", "2026-Q2", "D-1", day(4), D("1.005"), D("1.01"))
         assert hand.amount == D("1.01")
-        assert hand.explanation == "a line given by hand, paid 1.01 after rounding to the "\
-            "running total"
+        assert hand.explanation == ("a line given by hand, paid 1.01 after rounding to the "
+                                    "running total")
 
     def test_a_statement_is_looked_up_by_payee(self) -> None:
         with pytest.raises(sp.DataError, match="no statement for 'zed'"):

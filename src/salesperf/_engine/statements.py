@@ -12,9 +12,9 @@ import decimal
 import enum
 import operator
 from collections.abc import Callable, Iterable, Sequence
+from decimal import Decimal
 from itertools import accumulate, islice, repeat
 from operator import methodcaller
-from decimal import Decimal
 from typing import Any, ClassVar
 
 import attrs
@@ -109,7 +109,7 @@ class Line:
 
     def replace(self, **changes: Any) -> Line:
         """A copy with some fields changed (its explanation still the original's)."""
-        values = dict(zip(self._fields, self._v, strict=False))
+        values: dict[str, Any] = dict(zip(self._fields, self._v, strict=False))
         values.update(changes)
         line = Line(**values)
         _set(line, "_v", (*line._v[:_LINE_FIELDS], *self._v[_LINE_FIELDS:]))
@@ -262,25 +262,26 @@ class Lines(Lazy[Line]):
                 amount_ += map(operator.sub, islice(rounded, 1, None), rounded)
 
 
-#: The seven columns of a table of lines, in `Line._fields` order.
-LineColumns = tuple[list[str], list[str], list[str], list[str | None], list[dt.date],
-                    list[Decimal], list[Decimal]]
+#: The seven columns of a table of lines, in `Line._fields` order: component, payee, period,
+#: record, date, exact, amount.
+LineColumns = list[list[Any]]
 _record_of = operator.itemgetter(RECORD)
 _date_of = operator.itemgetter(DATE)
 
 
 def line_columns(statements: Iterable[Statement]) -> dict[str, list[Any]]:
     """The lines of `statements` as columns by name, in the statements' order."""
-    columns: LineColumns = ([], [], [], [], [], [], [])
+    columns: LineColumns = [[] for _ in Line._fields]
     for st in statements:
         lines = st.lines
         if isinstance(lines, Lines):
             lines.add_columns(columns)
         else:  # lines given as `Line` values
-            for values, column in zip(zip(*((line.component, line.payee, line.period,
-                                              line.record, line.date, line.exact, line.amount)
-                                             for line in lines)), columns, strict=False):
-                column += values  # type: ignore[operator]
+            for line in lines:
+                for column, value in zip(columns, (line.component, line.payee, line.period,
+                                                   line.record, line.date, line.exact,
+                                                   line.amount), strict=True):
+                    column.append(value)
     return dict(zip(Line._fields, columns, strict=True))
 
 
@@ -364,7 +365,7 @@ class Statement:
         return "\n".join(out)
 
     def _repr_html_(self) -> str:
-        from .views import statement_html  # noqa: I001 - views reads this module's classes
+        from .views import statement_html
 
         return statement_html(self)
 
@@ -449,7 +450,7 @@ class Evaluation:
                                     for name in ("record", "payee", "reason")})
 
     def _repr_html_(self) -> str:
-        from .views import evaluation_html  # noqa: I001 - views reads this module's classes
+        from .views import evaluation_html
 
         return evaluation_html(self)
 

@@ -35,6 +35,7 @@ except ImportError as err:  # pragma: no cover - the tests run with the extra in
                       ) from err
 
 import datetime as dt
+import math
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
@@ -104,7 +105,7 @@ def components(evaluation: Evaluation, *, floats: bool = False, earlier: bool = 
     return frame(evaluation.components_table(earlier=earlier), floats=floats)
 
 
-def credits(evaluation: Evaluation, *, floats: bool = False) -> pd.DataFrame:
+def credits(evaluation: Evaluation, *, floats: bool = False) -> pd.DataFrame:  # noqa: A001
     """Every credit (`Evaluation.credits_table`)."""
     return frame(evaluation.credits_table(), floats=floats)
 
@@ -190,7 +191,7 @@ def _plain(value: object) -> object:
     """A cell as a plain Python value; None for a missing one."""
     if value is None or value is pd.NaT or value is pd.NA:
         return None
-    if isinstance(value, float) and value != value:  # NaN: pandas' missing value
+    if isinstance(value, float) and math.isnan(value):  # NaN: pandas' missing value
         return None
     if isinstance(value, str):
         value = value.strip()
