@@ -44,8 +44,9 @@ def scorecard_table(cards: Iterable[ScorecardResult]) -> Table:
 
 def scorecard_html(card: ScorecardResult) -> str:
     """The scorecard's goals with their weights and scores, and the weighted score."""
-    rows: list[tuple[object, ...]] = [(g.goal, card.weights.get(g.goal), g.actual, g.target, g.attainment, g.score,
-             g.rating, g.explanation) for g in card.goals]
+    rows: list[tuple[object, ...]] = [
+        (g.goal, card.weights.get(g.goal), g.actual, g.target, g.attainment, g.score, g.rating,
+         g.explanation) for g in card.goals]
     rows.append(("score", None, None, None, None, card.score, card.rating, card.explanation))
     return html_table(("goal", "weight", "actual", "target", "attainment", "score", "rating",
                        "explanation"), rows,
