@@ -1080,7 +1080,7 @@ class TestResults:
         assert "detail" not in repr(line)
         assert "facts" not in repr(line)
         with pytest.raises(AttributeError, match="read-only"):
-            line.amount = D(0)  # type: ignore[misc]
+            line.amount = D(0)
         hand = sp.Line("c", "ana", "2026-Q2", "D-1", day(4), D("1.005"), D("1.01"))
         assert hand.amount == D("1.01")
         assert hand.explanation == ("a line given by hand, paid 1.01 after rounding to the "

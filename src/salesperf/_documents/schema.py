@@ -89,11 +89,10 @@ def schema_for(cls: type, title: str, name: str, limits: Limits = LIMITS) -> dic
                 defs[name] = an_object(tp, props, required)
             return {"$ref": f"#/$defs/{name}"}
         if isinstance(tp, type) and hasattr(tp, "_fields"):
-            # A result of named fields (a named tuple; a statement line, whose fields are
-            # read-only properties), written as an object.
+            # A result of named fields (a named tuple, a statement line), written as an object.
             name = tp.__name__
             if name not in defs:
-                hints = _field_hints(tp)
+                hints = type_hints(tp)
                 defs[name] = an_object(tp, {f: schema(hints[f]) for f in tp._fields},
                                        list(tp._fields))
             return {"$ref": f"#/$defs/{name}"}
@@ -143,12 +142,3 @@ def _condition_schema(scalar: dict[str, Any], limits: Limits) -> dict[str, Any]:
         op("is_set", {"const": True}),
     ]}
 
-
-def _field_hints(tp: type) -> dict[str, Any]:
-    """The types of a result's named fields: its annotations, or its properties' results."""
-    hints = dict(type_hints(tp))
-    for name in getattr(tp, "_fields", ()):
-        value = getattr(tp, name, None)
-        if name not in hints and isinstance(value, property) and value.fget is not None:
-            hints[name] = typing.get_type_hints(value.fget)["return"]
-    return hints

@@ -34,64 +34,53 @@ _ZERO = Decimal(0)
 
 #: Writes line `j` of a block: its trace and a sentence ending in its exact value.
 Writer = Callable[[int], tuple[dict[str, Any], str]]
-_LINE_FIELDS = 7  # the values that say what a line is; the others only how to explain it
 
 
-class Line:
+class LineSlots:
+    """A line's values, filled in once by `new_line`, which then makes the object a `Line`:
+    a `Line` refuses every assignment, and setting nine slots on a plain object is the
+    cheapest way to make one (a line per record, by the hundred thousand)."""
+
+    __slots__ = ("_index", "_write", "amount", "component", "date", "exact", "payee",
+                 "period", "record")
+    component: str
+    payee: str
+    period: str
+    record: str | None  # None for a line for the period (true-up, floor, bonus)
+    date: dt.date
+    exact: Decimal
+    amount: Decimal
+    _write: Writer  # writes the line's trace and sentence …
+    _index: int  # … by its place in its block
+
+
+class Line(LineSlots):
     """One amount on a statement: what a record (or a period-end adjustment) earned.
 
     `exact` is the unrounded value; `amount` is the line after cumulative rounding. The trace
     and the explanation are written when read, so that evaluating a large tenant does not pay
-    for sentences nobody reads. Read-only, and cheap to make by the hundred thousand: the
-    values sit in one private tuple with what writes the explanation, which is no part of
-    the line's value (lines are equal when their seven fields are).
+    for sentences nobody reads. Read-only; what writes the explanation is private and no part
+    of the line's value: lines are equal when their seven fields are.
     """
 
-    __slots__ = ("_v",)
+    __slots__ = ()
     #: The line's fields, in order (what `to_dict`, tables and the schema show).
     _fields: ClassVar[tuple[str, ...]] = (
         "component", "payee", "period", "record", "date", "exact", "amount")
-    _v: tuple[str, str, str, str | None, dt.date, Decimal, Decimal, Writer, int]
 
-    def __init__(self, component: str, payee: str, period: str, record: str | None,
-                 date: dt.date, exact: Decimal, amount: Decimal) -> None:
-        _set(self, "_v", (component, payee, period, record, date, exact, amount, _no_detail, 0))
+    def __new__(cls, component: str, payee: str, period: str, record: str | None,
+                date: dt.date, exact: Decimal, amount: Decimal) -> Line:
+        return new_line(component, payee, period, record, date, exact, amount, _no_detail, 0)
 
-    @property
-    def component(self) -> str:
-        return self._v[0]
-
-    @property
-    def payee(self) -> str:
-        return self._v[1]
-
-    @property
-    def period(self) -> str:
-        return self._v[2]
-
-    @property
-    def record(self) -> str | None:
-        """The record the line is for; None for a line for the period (true-up, bonus)."""
-        return self._v[3]
-
-    @property
-    def date(self) -> dt.date:
-        return self._v[4]
-
-    @property
-    def exact(self) -> Decimal:
-        return self._v[5]
-
-    @property
-    def amount(self) -> Decimal:
-        return self._v[6]
+    def _values(self) -> tuple[object, ...]:
+        return (self.component, self.payee, self.period, self.record, self.date, self.exact,
+                self.amount)
 
     def details(self) -> tuple[dict[str, Any], str]:
         """The trace and the explanation, written together (read both at once this way)."""
-        write, index = self._v[7], self._v[8]
         # Written in salesperf's own decimal context, like the evaluation itself.
         with decimal.localcontext(DECIMAL_CONTEXT):
-            trace, text = write(index)
+            trace, text = self._write(self._index)
             exact, paid = _money(self.exact), _money(self.amount)
         if exact != paid:
             text += f", paid {paid} after rounding to the running total"
@@ -109,11 +98,11 @@ class Line:
 
     def replace(self, **changes: Any) -> Line:
         """A copy with some fields changed (its explanation still the original's)."""
-        values: dict[str, Any] = dict(zip(self._fields, self._v, strict=False))
+        values: dict[str, Any] = dict(zip(self._fields, self._values(), strict=True))
         values.update(changes)
-        line = Line(**values)
-        _set(line, "_v", (*line._v[:_LINE_FIELDS], *self._v[_LINE_FIELDS:]))
-        return line
+        v = values
+        return new_line(v["component"], v["payee"], v["period"], v["record"], v["date"],
+                        v["exact"], v["amount"], self._write, self._index)
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"a Line is read-only; use replace({name}=...) for a changed copy")
@@ -124,14 +113,14 @@ class Line:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Line):
             return NotImplemented
-        return self._v[:_LINE_FIELDS] == other._v[:_LINE_FIELDS]
+        return self._values() == other._values()
 
     def __hash__(self) -> int:
-        return hash(self._v[:_LINE_FIELDS])
+        return hash(self._values())
 
     def __repr__(self) -> str:
         shown = ", ".join(f"{name}={value!r}" for name, value in
-                          zip(self._fields, self._v, strict=False))
+                          zip(self._fields, self._values(), strict=True))
         return f"Line({shown})"
 
     def __plain__(self) -> dict[str, Any]:
@@ -146,17 +135,19 @@ def _no_detail(j: int) -> tuple[dict[str, Any], str]:
     return {}, "a line given by hand"
 
 
-_set = object.__setattr__
-_new = object.__new__
+_blank = LineSlots.__new__
 
 
-def new_line(values: tuple[str, str, str, str | None, dt.date, Decimal, Decimal, Writer, int],
-             ) -> Line:
+def new_line(component: str, payee: str, period: str, record: str | None, date: dt.date,
+             exact: Decimal, amount: Decimal, write: Writer, index: int) -> Line:
     """A `Line` from its seven values, its writer and its place in its block, unchecked:
     for lines made by the hundred thousand."""
-    line: Line = _new(Line)
-    _set(line, "_v", values)
-    return line
+    line = _blank(LineSlots)
+    line.component, line.payee, line.period, line.record = component, payee, period, record
+    line.date, line.exact, line.amount = date, exact, amount
+    line._write, line._index = write, index
+    line.__class__ = Line  # the same slots: from now on read-only
+    return line  # type: ignore[return-value]
 
 
 class Block:
@@ -227,14 +218,14 @@ class Lines(Lazy[Line]):
                 if b.day is not None:  # one line for the period
                     value = b.values[0]
                     rounded = (running + value).quantize(quantum, mode, ROUNDING_CONTEXT)
-                    add(new_line((component, payee, period, None, b.day, value,
-                                  rounded - before, write, 0)))
+                    add(new_line(component, payee, period, None, b.day, value,
+                                 rounded - before, write, 0))
                     continue
                 for j, (c, value) in enumerate(zip(b.rows, b.values, strict=True)):
                     running = running + value
                     rounded = running.quantize(quantum, mode, ROUNDING_CONTEXT)
-                    add(new_line((component, payee, period, c[RECORD], c[DATE], value,
-                                  rounded - before, write, j)))
+                    add(new_line(component, payee, period, c[RECORD], c[DATE], value,
+                                 rounded - before, write, j))
                     before = rounded
         return tuple(lines)
 
