@@ -157,3 +157,14 @@ class TestWaterfall:
             assert sum(v for _, v in spp.waterfall_steps(st)) == st.paid
             ax = spp.statement_waterfall(st, ax=axes())
             assert bars(ax)[-1].get_height() == float(st.paid)
+
+
+def test_without_axes_a_chart_draws_on_a_new_figure() -> None:
+    import matplotlib.pyplot as plt
+
+    ax = spp.leaderboard({"a": 1})
+    try:
+        assert isinstance(ax, Axes)
+        assert [p.get_width() for p in bars(ax)] == [1.0]
+    finally:
+        plt.close("all")
