@@ -23,7 +23,6 @@ save it. Amounts are drawn as floats — a picture, never money to compute with.
 from __future__ import annotations
 
 try:
-    import matplotlib.pyplot as plt
     from matplotlib.axes import Axes
     from matplotlib.ticker import PercentFormatter
 except ImportError as err:  # pragma: no cover - the tests run with the extra installed
@@ -51,8 +50,11 @@ DEFAULT_ATTAINMENTS = tuple(Decimal(k) / 50 for k in range(101))
 
 
 def _axes(ax: Axes | None) -> Axes:
+    """The axes given, or a new figure's through pyplot (so that a notebook shows it)."""
     if ax is not None:
         return ax
+    import matplotlib.pyplot as plt  # only now: pyplot picks a backend when imported
+
     _, new = plt.subplots()
     return new
 
