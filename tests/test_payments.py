@@ -20,6 +20,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import salesperf as sp
+from salesperf.testing import money
 
 D = Decimal
 QUARTERS = ("2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4")
@@ -165,8 +166,7 @@ class TestInputs:
 # -- properties --------------------------------------------------------------------------------
 
 
-amounts = st.decimals(min_value="-20000", max_value="60000", places=2, allow_nan=False,
-                      allow_infinity=False)
+amounts = money("-20000", "60000")
 
 
 @st.composite
