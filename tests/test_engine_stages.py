@@ -8,6 +8,7 @@ Issue "The engine in stages", "Defects to fix on the way" and "One rule, one pla
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
@@ -72,6 +73,86 @@ class TestFastPaths:
             line = compiled.evaluate(deal, Q1, payees=[sp.Payee("ana")]).statement("ana").lines[0]
             assert line.trace["cumulative_before"] == "0"
             assert line.trace["cumulative_after"] == "1500.00"
+
+
+class TestStagesApart:
+    """`credit` then `earn` is `evaluate`, whether the records are credited at once or in
+    parts merged afterwards (as on a cluster, or a what-if's extra records), and earning for
+    some payees only gives them the statements an evaluation of everyone gives."""
+
+    @staticmethod
+    def _parts(plan: sp.CompiledPlan, recs: Sequence[Any], period: str, where: Sequence[int],
+               **kw: Any) -> sp.Credited:
+        count = max(where, default=0) + 1
+        parts = [plan.credit([r for r, k in zip(recs, where, strict=True) if k == part], period,
+                             payees=kw["payees"]) for part in range(count)]
+        return parts[0].merge(*parts[1:])
+
+    @given(plans(), records(), st.sampled_from(QUARTERS), st.data())
+    def test_records_credited_in_parts_and_merged_earn_what_one_pass_earns(
+            self, plan: sp.Plan, recs: list[Any], period: str, data: st.DataObject) -> None:
+        compiled = sp.compile_plan(plan)
+        recs = [r for r in recs if "reverses" not in (r if isinstance(r, dict) else {})]
+        where = data.draw(st.lists(st.integers(0, 3), min_size=len(recs), max_size=len(recs)))
+        kw = inputs(40_000)
+        whole = outcome(compiled, recs, period, **kw)
+        try:
+            merged = self._parts(compiled, recs, period, where, **kw)
+            apart: object = compiled.earn(merged, quotas=kw["quotas"],
+                                          target_incentives=kw["target_incentives"]).to_dict()
+        except sp.SalesperfError as err:
+            apart = type(err), str(err)
+        assert apart == whole
+
+    @given(plans(), records(), st.sampled_from(QUARTERS))
+    def test_earning_for_one_payee_gives_their_statement_and_credits(
+            self, plan: sp.Plan, recs: list[Any], period: str) -> None:
+        compiled = sp.compile_plan(plan)
+        kw = inputs(40_000)
+        try:
+            whole = compiled.evaluate(recs, period, **kw)
+        except sp.SalesperfError:
+            return
+        credited = compiled.credit(recs, period, payees=kw["payees"])
+        for statement in whole.statements:
+            pid = statement.payee
+            mine = compiled.earn(credited, only=[pid], quotas=kw["quotas"],
+                                 target_incentives=kw["target_incentives"])
+            assert [s.to_dict() for s in mine.statements] == [statement.to_dict()]
+            assert list(mine.credits) == [c for c in whole.credits if c.payee == pid]
+            assert list(mine.exclusions) == [e for e in whole.exclusions if e.payee == pid]
+            # what is sent where a payee is earned is enough to earn them
+            sent = pickle.loads(pickle.dumps(credited.only([pid])))  # noqa: S301 - our own data
+            assert compiled.earn(sent, quotas=kw["quotas"],
+                                 target_incentives=kw["target_incentives"]).to_dict() == \
+                mine.to_dict()
+
+    def test_a_clawback_credited_with_its_record_in_a_part_is_reversed(self) -> None:
+        plan = sp.compile_plan(sp.Plan("p", [sp.Commission("c", sp.RateTable(
+            [sp.Tier(0, "0.1")]))]))
+        deal = {"id": "D-1", "date": dt.date(2026, 1, 5), "payee": "ana", "amount": D("1000")}
+        undo = {"id": "X-1", "date": dt.date(2026, 2, 5), "payee": "ana", "reverses": "D-1"}
+        other = {"id": "D-2", "date": dt.date(2026, 1, 7), "payee": "ana", "amount": D("500")}
+        ana = [sp.Payee("ana")]
+        merged = plan.credit([deal, undo], Q1, payees=ana).merge(
+            plan.credit([other], Q1, payees=ana))
+        assert plan.earn(merged).to_dict() == plan.evaluate([deal, undo, other], Q1,
+                                                            payees=ana).to_dict()
+        assert plan.earn(merged).statement("ana").payable == D("50.00")
+
+    def test_a_record_in_two_parts_is_an_error_as_in_one_pass(self) -> None:
+        plan = sp.compile_plan(sp.Plan("p", [sp.Commission("c", sp.RateTable(
+            [sp.Tier(0, "0.1")]))]))
+        deal = {"id": "D-1", "date": dt.date(2026, 1, 5), "payee": "ana", "amount": D("1000")}
+        one = plan.credit([deal], Q1, payees=[sp.Payee("ana")])
+        with pytest.raises(sp.DataError, match=r"D-1.*two records have this id"):
+            one.merge(one)
+        with pytest.raises(sp.DefinitionError, match="credited for 'p' 2026-Q2"):
+            one.merge(plan.credit([], "2026-Q2", payees=[sp.Payee("ana")]))
+        other = sp.compile_plan(sp.Plan("q", [sp.Commission("c", sp.RateTable(
+            [sp.Tier(0, "0.1")]))]))
+        with pytest.raises(sp.DefinitionError, match="credited under plan 'p', not 'q'"):
+            other.earn(one)
 
 
 # -- rounding ----------------------------------------------------------------------------------

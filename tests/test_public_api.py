@@ -34,6 +34,7 @@ EXPECTED = [
     "Credit",
     "CreditKind",
     "CreditRule",
+    "Credited",
     "Currency",
     "Curve",
     "CurveKind",

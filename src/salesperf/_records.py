@@ -52,6 +52,11 @@ class Record:
     attributes: Mapping[str, object] = attrs.field(factory=dict, converter=_freeze, eq=False)
     _attributes_key: tuple[tuple[str, str], ...] = attrs.field(init=False, repr=False)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # `attributes` is a read-only view, which pickle cannot copy: rebuild from a dict.
+        return (Record, (self.id, self.date, self.payees, self.amount, self.currency,
+                         dict(self.attributes)))
+
     @_attributes_key.default
     def _key(self) -> tuple[tuple[str, str], ...]:
         return tuple(sorted((k, repr(v)) for k, v in self.attributes.items()))
@@ -229,6 +234,10 @@ class Hierarchy:
     payees: Mapping[str, Payee]
     _changes: Mapping[str, tuple[ReportingChange, ...]]
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Its maps are read-only views, which pickle cannot copy: rebuild them from dicts.
+        return (_hierarchy, (dict(self.payees), dict(self._changes)))
+
     @classmethod
     def of(cls, payees: Iterable[Payee], changes: Iterable[ReportingChange] = ()) -> Hierarchy:
         given = list(payees)
@@ -297,3 +306,8 @@ class Hierarchy:
             pid for pid, p in self.payees.items()
             if p.active_on(on) and manager in self.managers_above(pid, on)
         ))
+
+
+def _hierarchy(payees: dict[str, Payee],
+               changes: dict[str, tuple[ReportingChange, ...]]) -> Hierarchy:
+    return Hierarchy(MappingProxyType(payees), MappingProxyType(changes))

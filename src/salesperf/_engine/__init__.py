@@ -15,7 +15,7 @@ The data flows one way, a module per stage:
 version of a plan in force on a day; `compiled` is the front door.
 """
 
-from salesperf._engine.compiled import CompiledPlan, compile_plan
+from salesperf._engine.compiled import CompiledPlan, Credited, compile_plan
 from salesperf._engine.crediting import Credit, CreditKind, Exclusion
 from salesperf._engine.inputs import Assignment, Draw, Quota, Receipt, TargetIncentive
 from salesperf._engine.statements import ComponentTotal, Evaluation, Line, Statement
@@ -26,6 +26,7 @@ __all__ = [
     "ComponentTotal",
     "Credit",
     "CreditKind",
+    "Credited",
     "Draw",
     "Evaluation",
     "Exclusion",

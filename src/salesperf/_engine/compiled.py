@@ -23,7 +23,7 @@ from salesperf._periods import Period
 from salesperf._plans import Commission, Plan
 from salesperf._records import Hierarchy, Payee, Record
 
-from .crediting import Crediting, Dates
+from .crediting import Credit, Crediting, Credits, Dates, Exclusion
 from .earning import Earner, earn, earner
 from .earning.window import total
 from .holdbacks import Receipts, released
@@ -43,7 +43,7 @@ from .payments import in_pay_currency, paid_table, payments
 from .statements import ComponentTotal, Evaluation, Lines, Statement
 from .versions import Versions, check_versions, of_plans
 
-__all__ = ["CompiledPlan", "compile_plan", "without_fast_paths"]
+__all__ = ["CompiledPlan", "Credited", "compile_plan", "without_fast_paths"]
 
 _HALF_UP = decimal.ROUND_HALF_UP
 _ZERO = Decimal(0)
@@ -78,6 +78,53 @@ def _earners(versions: Versions[Plan], *, fast: bool) -> tuple[Earner, ...]:
     count = len(versions.items[0].components)
     return tuple(earner(Versions([p.components[i] for p in versions.items], versions.starts,
                                  versions.numbers), fast) for i in range(count))
+
+
+@attrs.frozen(eq=False)
+class Credited:
+    """A plan year's records credited through a period: the first stage of an evaluation,
+    to earn from with `CompiledPlan.earn`. Opaque but picklable, so that parts credited on
+    different machines can be sent where they are combined."""
+
+    plan: str  # the plan's id
+    period: Period
+    _rows: Credits = attrs.field(repr=False)
+    _roster: Roster = attrs.field(repr=False)
+    _rates: ExchangeRates | None = attrs.field(repr=False)
+    _payees: frozenset[str] | None = None  # whom `earn` pays: everyone on the plan if None
+
+    @property
+    def payees(self) -> frozenset[str]:
+        """The payees credited with something."""
+        return frozenset(pid for pid, _ in self._rows.by)
+
+    @property
+    def credits(self) -> Sequence[Credit]:
+        """The credits, as `Credit` values."""
+        return self._rows.public()
+
+    @property
+    def exclusions(self) -> tuple[Exclusion, ...]:
+        """The records (or payees' shares of them) excluded, each with its reason."""
+        return tuple(self._rows.exclusions)
+
+    def only(self, payees: Collection[str]) -> Credited:
+        """The credits of `payees` alone (to send to where they are earned) with the records
+        they read and the exclusions of their shares; `earn` then pays these payees only."""
+        wanted = frozenset(payees) if self._payees is None else self._payees & set(payees)
+        return attrs.evolve(self, rows=self._rows.only(wanted), payees=wanted)
+
+    def merge(self, *others: Credited) -> Credited:
+        """These credits and the others', credited apart for the same period: each record in
+        exactly one part (a record id in two parts is a `DataError`)."""
+        rows, wanted = self._rows, self._payees
+        for other in others:
+            if (other.plan, other.period) != (self.plan, self.period):
+                raise DefinitionError([Problem("credited", f"credited for {other.plan!r} "
+                                               f"{other.period}, not {self.plan!r} {self.period}")])
+            rows = rows.merged(other._rows)
+            wanted = None if wanted is None or other._payees is None else wanted | other._payees
+        return attrs.evolve(self, rows=rows, payees=wanted)
 
 
 @attrs.frozen
@@ -128,53 +175,113 @@ class CompiledPlan:
         balances are recovered, carried or forgiven. `holidays` are the days a plan that
         prorates by working days does not count. `receipts` are what customers paid of
         records, which release the earnings a commission holds back until they pay.
-        """
-        # Plain operators (+, -, sum) round to the thread's context; evaluate in salesperf's
-        # own, so a host's (or a thread's) decimal settings cannot change a result.
-        with decimal.localcontext(DECIMAL_CONTEXT):
-            return self._evaluate(records, period, payees, hierarchy, assignments, quotas,
-                                  target_incentives, rates, paid, as_of, supplied, draws,
-                                  opening_balances, frozenset(holidays), receipts)
 
-    def _evaluate(
+        This is `credit` followed by `earn`; call the two yourself to credit records in parts
+        (on several machines, or a what-if's extra records) and earn for some payees only.
+        """
+        credited = self.credit(records, period, payees=payees, hierarchy=hierarchy,
+                               assignments=assignments, rates=rates, as_of=as_of)
+        return self.earn(credited, quotas=quotas, target_incentives=target_incentives,
+                         paid=paid, supplied=supplied, draws=draws,
+                         opening_balances=opening_balances, holidays=holidays,
+                         receipts=receipts)
+
+    def credit(
         self,
         records: Iterable[Record | Mapping[str, object]],
         period: Period | str,
-        payees: Iterable[Payee],
-        hierarchy: Hierarchy | None,
-        assignments: Iterable[Assignment] | None,
-        quotas: Iterable[Quota],
-        target_incentives: Iterable[TargetIncentive],
-        rates: ExchangeRates | None,
-        paid: Mapping[tuple[str, str], object] | None,
-        as_of: dt.date | None,
-        supplied: Mapping[tuple[str, str, str], object] | None,
-        draws: Iterable[Draw],
-        opening_balances: Mapping[str, object] | None,
-        holidays: frozenset[dt.date],
-        receipts: Iterable[Receipt],
+        *,
+        payees: Iterable[Payee] = (),
+        hierarchy: Hierarchy | None = None,
+        assignments: Iterable[Assignment] | None = None,
+        rates: ExchangeRates | None = None,
+        as_of: dt.date | None = None,
+    ) -> Credited:
+        """The first stage of `evaluate`: credit the plan year's records through `period`.
+
+        Every record is credited to payees or excluded with its reason. Credit records in
+        parts as you like — each record in exactly one part, with the same period, payees,
+        assignments, rates and `as_of` — and combine the parts with `Credited.merge`: the
+        result is what crediting them all at once gives, except that a clawback must be
+        credited in the same part as the record it reverses.
+        """
+        with decimal.localcontext(DECIMAL_CONTEXT):
+            target = self._target(period)
+            year = target.year()
+            if hierarchy is None:
+                hierarchy = Hierarchy.of(payees)
+            elif payees:
+                raise DefinitionError([Problem("payees", "give payees or a hierarchy, not both")])
+            roster = Roster(hierarchy, assignments, year.start, target.end)
+            rows = self._crediting.run(records, Dates(of_plans(self.versions), year, target,
+                                                      as_of), roster, rates, self._fast)
+            return Credited(self.plan.id, target, rows, roster, rates)
+
+    def earn(
+        self,
+        credited: Credited,
+        *,
+        quotas: Iterable[Quota] = (),
+        target_incentives: Iterable[TargetIncentive] = (),
+        paid: Mapping[tuple[str, str], object] | None = None,
+        supplied: Mapping[tuple[str, str, str], object] | None = None,
+        draws: Iterable[Draw] = (),
+        opening_balances: Mapping[str, object] | None = None,
+        holidays: Collection[dt.date] = (),
+        receipts: Iterable[Receipt] = (),
+        only: Collection[str] | None = None,
     ) -> Evaluation:
+        """The rest of `evaluate`: from credits to earnings, payments and statements.
+
+        With `only` (or credits narrowed by `Credited.only`), earn for those payees alone: the
+        evaluation then holds their statements, their credits and the exclusions of their
+        shares (exclusions of whole records stay with the whole). A payee's statement depends
+        only on their own credits and inputs, so it is the same as in an evaluation of
+        everyone.
+        """
+        if credited.plan != self.plan.id:
+            raise DefinitionError([Problem("credited", f"credited under plan "
+                                           f"{credited.plan!r}, not {self.plan.id!r}")])
+        with decimal.localcontext(DECIMAL_CONTEXT):
+            return self._earn(credited, quotas, target_incentives, paid, supplied, draws,
+                              opening_balances, frozenset(holidays), receipts, only)
+
+    def _target(self, period: Period | str) -> Period:
         plan = self.plan
         target = plan.calendar.parse(period) if isinstance(period, str) else period
         if target.grain is not plan.frequency:
             raise DefinitionError([Problem("period", f"the plan pays by {plan.frequency.value}; "
                                            f"got the {target.grain.value} {target}")])
+        return target
+
+    def _earn(
+        self,
+        credited: Credited,
+        quotas: Iterable[Quota],
+        target_incentives: Iterable[TargetIncentive],
+        paid: Mapping[tuple[str, str], object] | None,
+        supplied: Mapping[tuple[str, str, str], object] | None,
+        draws: Iterable[Draw],
+        opening_balances: Mapping[str, object] | None,
+        holidays: frozenset[dt.date],
+        receipts: Iterable[Receipt],
+        only: Collection[str] | None,
+    ) -> Evaluation:
+        plan = self.plan
+        target, roster, rates = credited.period, credited._roster, credited._rates
+        if only is not None:
+            credited = credited.only(only)
+        rows, only = credited._rows, credited._payees
+        hierarchy = roster.hierarchy
         year = target.year()
         periods = tuple(p for p in year.subperiods(plan.frequency) if p.start <= target.start)
-        if hierarchy is None:
-            hierarchy = Hierarchy.of(payees)
-        elif payees:
-            raise DefinitionError([Problem("payees", "give payees or a hierarchy, not both")])
-        roster = Roster(hierarchy, assignments, year.start, target.end)
-        # records → credits
-        credited = self._crediting.run(records, Dates(of_plans(self.versions), year, target,
-                                                      as_of), roster, rates,
-                                      self._fast)
         inputs = Year(year, periods, roster, quota_table(quotas),
                       incentive_table(target_incentives), dict(supplied or {}), plan.proration,
                       holidays, plan.ramp)
         so_far = Period.custom(year.start, target.end, target.calendar)
-        on_plan = sorted(pid for pid in hierarchy.payees if roster.on_plan(pid, so_far))
+        on_plan = sorted(pid for pid in (hierarchy.payees if only is None else
+                                         set(only) & hierarchy.payees.keys())
+                         if roster.on_plan(pid, so_far))
         paid_map, draw_map = paid_table(paid), draw_table(draws)
         opening = _opening(opening_balances)
         statements: list[Statement] = []
@@ -186,10 +293,10 @@ class CompiledPlan:
         holdbacks = {c.id: c.holdback for c in plan.components
                      if isinstance(c, Commission) and c.holdback is not None}
         cash = Receipts(receipts) if holdbacks else None
-        amounts = credited.amounts() if holdbacks else {}
+        amounts = rows.amounts() if holdbacks else {}
         for pid in on_plan:
             # credits → earnings
-            earned = earn(pid, self._earners, inputs, credited, quantum, plan.rounding)
+            earned = earn(pid, self._earners, inputs, rows, quantum, plan.rounding)
             # Block totals are rounded already; quantizing writes each to the cent.
             totals = [tuple([ComponentTotal(cid, v.quantize(quantum, _HALF_UP, ROUNDING_CONTEXT), n)
                              for cid, v, n in zip(ids, e.sums, e.counts, strict=True)])
@@ -217,7 +324,7 @@ class CompiledPlan:
                         pay_rate=rate, pay_rate_date=day, pay_amount=amount)
                 (statements if k == last else earlier).append(st)
         return Evaluation(plan.id, plan.version, str(target), tuple(statements),
-                          credited.public(), tuple(credited.exclusions), tuple(earlier))
+                          rows.public(), tuple(rows.exclusions), tuple(earlier))
 
 
 def _opening(balances: Mapping[str, object] | None) -> dict[str, Decimal]:

@@ -7,13 +7,14 @@ import datetime as dt
 import enum
 import itertools
 import operator
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Final, NamedTuple
 
 import attrs
 
 from salesperf._engine.lazy import Lazy
+from salesperf._errors import DataError
 from salesperf._records import CORE_FIELDS, Record
 
 __all__ = ["AMOUNT", "CREDIT_COLUMNS", "DATE", "FACTOR", "KIND", "MEASURE", "NO_SPIFFS", "PAYEE",
@@ -114,11 +115,44 @@ class Credits:
         """Each record's amount as it was given (in its own currency), by id."""
         out: dict[str, Decimal | None] = {}
         for record in self.records:
-            rid = record.id if isinstance(record, Record) else (
-                record.get("id") if isinstance(record, Mapping) else None)
-            if isinstance(rid, str):
+            rid = _id_of(record)
+            if rid is not None:
                 out[rid] = amount_of(record)[0]
         return out
+
+    def only(self, payees: Collection[str]) -> Credits:
+        """The credits of `payees` alone, with the records they read (renumbered) and the
+        exclusions of their shares; exclusions of whole records stay with the whole."""
+        by = {key: rows for key, rows in self.by.items() if key[0] in payees}
+        attributed = {pid: rs for pid, rs in self.attributed.items() if pid in payees}
+        seqs = sorted({row[SEQ] for rows in by.values() for row in rows})
+        new = {old: k for k, old in enumerate(seqs)}
+        return Credits({key: [_renumbered(row, new[row[SEQ]]) for row in rows]
+                        for key, rows in by.items()},
+                       [e for e in self.exclusions if e.payee in payees],
+                       [self.records[s] for s in seqs], attributed,
+                       frozenset(k for k in self.reversed if k[0] in payees))
+
+    def merged(self, other: Credits) -> Credits:
+        """These credits and `other`'s, of records credited apart (each record in one part);
+        a record id in both parts is an error, as in one pass."""
+        ids = {rid for rid in map(_id_of, self.records) if rid is not None}
+        for rid in map(_id_of, other.records):
+            if rid in ids:
+                raise DataError(rid, "id", "two records have this id")
+        offset = len(self.records)
+        by = {key: list(rows) for key, rows in self.by.items()}
+        for key, rows in other.by.items():
+            bucket = by.setdefault(key, [])
+            bucket.extend(_renumbered(row, row[SEQ] + offset) for row in rows)
+            bucket.sort()
+        attributed = {pid: list(rs) for pid, rs in self.attributed.items()}
+        for pid, rs in other.attributed.items():
+            attributed.setdefault(pid, []).extend(rs)
+        exclusions = self.exclusions + other.exclusions
+        exclusions.sort(key=lambda e: (e.record, e.payee or "", e.reason))
+        return Credits(by, exclusions, self.records + other.records, attributed,
+                       self.reversed | other.reversed)
 
     def public(self) -> Sequence[Credit]:
         """The credits as `Credit` values, made when first read."""
@@ -157,6 +191,17 @@ class CreditList(Lazy[Credit]):
         rows = list(itertools.chain.from_iterable(self._by[key] for key in sorted(self._by)))
         return {name: list(map(operator.itemgetter(i), rows))
                 for name, i in zip(CREDIT_COLUMNS, _CREDIT_FIELDS, strict=True)}
+
+
+def _renumbered(row: CreditRow, seq: int) -> CreditRow:
+    return (row[DATE], row[RECORD], seq, row[PAYEE], row[MEASURE], row[AMOUNT], row[SHARE],
+            row[FACTOR], row[RULE], row[KIND], row[SPIFFS], row[REVERSES])
+
+
+def _id_of(record: object) -> str | None:
+    rid = record.id if isinstance(record, Record) else (
+        record.get("id") if isinstance(record, Mapping) else None)
+    return rid if isinstance(rid, str) else None
 
 
 def _attributes(record: object) -> Mapping[str, object]:
