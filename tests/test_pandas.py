@@ -14,7 +14,7 @@ import pytest
 
 import salesperf as sp
 import salesperf.pandas as spd
-from test_results_out import PAYEES, PLAN, QUOTAS, evaluation, performance
+from worked_results import PAYEES, PLAN, QUOTAS, evaluation, performance
 
 D = Decimal
 

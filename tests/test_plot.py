@@ -20,7 +20,7 @@ from matplotlib.patches import Rectangle
 
 import salesperf as sp
 import salesperf.plot as spp
-from test_results_out import evaluation, performance
+from worked_results import evaluation, performance
 
 matplotlib.use("Agg")
 D = Decimal

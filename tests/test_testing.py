@@ -11,7 +11,7 @@ from hypothesis import given, settings
 
 import salesperf as sp
 from salesperf import testing
-from test_results_out import PAYEES, QUOTAS, RECORDS, evaluation
+from worked_results import PAYEES, QUOTAS, RECORDS, evaluation
 
 D = Decimal
 
