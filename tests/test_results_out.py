@@ -1,7 +1,7 @@
 """Results out (issue 15, issue 17's columnar export): tables of columns without pandas,
 CSV to a host's stream, and the HTML a notebook shows.
 
-The worked example is `worked_results`' (its docstring gives the arithmetic).
+The worked example, with its arithmetic, is in `worked_results.py`.
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ from salesperf.testing import plans, records
 from worked_results import PAYEES, evaluation, performance
 
 D = Decimal
+
+
 def csv_text(table: sp.Table) -> str:
     out = io.StringIO()
     assert table.write_csv(out) == len(table)
