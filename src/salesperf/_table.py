@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import enum
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any, Protocol
 
@@ -30,7 +30,7 @@ class TextSink(Protocol):
 
 
 def _decimal_text(value: Decimal) -> str:
-    return f"{value:f}"  # plain digits, never exponent notation such as 0E-7
+    return format(value, "f")  # plain digits, never exponent notation such as 0E-7
 
 
 def _bool_text(value: bool) -> str:
@@ -51,6 +51,16 @@ def _text(value: object) -> str:
     if isinstance(value, enum.Enum):
         return _text(value.value)
     return str(value)
+
+
+def _texts(values: list[Any]) -> Iterable[Any]:
+    """A column's cells as CSV text; a column of one type converted by one function call
+    per cell (text as it is), a mixed one (None among amounts…) cell by cell."""
+    kinds = set(map(type, values))
+    if kinds == {str}:
+        return values
+    write = _TEXT.get(kinds.pop()) if len(kinds) == 1 else None
+    return map(write or _text, values)
 
 
 class Table:
@@ -114,9 +124,7 @@ class Table:
         """
         writer = csv.writer(out)
         writer.writerow(self.names)
-        cells = [values if all(type(v) is str for v in values) else list(map(_text, values))
-                 for values in self.columns.values()]
-        writer.writerows(zip(*cells, strict=True))
+        writer.writerows(zip(*map(_texts, self.columns.values()), strict=True))
         return len(self)
 
     def __repr__(self) -> str:
