@@ -6,8 +6,10 @@ The worked example, with its arithmetic, is in `worked_results.py`.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import io
+import pickle
 from decimal import Decimal
 
 import pytest
@@ -139,6 +141,12 @@ class TestLine:
         assert line != "c"
         assert {line: 1}[line.replace()] == 1
         assert line.replace(record=None).record is None
+
+    def test_a_line_pickles_and_copies_with_its_explanation(self) -> None:
+        line = evaluation().statement("ben").lines[1]
+        for again in (pickle.loads(pickle.dumps(line)), copy.copy(line), copy.deepcopy(line)):
+            assert again == line
+            assert again.explanation == line.explanation
 
 
 class TestHtml:

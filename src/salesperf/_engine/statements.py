@@ -107,6 +107,10 @@ class Line(LineSlots):
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"a Line is read-only; use replace({name}=...) for a changed copy")
 
+    def __reduce__(self) -> tuple[Callable[..., Line], tuple[object, ...]]:
+        # Made again as an evaluation makes it (pickle and copy would set the slots).
+        return new_line, (*self._values(), self._write, self._index)
+
     def __delattr__(self, name: str) -> None:
         raise AttributeError("a Line is read-only")
 
