@@ -234,8 +234,9 @@ def _step(c: CreditRow, earned: Decimal, per_record_cap: Decimal | None,
         return _ZERO if earned_then is None else -_MUL(earned_then, undo.fraction)
     if per_record_cap is not None and earned > per_record_cap:
         earned = per_record_cap
-    if kept is not None:
-        kept[c[RECORD], c[RULE], c[KIND]] = earned
+    if kept is not None:  # what it earned in its own period, the first computed: a later
+        # year-to-date recompute may move it (a gate the grown quota moved), not what it paid
+        kept.setdefault((c[RECORD], c[RULE], c[KIND]), earned)
     return earned
 
 
