@@ -12,6 +12,7 @@ import io
 import pickle
 from decimal import Decimal
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -174,6 +175,28 @@ class TestHtml:
         assert html.count("<tr>") == 1 + 20 + 1  # header, 20 rows, the note
         assert "… 5 more rows" in html
         assert "<caption>many (25 rows)</caption>" in html
+
+    def test_a_plan_shows_its_components_and_rules_as_its_document_writes_them(self) -> None:
+        plan = sp.Plan("ae", [
+            sp.Commission("c", sp.RateTable([sp.Tier(0, "0.10")]), cap=sp.Cap(per_period=900)),
+            sp.Spiff("s", sp.Eq("product", "<b>"), amount=25)],
+            credit_rules=[sp.CreditRule("half", where=sp.Eq("product", "a"), factor="0.5"),
+                          sp.CreditRule("rest")],
+            extra_credit=[sp.Overlay("se", ["sam"], "revenue")])
+        html = plan._repr_html_()
+        assert "<caption>Plan ae, version 1: USD, paid by quarter</caption>" in html
+        assert ("<td>c</td><td>commission</td><td>revenue</td><td>{&quot;rates&quot;: "
+                "{&quot;tiers&quot;: [{&quot;lower&quot;: &quot;0&quot;, &quot;rate&quot;: "
+                "&quot;0.10&quot;}]}, &quot;cap&quot;: {&quot;per_period&quot;: "
+                "&quot;900&quot;}}</td>") in html
+        assert "&quot;eq&quot;: &quot;&lt;b&gt;&quot;" in html
+        assert "<b>" not in html
+        assert "<td>rest</td><td>revenue</td><td>every record</td>" in html
+        assert "<td>se</td><td>overlay</td><td>{&quot;payees&quot;: [&quot;sam&quot;]}</td>" in html
+        later = attrs.evolve(plan, version=2, effective_from=dt.date(2026, 4, 1))
+        compiled = sp.compile_plan([plan, later])._repr_html_()
+        assert "version 2: USD, paid by quarter, from 2026-04-01 to …" in compiled
+        assert "2 versions; this is the latest" in compiled
 
     def test_scorecards_and_reports_show_their_goals(self) -> None:
         report = performance()

@@ -20,6 +20,7 @@ from salesperf._money import (
     to_decimal,
 )
 from salesperf._periods import Period
+from salesperf._plan_views import plan_html
 from salesperf._plans import Commission, Plan
 from salesperf._records import Hierarchy, Payee, Record
 
@@ -137,6 +138,9 @@ class CompiledPlan:
     _earners: tuple[Earner, ...]
     _fast: bool
     versions: tuple[Plan, ...] = ()  # every version, in order
+
+    def _repr_html_(self) -> str:
+        return plan_html(self.plan, max(len(self.versions), 1))
 
     def evaluate(
         self,

@@ -360,7 +360,7 @@ class Statement:
         return "\n".join(out)
 
     def _repr_html_(self) -> str:
-        from .views import statement_html
+        from .views import statement_html  # here: views reads this module's classes
 
         return statement_html(self)
 
@@ -445,7 +445,7 @@ class Evaluation:
                                     for name in ("record", "payee", "reason")})
 
     def _repr_html_(self) -> str:
-        from .views import evaluation_html
+        from .views import evaluation_html  # here: views reads this module's classes
 
         return evaluation_html(self)
 
