@@ -4,6 +4,15 @@ Import everything from here; modules whose names start with an underscore are pr
 """
 
 from salesperf import metrics
+from salesperf._ahead import (
+    Baseline,
+    Distance,
+    Reach,
+    RecordEarning,
+    WhatIf,
+    distances,
+    what_if,
+)
 from salesperf._conditions import (
     AllOf,
     AnyOf,
@@ -239,6 +248,7 @@ __all__ = [
     "Assignment",
     "BalancePolicy",
     "BandTarget",
+    "Baseline",
     "Between",
     "BoundBasis",
     "CURRENCIES",
@@ -267,6 +277,7 @@ __all__ = [
     "DataError",
     "DefinitionError",
     "Direction",
+    "Distance",
     "Draw",
     "Eq",
     "Evaluation",
@@ -335,10 +346,12 @@ __all__ = [
     "RatingBand",
     "RatingScale",
     "Ratio",
+    "Reach",
     "Receipt",
     "Recommendation",
     "Recommendations",
     "Record",
+    "RecordEarning",
     "ReportingChange",
     "RetailCalendar",
     "RetailPattern",
@@ -367,6 +380,7 @@ __all__ = [
     "Tier",
     "TierMode",
     "Trend",
+    "WhatIf",
     "Window",
     "YearEnd",
     "YearLabel",
@@ -379,6 +393,7 @@ __all__ = [
     "compile_condition",
     "compile_plan",
     "currency",
+    "distances",
     "dump_improvement_plan",
     "dump_plan",
     "dump_review_template",
@@ -430,4 +445,5 @@ __all__ = [
     "team_target",
     "to_decimal",
     "trend",
+    "what_if",
 ]

@@ -1,0 +1,158 @@
+"""A rep's what-if (issue #14): what hypothetical records earn, the statement before and
+after, and the distance to the next tier, gate or cap — equal to evaluating with the records
+added, at the cost of one payee."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from test_engine_stages import QUARTERS, inputs, plans, records
+
+import salesperf as sp
+
+D = Decimal
+Q1 = "2026-Q1"
+ANA = [sp.Payee("ana"), sp.Payee("ben")]
+
+
+def deal(rid: str, date: str, amount: str | int, payee: str = "ana") -> dict[str, Any]:
+    return {"id": rid, "date": date, "payee": payee, "amount": str(amount)}
+
+
+def tiered(cap: sp.Cap | None = None, gate: sp.Gate | None = None) -> sp.CompiledPlan:
+    """5 % up to quota, 8 % from 100 % to 150 %, 10 % above (attainment bounds)."""
+    return sp.compile_plan(sp.Plan("ae", [sp.Commission("c", sp.RateTable(
+        [sp.Tier(0, "0.05"), sp.Tier(1, "0.08"), sp.Tier("1.5", "0.10")],
+        basis=sp.BoundBasis.ATTAINMENT), cap=cap, gate=gate)]))
+
+
+QUOTAS = [sp.Quota(p, "revenue", Q1, 100_000) for p in ("ana", "ben")]
+SO_FAR = [deal("D-1", "2026-01-10", 60_000), deal("D-2", "2026-02-10", 27_600),
+          deal("D-3", "2026-02-11", 9_000, "ben")]
+
+
+class TestWhatIfWorkedCase:
+    """Quota 100,000; ana has 87,600 so far. A 20,000 deal crosses the 100 % boundary."""
+
+    def result(self, **kw: Any) -> sp.WhatIf:
+        base = sp.Baseline.of(tiered(**kw), SO_FAR, Q1, payees=ANA, quotas=QUOTAS)
+        return sp.what_if(base, "ana", [deal("X-1", "2026-03-01", 20_000)])
+
+    def test_a_deal_crossing_a_tier_boundary_shows_both_slices(self) -> None:
+        w = self.result()
+        (x1,) = w.records
+        (line,) = x1.lines
+        # 12,400 fills tier 1 at 5 % (620), 7,600 lands in tier 2 at 8 % (608): 1,228.
+        assert x1.earned == line.amount == D("1228.00")
+        assert [(s["tier"], D(s["slice"]), D(s["rate"])) for s in line.trace["tiers"]] == [
+            ("1", D(12_400), D("0.05")), ("2", D(7_600), D("0.08"))]
+        assert "12,400.00 at 5 % + 7,600.00 at 8 % = 1,228.00" in line.explanation
+
+    def test_the_statement_before_and_after(self) -> None:
+        w = self.result()
+        # Before: 87,600 × 5 % = 4,380. After: + 1,228.
+        assert (w.before.earned, w.after.earned, w.change) == (
+            D("4380.00"), D("5608.00"), D("1228.00"))
+        assert w.payable_change == D("1228.00")
+        assert [line.record for line in w.after.lines] == ["D-1", "D-2", "X-1"]
+
+    def test_distance_to_the_next_tier_before_and_after(self) -> None:
+        w = self.result()
+        (before,) = w.ahead_before
+        assert (before.reach, before.more, before.rate) == (sp.Reach.TIER, D(12_400), D("0.08"))
+        assert before.text == ("12,400.00 more revenue reaches the 8 % tier "
+                               "(tier 2, from 100,000.00)")
+        (after,) = w.ahead
+        assert (after.reach, after.current, after.at, after.more) == (
+            sp.Reach.TIER, D(107_600), D(150_000), D(42_400))
+
+    def test_distance_to_the_cap_is_where_the_table_pays_the_cap(self) -> None:
+        # 5,000 to quota, 4,000 to 150 %, then 10 %: 20,000 at 260,000.
+        w = self.result(cap=sp.Cap(per_period=20_000))
+        cap = next(d for d in w.ahead if d.reach is sp.Reach.CAP)
+        assert (cap.at, cap.more) == (D(260_000), D(152_400))
+        base = sp.Baseline.of(tiered(cap=sp.Cap(per_period=20_000)), SO_FAR, Q1, payees=ANA,
+                              quotas=QUOTAS)
+        reach = sp.what_if(base, "ana", [deal("X-1", "2026-03-01", 20_000),
+                                         deal("X-2", "2026-03-02", cap.more)])
+        assert reach.after.earned == D("20000.00")
+        assert [d.text for d in reach.ahead if d.reach is sp.Reach.CAP] == [
+            "the cap of 20,000.00 is reached"]
+
+    def test_distance_to_a_gate_on_the_own_measure(self) -> None:
+        base = sp.Baseline.of(tiered(gate=sp.Gate("0.9")), SO_FAR, Q1, payees=ANA,
+                              quotas=QUOTAS)
+        w = sp.what_if(base, "ana", [])
+        gate = next(d for d in w.ahead if d.reach is sp.Reach.GATE)
+        assert (gate.at, gate.more) == (D(90_000), D(2_400))
+        assert w.before.earned == D("0.00") and w.records == ()
+
+    def test_a_deal_dated_before_others_moves_them_up_the_tiers(self) -> None:
+        """The change is more than the record's own line when it lifts later lines."""
+        plan = sp.compile_plan(sp.Plan("ae", [sp.Commission("c", sp.RateTable(
+            [sp.Tier(0, "0.05"), sp.Tier(50_000, "0.10")]))]))
+        base = sp.Baseline.of(plan, [deal("D-1", "2026-02-10", 40_000)], Q1, payees=ANA)
+        w = sp.what_if(base, "ana", [deal("X-1", "2026-01-05", 30_000)])
+        # X-1 comes first: 30,000 at 5 % = 1,500; D-1 now runs 30,000 → 70,000: 20,000 at 5 %
+        # + 20,000 at 10 % = 3,000 instead of 2,000.
+        assert w.records[0].earned == D("1500.00")
+        assert w.change == D("2500.00")
+
+    def test_a_record_that_does_not_credit_the_payee_earns_nothing_and_says_why(self) -> None:
+        base = sp.Baseline.of(tiered(), SO_FAR, Q1, payees=ANA, quotas=QUOTAS)
+        w = sp.what_if(base, "ana", [deal("X-1", "2026-04-01", 5_000)])
+        (x1,) = w.records
+        assert (x1.earned, x1.lines, w.change) == (D(0), (), D(0))
+        assert [e.reason for e in x1.exclusions] == [
+            "dated 2026-04-01, outside the plan year 2026 through 2026-Q1"]
+
+    def test_a_record_id_already_in_the_baseline_is_a_data_error(self) -> None:
+        base = sp.Baseline.of(tiered(), SO_FAR, Q1, payees=ANA, quotas=QUOTAS)
+        with pytest.raises(sp.DataError, match="D-1"):
+            sp.what_if(base, "ana", [deal("D-1", "2026-03-01", 5_000)])
+
+    def test_explain_and_plain_data(self) -> None:
+        w = self.result()
+        text = w.explain()
+        assert text.splitlines()[0] == ("What-if for ana, 2026-Q1: earned 4,380.00 → "
+                                        "5,608.00 (+1,228.00)")
+        assert "next: 42,400.00 more revenue reaches the 10 % tier" in text
+        data = w.to_dict()
+        assert data["change"] == "1228.00" and data["records"][0]["earned"] == "1228.00"
+        assert data["ahead_before"][0]["more"] == "12400"
+
+    def test_baseline_earn_rejects_an_unknown_input(self) -> None:
+        base = sp.Baseline.of(tiered(), SO_FAR, Q1, payees=ANA, quotas=QUOTAS)
+        with pytest.raises(sp.DefinitionError, match="quota: not an input of earn"):
+            base.earn(quota=[])
+
+
+class TestWhatIfIsEvaluatingWithTheRecordsAdded:
+    @given(plans(), records(), st.sampled_from(QUARTERS), st.data())
+    def test_the_statement_after_is_the_evaluation_with_the_records_added(
+            self, plan: sp.Plan, recs: list[Any], period: str, data: st.DataObject) -> None:
+        compiled = sp.compile_plan(plan)
+        extra = [{"id": f"H-{i}", "date": data.draw(st.dates(dt.date(2026, 1, 1),
+                                                             dt.date(2026, 12, 31))),
+                  "payee": "ana", "product": data.draw(st.sampled_from(["a", "b"])),
+                  "amount": data.draw(st.decimals("0", "80000", places=2))}
+                 for i in range(data.draw(st.integers(1, 3)))]
+        kw = inputs(40_000)
+        try:
+            whole = compiled.evaluate([*recs, *extra], period, **kw).statement("ana")
+            before = compiled.evaluate(recs, period, **kw).statement("ana")
+        except sp.SalesperfError:
+            return  # an input the engine rejects: nothing to compare
+        base = sp.Baseline.of(compiled, recs, period, **kw)
+        w = sp.what_if(base, "ana", extra)
+        assert w.after.to_dict() == whole.to_dict()
+        assert w.before.to_dict() == before.to_dict()
+        assert w.change == whole.earned - before.earned
+        for r in w.records:
+            assert r.earned == sum((line.amount for line in whole.lines
+                                    if line.record == r.record), D(0))
