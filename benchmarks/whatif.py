@@ -66,7 +66,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     assert isinstance(base, sp.Baseline)
     whatif_time, result = timed(lambda: sp.what_if(base, rep, [extra]), args.repeats * 10)
     full_time, statement = timed(full, args.repeats)
-    assert isinstance(result, sp.WhatIf) and isinstance(statement, sp.Statement)
+    assert isinstance(result, sp.WhatIf)
+    assert isinstance(statement, sp.Statement)
     same = result.after.to_dict() == statement.to_dict()
     print(f"{args.deals:,} deals, {args.reps:,} reps; what-if of one deal for {rep} "
           f"(earns {result.records[0].earned:,}):")

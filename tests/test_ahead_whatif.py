@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from test_engine_stages import QUARTERS, inputs, plans, records
 
 import salesperf as sp
+from test_engine_stages import QUARTERS, inputs, plans, records
 
 D = Decimal
 Q1 = "2026-Q1"
@@ -79,7 +79,7 @@ class TestWhatIfWorkedCase:
         base = sp.Baseline.of(tiered(cap=sp.Cap(per_period=20_000)), SO_FAR, Q1, payees=ANA,
                               quotas=QUOTAS)
         reach = sp.what_if(base, "ana", [deal("X-1", "2026-03-01", 20_000),
-                                         deal("X-2", "2026-03-02", cap.more)])
+                                         deal("X-2", "2026-03-02", str(cap.more))])
         assert reach.after.earned == D("20000.00")
         assert [d.text for d in reach.ahead if d.reach is sp.Reach.CAP] == [
             "the cap of 20,000.00 is reached"]
@@ -90,7 +90,8 @@ class TestWhatIfWorkedCase:
         w = sp.what_if(base, "ana", [])
         gate = next(d for d in w.ahead if d.reach is sp.Reach.GATE)
         assert (gate.at, gate.more) == (D(90_000), D(2_400))
-        assert w.before.earned == D("0.00") and w.records == ()
+        assert w.before.earned == D("0.00")
+        assert w.records == ()
 
     def test_a_deal_dated_before_others_moves_them_up_the_tiers(self) -> None:
         """The change is more than the record's own line when it lifts later lines."""
@@ -116,6 +117,21 @@ class TestWhatIfWorkedCase:
         with pytest.raises(sp.DataError, match="D-1"):
             sp.what_if(base, "ana", [deal("D-1", "2026-03-01", 5_000)])
 
+    def test_an_id_of_another_payee_s_record_is_a_data_error_too(self) -> None:
+        """Only the payee's credits are merged, but every id of the baseline is checked."""
+        base = sp.Baseline.of(tiered(), SO_FAR, Q1, payees=ANA, quotas=QUOTAS)
+        with pytest.raises(sp.DataError, match="D-3"):
+            sp.what_if(base, "ana", [deal("D-3", "2026-03-01", 5_000)])
+
+    def test_a_baseline_made_from_credits_gives_the_same_what_if(self) -> None:
+        plan = tiered()
+        credited = plan.credit(SO_FAR, Q1, payees=ANA)
+        made = sp.Baseline(plan, credited, sp.Hierarchy.of(ANA), quotas=tuple(QUOTAS))
+        extra = [deal("X-1", "2026-03-01", 20_000)]
+        assert sp.what_if(made, "ana", extra).to_dict() == self.result().to_dict()
+        with pytest.raises(sp.DataError, match="D-3"):
+            sp.what_if(made, "ana", [deal("D-3", "2026-03-01", 5_000)])
+
     def test_explain_and_plain_data(self) -> None:
         w = self.result()
         text = w.explain()
@@ -123,7 +139,8 @@ class TestWhatIfWorkedCase:
                                         "5,608.00 (+1,228.00)")
         assert "next: 42,400.00 more revenue reaches the 10 % tier" in text
         data = w.to_dict()
-        assert data["change"] == "1228.00" and data["records"][0]["earned"] == "1228.00"
+        assert data["change"] == "1228.00"
+        assert data["records"][0]["earned"] == "1228.00"
         assert data["ahead_before"][0]["more"] == "12400"
 
     def test_baseline_earn_rejects_an_unknown_input(self) -> None:
@@ -156,3 +173,34 @@ class TestWhatIfIsEvaluatingWithTheRecordsAdded:
         for r in w.records:
             assert r.earned == sum((line.amount for line in whole.lines
                                     if line.record == r.record), D(0))
+
+
+class TestDistancesAreExact:
+    """A record of exactly the distance reaches what it names: the next tier's lower bound
+    (so it lands in that tier) or the cap (so the component earns exactly the cap)."""
+
+    @given(st.sets(st.integers(1, 90_000), min_size=1, max_size=3),
+           st.lists(st.decimals("0.01", "0.2", places=3), min_size=4, max_size=4),
+           st.sampled_from([sp.TierMode.MARGINAL, sp.TierMode.RETROACTIVE]),
+           st.decimals("0", "60000", places=2), st.sampled_from([None, "2000", "7500"]))
+    def test_a_record_of_the_distance_reaches_it(
+            self, uppers: set[int], rates: list[Decimal], mode: sp.TierMode, so_far: Decimal,
+            cap: str | None) -> None:
+        bounds = [0, *sorted(uppers)]
+        table = sp.RateTable([sp.Tier(b, r) for b, r in zip(bounds, rates, strict=False)], mode)
+        plan = sp.compile_plan(sp.Plan("p", [sp.Commission(
+            "c", table, cap=None if cap is None else sp.Cap(per_period=cap))]))
+        base = sp.Baseline.of(plan, [deal("D-1", "2026-01-10", str(so_far))], Q1, payees=ANA)
+        for d in sp.what_if(base, "ana", []).ahead:
+            assert d.more is not None
+            assert d.more > 0 or d.reach is sp.Reach.CAP
+            if d.more == 0:
+                continue
+            w = sp.what_if(base, "ana", [deal("X-1", "2026-02-10", str(d.more))])
+            (line,) = w.records[0].lines
+            assert D(line.trace["cumulative_after"]) == d.at
+            if d.reach is sp.Reach.TIER:
+                assert line.trace["tier"] == str(bounds.index(int(d.at or 0)) + 1)
+            else:
+                earned = sum((ln.exact for ln in w.after.lines), D(0))
+                assert earned == D(cap or 0)

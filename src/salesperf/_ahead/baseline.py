@@ -4,7 +4,7 @@ what-if and a forecast start from, so that each of them credits only its own rec
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from typing import Any
 
 import attrs
@@ -19,7 +19,7 @@ from salesperf._engine import (
     Receipt,
     TargetIncentive,
 )
-from salesperf._errors import DefinitionError, Problem
+from salesperf._errors import DataError, DefinitionError, Problem
 from salesperf._money import ExchangeRates
 from salesperf._periods import Period
 from salesperf._records import Hierarchy, Payee, Record
@@ -51,6 +51,9 @@ class Baseline:
     opening_balances: Mapping[str, object] | None = None
     holidays: frozenset[dt.date] = frozenset()
     receipts: tuple[Receipt, ...] = ()
+    # The ids of the records credited, to check a hypothetical record's id against without
+    # merging with every payee's credits (None: not known, so merging checks).
+    record_ids: frozenset[str] | None = attrs.field(default=None, repr=False)
 
     @classmethod
     def of(
@@ -80,11 +83,12 @@ class Baseline:
         elif payees:
             raise DefinitionError([Problem("payees", "give payees or a hierarchy, not both")])
         kept = None if assignments is None else tuple(assignments)
-        credited = plan.credit(records, period, hierarchy=hierarchy, assignments=kept,
-                               rates=rates, as_of=as_of)
+        ids: set[str] = set()
+        credited = plan.credit(_noting_ids(records, ids), period, hierarchy=hierarchy,
+                               assignments=kept, rates=rates, as_of=as_of)
         return cls(plan, credited, hierarchy, kept, rates, as_of, tuple(quotas),
                    tuple(target_incentives), paid, supplied, tuple(draws), opening_balances,
-                   frozenset(holidays), tuple(receipts))
+                   frozenset(holidays), tuple(receipts), frozenset(ids))
 
     @property
     def period(self) -> Period:
@@ -97,6 +101,22 @@ class Baseline:
         `as_of`, so they are credited as of `as_of` (None: every date of the period)."""
         return self.plan.credit(records, self.period, hierarchy=self.hierarchy,
                                 assignments=self.assignments, rates=self.rates, as_of=as_of)
+
+    def with_records(self, payee: str, credited: Credited) -> tuple[Credited, Credited]:
+        """The payee's own credits, and those merged with `credited` (records credited
+        apart with `credit`): what earning for the payee alone needs, before and after.
+
+        Only the payee's credits are merged, so a what-if costs what the payee's records
+        cost, not the tenant's; a record id already in the baseline is still a `DataError`.
+        """
+        mine = self.credited.only([payee])
+        if self.record_ids is None:
+            self.credited.merge(credited)  # checks every id, at the cost of every credit
+        else:
+            clash = sorted(set(_ids(credited)) & self.record_ids)
+            if clash:
+                raise DataError(clash[0], "id", "two records have this id")
+        return mine, mine.merge(credited)
 
     def earn(self, credited: Credited | None = None, *, only: Collection[str] | None = None,
              **changes: Any) -> Evaluation:
@@ -114,3 +134,23 @@ class Baseline:
         inputs.update(changes)
         return self.plan.earn(self.credited if credited is None else credited, only=only,
                               **inputs)
+
+
+def _id(record: Record | Mapping[str, object]) -> object:
+    return record.id if isinstance(record, Record) else record.get("id")
+
+
+def _noting_ids(records: Iterable[Record | Mapping[str, object]],
+                ids: set[str]) -> Iterator[Record | Mapping[str, object]]:
+    """The records as they are, read once, noting each one's id on the way."""
+    add = ids.add
+    for record in records:
+        rid = _id(record)
+        if isinstance(rid, str):
+            add(rid)
+        yield record
+
+
+def _ids(credited: Credited) -> set[str]:
+    """The ids of the records in credits made by `credit` (credited or excluded)."""
+    return {c.record for c in credited.credits} | {e.record for e in credited.exclusions}

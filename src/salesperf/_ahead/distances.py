@@ -4,6 +4,7 @@ own (public) rate tables, exact to the unit of the measure."""
 
 from __future__ import annotations
 
+import decimal
 import enum
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
@@ -41,7 +42,8 @@ class Distance:
     """How much more of `measure` reaches the next tier, gate, cap or curve point.
 
     `current` is the cumulative measure over the component's window now, `at` the value
-    where the change happens and `more` = `at` − `current` (exact). A gate on another measure
+    where the change happens and `more` = `at` − `current` (exact; for a cap, the least
+    amount in the plan currency's minor unit that reaches it). A gate on another measure
     has no amount: `more_attainment` says how much more of that measure's quota it needs.
     `rate` is the rate of the tier reached (or the payout fraction of the curve point);
     `text` says it in a sentence.
@@ -82,17 +84,31 @@ def distances(plan: CompiledPlan, statement: Statement,
     out: list[Distance] = []
     fallback = {(q.payee, q.measure, q.period): q.amount for q in quotas}
     for comp in plan.plan.components:
-        traces = [line.trace for line in statement.lines if line.component == comp.id]
         if isinstance(comp, Commission) and comp.application is Application.CUMULATIVE:
-            out += _commission(comp, traces, fallback.get((statement.payee, comp.measure,
-                                                           statement.period)))
-        elif isinstance(comp, TargetBonus) and traces:
-            out += _bonus(comp, traces[-1])
+            out += _commission(comp, _last_traces(statement, comp.id),
+                               fallback.get((statement.payee, comp.measure, statement.period)),
+                               plan.currency.quantum)
+        elif isinstance(comp, TargetBonus):
+            traces = _last_traces(statement, comp.id)
+            if traces:
+                out += _bonus(comp, traces[-1])
     return tuple(out)
 
 
+def _last_traces(statement: Statement, component: str) -> list[Mapping[str, Any]]:
+    """The traces of a component's lines from the last back to the last one that measures
+    (a record's line), in statement order: a trace is written when read, so only these are."""
+    out: list[Mapping[str, Any]] = []
+    for line in reversed(statement.lines):
+        if line.component == component:
+            out.append(line.trace)
+            if out[-1].get("kind") in _MEASURED:
+                break
+    return out[::-1]
+
+
 def _commission(comp: Commission, traces: Sequence[Mapping[str, Any]],
-                fallback: Decimal | None) -> list[Distance]:
+                fallback: Decimal | None, quantum: Decimal) -> list[Distance]:
     measured = [t for t in traces if t.get("kind") in _MEASURED]
     mods: Mapping[str, Any]
     if measured:
@@ -138,13 +154,17 @@ def _commission(comp: Commission, traces: Sequence[Mapping[str, Any]],
         factor = Decimal(mods.get("multiplier", {}).get("factor", _ONE))
         pays_above = (threshold is not None and comp.gate is not None
                       and not comp.gate.pay_from_first_unit)
-        owed = _DIV(cap, factor) + (base(threshold) if pays_above and threshold else _ZERO)
-        at = _reaches(base, max(current, threshold or _ZERO), owed) if factor > 0 else None
-        if at is not None:
-            more = max(at - current, _ZERO)
+        owed = _DIV(cap, factor) + (base(threshold) if pays_above and threshold is not None
+                                    else _ZERO)
+        start = current if threshold is None else max(current, threshold)
+        capped_at = _reaches(base, start, owed) if factor > 0 else None
+        if capped_at is not None:
+            # The least amount in the plan currency's minor unit that gets there.
+            capped_at = max(start, capped_at.quantize(quantum, decimal.ROUND_CEILING))
+            more = max(capped_at - current, _ZERO)
             text = (f"the cap of {money(cap)} is reached" if more == 0 else
                     f"{money(more)} more {measure} reaches the cap of {money(cap)}")
-            out.append(Distance(comp.id, Reach.CAP, measure, current, at, more, text))
+            out.append(Distance(comp.id, Reach.CAP, measure, current, capped_at, more, text))
     return out
 
 

@@ -64,8 +64,8 @@ class WhatIf:
 
     def explain(self) -> str:
         """The what-if in sentences a rep can follow."""
-        out = [f"What-if for {self.payee}, {self.period}: earned {money(self.before.earned)} "
-               f"→ {money(self.after.earned)} ({_signed(self.change)})"]
+        out = [(f"What-if for {self.payee}, {self.period}: earned {money(self.before.earned)} "
+               f"→ {money(self.after.earned)} ({_signed(self.change)})")]
         for r in self.records:
             out.append(f"  {r.record} earns {money(r.earned)}")
             out.extend(f"    {line.amount:>12,}  {line.explanation}" for line in r.lines)
@@ -102,8 +102,9 @@ def what_if(baseline: Baseline, payee: str,
     """
     extra = [as_record(r) for r in records]
     credited = baseline.credit(extra)
-    before = baseline.earn(only=[payee]).statement(payee)
-    after = baseline.earn(baseline.credited.merge(credited), only=[payee]).statement(payee)
+    mine, merged = baseline.with_records(payee, credited)
+    before = baseline.earn(mine, only=[payee]).statement(payee)
+    after = baseline.earn(merged, only=[payee]).statement(payee)
     earnings = []
     for record in extra:
         lines = tuple(line for line in after.lines if line.record == record.id)
