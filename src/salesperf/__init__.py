@@ -6,11 +6,14 @@ Import everything from here; modules whose names start with an underscore are pr
 from salesperf import metrics
 from salesperf._ahead import (
     Baseline,
+    CurvePoint,
     Distance,
+    PayoutCurve,
     Reach,
     RecordEarning,
     WhatIf,
     distances,
+    payout_curve,
     what_if,
 )
 from salesperf._conditions import (
@@ -274,6 +277,7 @@ __all__ = [
     "Currency",
     "Curve",
     "CurveKind",
+    "CurvePoint",
     "DataError",
     "DefinitionError",
     "Direction",
@@ -329,6 +333,7 @@ __all__ = [
     "PartSource",
     "Payee",
     "PaymentTerms",
+    "PayoutCurve",
     "PerformanceReport",
     "PerformanceRequest",
     "PerformanceResponse",
@@ -423,6 +428,7 @@ __all__ = [
     "loads_rule_set",
     "metric_trend",
     "metrics",
+    "payout_curve",
     "performance_request_schema",
     "performance_response_schema",
     "plan_schema",

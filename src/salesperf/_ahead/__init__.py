@@ -4,10 +4,23 @@ forecasts — pure functions over the host's data, built on the engine's stages.
 - `baseline`: a period's records credited once, with the inputs to earn them again;
 - `distances`: what lies ahead of a payee — the next tier, gate, cap or curve point;
 - `whatif`: hypothetical records for one payee, before and after;
+- `curves`: a plan's payout at each attainment of a quota, as data to plot;
 """
 
 from salesperf._ahead.baseline import Baseline
+from salesperf._ahead.curves import CurvePoint, PayoutCurve, payout_curve
 from salesperf._ahead.distances import Distance, Reach, distances
 from salesperf._ahead.whatif import RecordEarning, WhatIf, what_if
 
-__all__ = ["Baseline", "Distance", "Reach", "RecordEarning", "WhatIf", "distances", "what_if"]
+__all__ = [
+    "Baseline",
+    "CurvePoint",
+    "Distance",
+    "PayoutCurve",
+    "Reach",
+    "RecordEarning",
+    "WhatIf",
+    "distances",
+    "payout_curve",
+    "what_if",
+]
