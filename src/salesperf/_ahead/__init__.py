@@ -5,21 +5,36 @@ forecasts — pure functions over the host's data, built on the engine's stages.
 - `distances`: what lies ahead of a payee — the next tier, gate, cap or curve point;
 - `whatif`: hypothetical records for one payee, before and after;
 - `curves`: a plan's payout at each attainment of a quota, as data to plot;
+- `modelling`: plans (or versions) compared on the same history, under scenarios;
 """
 
 from salesperf._ahead.baseline import Baseline
 from salesperf._ahead.curves import CurvePoint, PayoutCurve, payout_curve
 from salesperf._ahead.distances import Distance, Reach, distances
+from salesperf._ahead.modelling import (
+    PayeeChange,
+    PlanChange,
+    PlanComparison,
+    PlanCost,
+    Scenario,
+    compare_plans,
+)
 from salesperf._ahead.whatif import RecordEarning, WhatIf, what_if
 
 __all__ = [
     "Baseline",
     "CurvePoint",
     "Distance",
+    "PayeeChange",
     "PayoutCurve",
+    "PlanChange",
+    "PlanComparison",
+    "PlanCost",
     "Reach",
     "RecordEarning",
+    "Scenario",
     "WhatIf",
+    "compare_plans",
     "distances",
     "payout_curve",
     "what_if",
