@@ -6,11 +6,22 @@ forecasts — pure functions over the host's data, built on the engine's stages.
 - `whatif`: hypothetical records for one payee, before and after;
 - `curves`: a plan's payout at each attainment of a quota, as data to plot;
 - `modelling`: plans (or versions) compared on the same history, under scenarios;
+- `forecast`: pace and forecasts to the period's end on an `as_of` date.
 """
 
 from salesperf._ahead.baseline import Baseline
 from salesperf._ahead.curves import CurvePoint, PayoutCurve, payout_curve
 from salesperf._ahead.distances import Distance, Reach, distances
+from salesperf._ahead.forecast import (
+    Forecast,
+    ForecastMethod,
+    ForecastOutcome,
+    Pace,
+    Projection,
+    TeamForecast,
+    forecast,
+    team_forecast,
+)
 from salesperf._ahead.modelling import (
     PayeeChange,
     PlanChange,
@@ -25,17 +36,25 @@ __all__ = [
     "Baseline",
     "CurvePoint",
     "Distance",
+    "Forecast",
+    "ForecastMethod",
+    "ForecastOutcome",
+    "Pace",
     "PayeeChange",
     "PayoutCurve",
     "PlanChange",
     "PlanComparison",
     "PlanCost",
+    "Projection",
     "Reach",
     "RecordEarning",
     "Scenario",
+    "TeamForecast",
     "WhatIf",
     "compare_plans",
     "distances",
+    "forecast",
     "payout_curve",
+    "team_forecast",
     "what_if",
 ]

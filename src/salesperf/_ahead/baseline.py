@@ -54,6 +54,9 @@ class Baseline:
     # The ids of the records credited, to check a hypothetical record's id against without
     # merging with every payee's credits (None: not known, so merging checks).
     record_ids: frozenset[str] | None = attrs.field(default=None, repr=False)
+    # The records as given (read once by `of`), for a forecast's run rate to project.
+    records: tuple[Record | Mapping[str, object], ...] = attrs.field(default=(), repr=False,
+                                                                     eq=False)
 
     @classmethod
     def of(
@@ -84,11 +87,12 @@ class Baseline:
             raise DefinitionError([Problem("payees", "give payees or a hierarchy, not both")])
         kept = None if assignments is None else tuple(assignments)
         ids: set[str] = set()
-        credited = plan.credit(_noting_ids(records, ids), period, hierarchy=hierarchy,
+        given: list[Record | Mapping[str, object]] = []
+        credited = plan.credit(_noting_ids(records, ids, given), period, hierarchy=hierarchy,
                                assignments=kept, rates=rates, as_of=as_of)
         return cls(plan, credited, hierarchy, kept, rates, as_of, tuple(quotas),
                    tuple(target_incentives), paid, supplied, tuple(draws), opening_balances,
-                   frozenset(holidays), tuple(receipts), frozenset(ids))
+                   frozenset(holidays), tuple(receipts), frozenset(ids), tuple(given))
 
     @property
     def period(self) -> Period:
@@ -140,14 +144,16 @@ def _id(record: Record | Mapping[str, object]) -> object:
     return record.id if isinstance(record, Record) else record.get("id")
 
 
-def _noting_ids(records: Iterable[Record | Mapping[str, object]],
-                ids: set[str]) -> Iterator[Record | Mapping[str, object]]:
-    """The records as they are, read once, noting each one's id on the way."""
-    add = ids.add
+def _noting_ids(records: Iterable[Record | Mapping[str, object]], ids: set[str],
+                kept: list[Record | Mapping[str, object]]
+                ) -> Iterator[Record | Mapping[str, object]]:
+    """The records as they are, read once, noting each one's id and keeping it on the way."""
+    add, keep = ids.add, kept.append
     for record in records:
         rid = _id(record)
         if isinstance(rid, str):
             add(rid)
+        keep(record)
         yield record
 
 
