@@ -169,6 +169,9 @@ EXPECTED = [
     "check_feedback",
     "check_goal",
     "compare_plans",
+    "compare_request",
+    "compare_request_schema",
+    "compare_response_schema",
     "compile_condition",
     "compile_plan",
     "currency",
@@ -188,6 +191,9 @@ EXPECTED = [
     "facts_from_report",
     "facts_from_reviews",
     "forecast",
+    "forecast_request",
+    "forecast_request_schema",
+    "forecast_response_schema",
     "improvement_plan_schema",
     "last_periods",
     "load_improvement_plan",
@@ -228,6 +234,9 @@ EXPECTED = [
     "to_decimal",
     "trend",
     "what_if",
+    "whatif_request",
+    "whatif_request_schema",
+    "whatif_response_schema",
 ]
 
 

@@ -291,6 +291,9 @@ def _parser() -> argparse.ArgumentParser:
                                           "performance-request", "performance-response"),
                         nargs="?", default="plan")
     schema.set_defaults(run=_schema)
+    from salesperf._cli_ahead import add_commands
+
+    add_commands(commands)  # whatif, forecast, compare
     return parser
 
 

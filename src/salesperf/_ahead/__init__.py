@@ -6,12 +6,24 @@ forecasts — pure functions over the host's data, built on the engine's stages.
 - `whatif`: hypothetical records for one payee, before and after;
 - `curves`: a plan's payout at each attainment of a quota, as data to plot;
 - `modelling`: plans (or versions) compared on the same history, under scenarios;
-- `forecast`: pace and forecasts to the period's end on an `as_of` date.
+- `forecast`: pace and forecasts to the period's end on an `as_of` date;
+- `documents`: what-if, forecast and comparison request and response documents.
 """
 
 from salesperf._ahead.baseline import Baseline
 from salesperf._ahead.curves import CurvePoint, PayoutCurve, payout_curve
 from salesperf._ahead.distances import Distance, Reach, distances
+from salesperf._ahead.documents import (
+    compare_request,
+    compare_request_schema,
+    compare_response_schema,
+    forecast_request,
+    forecast_request_schema,
+    forecast_response_schema,
+    whatif_request,
+    whatif_request_schema,
+    whatif_response_schema,
+)
 from salesperf._ahead.forecast import (
     Forecast,
     ForecastMethod,
@@ -52,9 +64,18 @@ __all__ = [
     "TeamForecast",
     "WhatIf",
     "compare_plans",
+    "compare_request",
+    "compare_request_schema",
+    "compare_response_schema",
     "distances",
     "forecast",
+    "forecast_request",
+    "forecast_request_schema",
+    "forecast_response_schema",
     "payout_curve",
     "team_forecast",
     "what_if",
+    "whatif_request",
+    "whatif_request_schema",
+    "whatif_response_schema",
 ]

@@ -354,7 +354,8 @@ def _pipeline(baseline: Baseline, payee: str,
     expected = outcome(weighted(deals))
     low = outcome(weighted((r, p) for r, p in deals if p >= commit))
     high = outcome([r for r, p in deals if p > 0])
-    text = (f"weighted pipeline of {len(deals)} open deals: low {money(low.measure)} "
+    deals_text = "1 open deal" if len(deals) == 1 else f"{len(deals)} open deals"
+    text = (f"weighted pipeline of {deals_text}: low {money(low.measure)} "
             f"(earning {money(low.earned)}), expected {money(expected.measure)} (earning "
             f"{money(expected.earned)}), high {money(high.measure)} (earning "
             f"{money(high.earned)})")
