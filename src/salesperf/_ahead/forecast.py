@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -165,7 +165,7 @@ class TeamForecast:
 
     forecasts: tuple[Forecast, ...]
 
-    def _sum(self, read: Any) -> Decimal:
+    def _sum(self, read: Callable[[Forecast], Decimal]) -> Decimal:
         return sum((read(f) for f in self.forecasts), _ZERO)
 
     @property
@@ -184,9 +184,12 @@ class TeamForecast:
         """The team's weighted pipeline forecast: 'low', 'expected' or 'high'."""
         if not self.forecasts or any(f.pipeline is None for f in self.forecasts):
             return None
+        if which not in ("low", "expected", "high"):
+            raise DefinitionError([Problem("which", f"expected 'low', 'expected' or 'high', "
+                                           f"got {which!r}")])
         return self._outcome(lambda f: getattr(f.pipeline, which))
 
-    def _outcome(self, read: Any) -> ForecastOutcome:
+    def _outcome(self, read: Callable[[Forecast], ForecastOutcome]) -> ForecastOutcome:
         measure = self._sum(lambda f: read(f).measure)
         quota = self.quota
         return ForecastOutcome(measure, _DIV(measure, quota) if quota else None,
@@ -222,8 +225,9 @@ def forecast(
       attainment of the payee's quota for the period, and what is needed per remaining day
       (calendar days, or working days without `weekend` days and the baseline's holidays).
     - Run rate: the rest of the period sells as the days so far — each of the payee's
-      records to date again, its amount × remaining ÷ elapsed days, dated the period's last
-      day — so the measure ends at actual × total ÷ elapsed days.
+      records to date credited to the measure again, its amount × remaining ÷ elapsed
+      days, dated the period's last day — so the measure ends at actual × total ÷ elapsed
+      days.
     - Weighted pipeline, when `pipeline` is given: open deals (records dated on their
       expected close day) with a `probability` field, or a `stage` field read in `stages`
       (stage → probability). The deals credited to the payee (their own, or their team's
@@ -280,8 +284,11 @@ def _quota(baseline: Baseline, payee: str, measure: str) -> Decimal | None:
     return found[0] if found else None
 
 
+_Outcomes = Callable[[Sequence[Record]], ForecastOutcome]
+
+
 def _run_rate(baseline: Baseline, mine: Credited, payee: str, measure: str, pace: Pace,
-              outcome: Any) -> Projection:
+              outcome: _Outcomes) -> Projection:
     period = baseline.period
     factor = _ZERO if pace.elapsed == 0 else _DIV(pace.remaining, pace.elapsed)
     ids = {c.record for c in mine.credits if c.payee == payee and c.measure == measure
@@ -328,7 +335,7 @@ def _probability(record: Record, stages: Mapping[str, object] | None) -> Decimal
 def _pipeline(baseline: Baseline, payee: str,
               pipeline: Iterable[Record | Mapping[str, object]],
               stages: Mapping[str, object] | None, commit: Decimal,
-              outcome: Any) -> Projection:
+              outcome: _Outcomes) -> Projection:
     as_of, period = baseline.as_of, baseline.period
     assert as_of is not None
     deals: list[tuple[Record, Decimal]] = []
