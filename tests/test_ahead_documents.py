@@ -3,6 +3,8 @@ request documents, with JSON request and response contracts and their schemas.""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import subprocess
 import sys
@@ -15,6 +17,7 @@ from typing import Any
 import pytest
 
 import salesperf as sp
+from salesperf._cli import main
 
 EXAMPLES = Path(__file__).parent.parent / "examples" / "ahead"
 KINDS = ("whatif", "forecast", "compare")
@@ -33,8 +36,16 @@ def example(kind: str) -> dict[str, Any]:
 
 
 def salesperf(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "salesperf", *args], capture_output=True,
-                          text=True, input=stdin, check=False, timeout=120)
+    """The command line in this process (quicker than a new one; one test runs it as a
+    program)."""
+    out, err, given = io.StringIO(), io.StringIO(), sys.stdin
+    try:
+        sys.stdin = io.StringIO(stdin or "")
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main(list(args))
+    finally:
+        sys.stdin = given
+    return subprocess.CompletedProcess(args, code, out.getvalue(), err.getvalue())
 
 
 class TestRequestsAnswered:
@@ -143,6 +154,13 @@ class TestCommands:
                                              "193,200.00, earning 12,420.00")
         compare = salesperf("compare", str(EXAMPLES / "compare.json")).stdout
         assert compare.splitlines()[0] == "Plans on the history through 2026-Q1 (10 % up)"
+
+    def test_the_commands_run_as_a_program(self) -> None:
+        done = subprocess.run([sys.executable, "-m", "salesperf", "whatif",
+                               str(EXAMPLES / "whatif.json"), "--format", "json"],
+                              capture_output=True, text=True, check=False, timeout=120)
+        assert done.returncode == 0, done.stderr
+        assert json.loads(done.stdout)["change"] == "1228.00"
 
     def test_schema_option_prints_the_schema(self) -> None:
         done = salesperf("forecast", "--schema", "response")
