@@ -141,7 +141,7 @@ class TestModellingProperties:
         assert against.gainers == against.losers == ()
         assert a.total == sum((s.earned for s in (*ev.earlier, *ev.statements)), D(0))
 
-    @settings(max_examples=min(50, settings.default.max_examples))  # a near-identity
+    @settings(max_examples=min(50, settings().max_examples))  # a near-identity
     @given(plans(), records(), st.sampled_from(QUARTERS))
     def test_a_scale_of_one_and_unchanged_quotas_is_the_history_as_recorded(
             self, plan: sp.Plan, recs: list[Any], period: str) -> None:
