@@ -5,7 +5,9 @@ added, at the cost of one payee."""
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -204,3 +206,17 @@ class TestDistancesAreExact:
             else:
                 earned = sum((ln.exact for ln in w.after.lines), D(0))
                 assert earned == D(cap or 0)
+
+
+def test_the_what_if_benchmark_runs_and_finds_the_statements_equal(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """`benchmarks/whatif.py` at a smoke size: it exits 0 only when the what-if's statement
+    equals the full evaluation's (timings are not checked here)."""
+    path = Path(__file__).parent.parent / "benchmarks" / "whatif.py"
+    spec = importlib.util.spec_from_file_location("whatif_benchmark", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.main(["--deals", "600", "--reps", "20", "--repeats", "1"]) == 0
+    assert "statement after equals the full evaluation's: True" in capsys.readouterr().out
