@@ -98,6 +98,13 @@ class TestRunRate:
         # 120,000 in 30 days → 360,000 (72 %) → 18,000.
         assert run.expected == sp.ForecastOutcome(D(360_000), D("0.72"), D("18000.00"))
 
+    def test_a_run_rate_needs_the_records_a_baseline_made_by_of_keeps(self) -> None:
+        made = baseline()
+        bare = sp.Baseline(made.plan, made.credited, made.hierarchy, as_of=MID,
+                           quotas=made.quotas)
+        with pytest.raises(sp.DefinitionError, match=r"make it with Baseline\.of"):
+            sp.forecast(bare, "ana")
+
     def test_a_forecast_needs_an_as_of_date_inside_the_period(self) -> None:
         with pytest.raises(sp.DefinitionError, match="needs the baseline made with an as_of"):
             sp.forecast(sp.Baseline.of(plan(), SO_FAR, Q1, payees=ANA, quotas=QUOTAS), "ana")

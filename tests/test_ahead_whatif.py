@@ -95,6 +95,15 @@ class TestWhatIfWorkedCase:
         assert w.before.earned == D("0.00")
         assert w.records == ()
 
+    def test_a_payee_without_a_line_yet_starts_from_nothing(self) -> None:
+        cy = [*ANA, sp.Payee("cy")]
+        quotas = [*QUOTAS, sp.Quota("cy", "revenue", Q1, 40_000)]
+        base = sp.Baseline.of(tiered(gate=sp.Gate("0.5")), SO_FAR, Q1, payees=cy,
+                              quotas=quotas)
+        ahead = sp.what_if(base, "cy", []).ahead
+        assert [(d.reach, d.current, d.at) for d in ahead] == [
+            (sp.Reach.TIER, D(0), D(40_000)), (sp.Reach.GATE, D(0), D(20_000))]
+
     def test_a_deal_dated_before_others_moves_them_up_the_tiers(self) -> None:
         """The change is more than the record's own line when it lifts later lines."""
         plan = sp.compile_plan(sp.Plan("ae", [sp.Commission("c", sp.RateTable(

@@ -136,6 +136,9 @@ def _commission(comp: Commission, traces: Sequence[Mapping[str, Any]],
                             f"{pct(base.rates[i])} tier (tier {i + 1}, from {money(at)})",
                             rate=base.rates[i]))
     gate = mods.get("gate")
+    if gate is None and comp.gate is not None and comp.gate.measure is None and quota:
+        # No line yet to cite the gate: it stands where the plan puts it.
+        gate = {"threshold": str(_MUL(comp.gate.min_attainment, quota))}
     threshold = None
     if gate is not None and "threshold" in gate:
         threshold = Decimal(gate["threshold"])

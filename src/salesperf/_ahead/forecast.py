@@ -294,6 +294,10 @@ def _run_rate(baseline: Baseline, mine: Credited, payee: str, measure: str, pace
     ids = {c.record for c in mine.credits if c.payee == payee and c.measure == measure
            and c.date >= period.start}
     extra = []
+    if factor and ids and not baseline.records:
+        raise DefinitionError([Problem("baseline", "a run rate projects the payee's records, "
+                                       "and this baseline keeps none: make it with "
+                                       "Baseline.of")])
     if factor:
         for given in baseline.records:
             record = as_record(given)
