@@ -39,8 +39,10 @@ def plan() -> sp.CompiledPlan:
         [sp.Tier(0, "0.05"), sp.Tier(1, "0.08")], basis=sp.BoundBasis.ATTAINMENT))]))
 
 
-def baseline(as_of: dt.date = MID, **kw: Any) -> sp.Baseline:
-    return sp.Baseline.of(plan(), SO_FAR, Q1, payees=ANA, quotas=QUOTAS, as_of=as_of, **kw)
+def baseline(as_of: dt.date = MID, records: list[dict[str, Any]] | None = None,
+             **kw: Any) -> sp.Baseline:
+    return sp.Baseline.of(plan(), SO_FAR if records is None else records, Q1, payees=ANA,
+                          quotas=QUOTAS, as_of=as_of, **kw)
 
 
 class TestPace:
@@ -203,3 +205,39 @@ class TestOnTheLastDay:
         for outcome in outcomes:
             assert outcome is not None
             assert (outcome.measure, outcome.earned) == (f.pace.actual, actual.earned)
+
+
+class TestForecastProperties:
+    @given(st.lists(st.tuples(st.dates(dt.date(2026, 1, 1), dt.date(2026, 3, 31)),
+                              st.decimals("0", "90000", places=2)), max_size=8),
+           st.dates(dt.date(2026, 1, 1), dt.date(2026, 3, 30)),
+           st.sampled_from(list(sp.ProrationBasis)))
+    def test_the_run_rate_ends_at_actual_times_total_over_elapsed_days(
+            self, sales: list[tuple[dt.date, Decimal]], as_of: dt.date,
+            basis: sp.ProrationBasis) -> None:
+        recs = [{"id": f"D-{i}", "date": day, "payee": "ana", "amount": amount}
+                for i, (day, amount) in enumerate(sales)]
+        f = sp.forecast(baseline(as_of, records=recs), "ana", basis=basis)
+        pace = f.pace
+        assert pace.actual == sum((a for d, a in sales if d <= as_of), D(0))
+        expected = f.run_rate.expected.measure
+        if pace.elapsed == 0:
+            assert expected == pace.actual
+        else:
+            exact = pace.actual * pace.total / pace.elapsed
+            assert abs(expected - exact) <= D("1e-20") * max(D(1), exact)
+
+    @given(st.lists(st.tuples(st.dates(dt.date(2026, 1, 1), dt.date(2026, 4, 30)),
+                              st.decimals("0", "90000", places=2),
+                              st.decimals("0", "1", places=2)), min_size=1, max_size=6))
+    def test_low_expected_and_high_are_in_order(
+            self, deals: list[tuple[dt.date, Decimal, Decimal]]) -> None:
+        pipeline = [{"id": f"P-{i}", "date": day, "payee": "ana", "amount": amount,
+                     "probability": p} for i, (day, amount, p) in enumerate(deals)]
+        pipe = sp.forecast(baseline(), "ana", pipeline=pipeline).pipeline
+        assert pipe is not None
+        assert pipe.low is not None
+        assert pipe.high is not None
+        assert pipe.low.measure <= pipe.expected.measure <= pipe.high.measure
+        # the plan never pays less for more (marginal tiers, rates above 0)
+        assert pipe.low.earned <= pipe.expected.earned <= pipe.high.earned

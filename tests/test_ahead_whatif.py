@@ -192,13 +192,15 @@ class TestDistancesAreExact:
 
     @given(st.sets(st.integers(1, 90_000), min_size=1, max_size=3),
            st.lists(st.decimals("0.01", "0.2", places=3), min_size=4, max_size=4),
-           st.sampled_from([sp.TierMode.MARGINAL, sp.TierMode.RETROACTIVE]),
-           st.decimals("0", "60000", places=2), st.sampled_from([None, "2000", "7500"]))
+           st.sampled_from(list(sp.TierMode)), st.decimals("0", "60000", places=2),
+           st.sampled_from([None, "2000", "7500"]), st.integers(0, 3))
     def test_a_record_of_the_distance_reaches_it(
             self, uppers: set[int], rates: list[Decimal], mode: sp.TierMode, so_far: Decimal,
-            cap: str | None) -> None:
+            cap: str | None, through: int) -> None:
         bounds = [0, *sorted(uppers)]
-        table = sp.RateTable([sp.Tier(b, r) for b, r in zip(bounds, rates, strict=False)], mode)
+        table = sp.RateTable([sp.Tier(b, r) for b, r in zip(bounds, rates, strict=False)], mode,
+                             retroactive_through=min(through, len(bounds) - 1)
+                             if mode is sp.TierMode.HYBRID else None)
         plan = sp.compile_plan(sp.Plan("p", [sp.Commission(
             "c", table, cap=None if cap is None else sp.Cap(per_period=cap))]))
         base = sp.Baseline.of(plan, [deal("D-1", "2026-01-10", str(so_far))], Q1, payees=ANA)
