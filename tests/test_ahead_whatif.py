@@ -104,6 +104,35 @@ class TestWhatIfWorkedCase:
         assert [(d.reach, d.current, d.at) for d in ahead] == [
             (sp.Reach.TIER, D(0), D(40_000)), (sp.Reach.GATE, D(0), D(20_000))]
 
+    def test_a_gate_on_another_measure_says_how_much_more_attainment_it_needs(self) -> None:
+        plan = sp.compile_plan(sp.Plan("ae", [sp.Commission(
+            "c", sp.RateTable([sp.Tier(0, "0.1")]), gate=sp.Gate("0.8", measure="logos"))],
+            credit_rules=[sp.CreditRule("logos", "logos", sp.Eq("kind", "logo",
+                                                                sp.Missing.FALSE)),
+                          sp.CreditRule("sales")]))
+        quotas = [sp.Quota("ana", "logos", Q1, 5)]
+        base = sp.Baseline.of(plan, [deal("D-1", "2026-01-10", 10_000),
+                                     {**deal("L-1", "2026-01-11", 1), "kind": "logo"}],
+                              Q1, payees=ANA, quotas=quotas)
+        (gate,) = sp.what_if(base, "ana", []).ahead
+        assert (gate.reach, gate.measure, gate.more, gate.more_attainment) == (
+            sp.Reach.GATE, "logos", None, D("0.6"))  # 1 of 5 is 20 %, the gate is at 80 %
+        assert gate.text == "logos needs 60 % more of its quota to open the gate at 80 %"
+
+    def test_a_bonus_shows_its_next_step_and_gate(self) -> None:
+        plan = sp.compile_plan(sp.Plan("ae", [sp.TargetBonus(
+            "b", sp.Curve([(0, 0), ("0.5", "0.4"), (1, 1)], kind=sp.CurveKind.STEPS),
+            gate=sp.Gate("0.3"))]))
+        incentives = [sp.TargetIncentive("ana", Q1, 10_000)]
+        base = sp.Baseline.of(plan, [deal("D-1", "2026-01-10", 20_000)], Q1, payees=ANA,
+                              quotas=QUOTAS, target_incentives=incentives)
+        step, gate = sp.what_if(base, "ana", []).ahead
+        assert (step.reach, step.at, step.more, step.rate) == (
+            sp.Reach.POINT, D(50_000), D(30_000), D("0.4"))
+        assert step.text == ("30,000.00 more revenue reaches the 50 % step, paying 40 % of "
+                             "target incentive")
+        assert (gate.reach, gate.at, gate.more) == (sp.Reach.GATE, D(30_000), D(10_000))
+
     def test_a_deal_dated_before_others_moves_them_up_the_tiers(self) -> None:
         """The change is more than the record's own line when it lifts later lines."""
         plan = sp.compile_plan(sp.Plan("ae", [sp.Commission("c", sp.RateTable(
