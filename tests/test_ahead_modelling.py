@@ -107,6 +107,20 @@ class TestTwoPlansOnOneHistory:
         assert tiered is not None
         assert flat.earned_at(1) == D("8000.00")
         assert tiered.earned_at(1) == D("7500.00")
+        rows = result.curve_table()
+        assert len(rows) == 21  # 0 %–200 % by 10 %; both plans' kinks are among them
+        assert rows[10] == {"attainment": "1", "measure": "100000", "flat": "8000.00",
+                            "tiered": "7500.00"}
+        assert self.compare().curve_table() == []
+
+    def test_curves_are_read_at_every_plan_s_breakpoints(self) -> None:
+        kinked = commission((0, "0.05"), (37_500, "0.10"), version=3)  # a kink at 37.5 %
+        result = sp.compare_plans({"flat": FLAT, "kinked": kinked}, HISTORY, Q1,
+                                  payees=TEAM, curve_quota=100_000)
+        rows = result.curve_table()
+        assert [r["attainment"] for r in rows][3:6] == ["0.3", "0.375", "0.4"]
+        assert rows[4]["flat"] == "3000.00"
+        assert rows[4]["kinked"] == "1875.00"
 
     def test_explain(self) -> None:
         text = self.compare().explain()

@@ -17,7 +17,8 @@ from salesperf._periods import Period
 from salesperf._plans import BoundBasis, Commission, TargetBonus
 from salesperf._records import Payee
 
-__all__ = ["CurvePoint", "PayoutCurve", "payout_curve"]
+__all__ = ["DEFAULT_ATTAINMENTS", "CurvePoint", "PayoutCurve", "first_measure", "payout_curve",
+           "plan_breakpoints"]
 
 _ZERO = Decimal(0)
 _DIV = DECIMAL_CONTEXT.divide
@@ -113,7 +114,7 @@ def payout_curve(
     """
     compiled_period = plan.plan.calendar.parse(period) if isinstance(period, str) else period
     label = str(compiled_period)
-    measure = measure or _first_measure(plan)
+    measure = measure or first_measure(plan)
     amount = to_decimal(quota, path="quota")
     if amount <= 0:
         raise DefinitionError([Problem("quota", f"must be above 0, got {amount}")])
@@ -123,7 +124,7 @@ def payout_curve(
               for i, a in enumerate(DEFAULT_ATTAINMENTS if attainments is None else attainments)]
     if breakpoints and wanted:
         low, high = min(wanted), max(wanted)
-        wanted += [b for b in _breakpoints(plan, amount, measure) if low <= b <= high]
+        wanted += [b for b in plan_breakpoints(plan, amount, measure) if low <= b <= high]
     inputs = {"payees": [Payee(_PAYEE)],
               "quotas": [Quota(_PAYEE, measure, label, amount), *quotas],
               "target_incentives": [] if incentive is None else
@@ -165,14 +166,14 @@ def _evaluate(plan: CompiledPlan, label: str, fields: Mapping[str, object], day:
                     "the plan's crediting rules select")
 
 
-def _first_measure(plan: CompiledPlan) -> str:
+def first_measure(plan: CompiledPlan) -> str:
     for comp in plan.plan.components:
         if isinstance(comp, Commission | TargetBonus):
             return comp.measure
     return "revenue"
 
 
-def _breakpoints(plan: CompiledPlan, quota: Decimal, measure: str) -> list[Decimal]:
+def plan_breakpoints(plan: CompiledPlan, quota: Decimal, measure: str) -> list[Decimal]:
     """The attainments where the plan's pay for `measure` changes slope."""
     out: list[Decimal] = []
     for comp in plan.plan.components:

@@ -20,7 +20,7 @@ from salesperf._money import DECIMAL_CONTEXT, ExchangeRates, to_decimal
 from salesperf._plans.parts import dec
 from salesperf._records import Hierarchy, Payee, Record, as_record
 
-from .curves import PayoutCurve, payout_curve
+from .curves import DEFAULT_ATTAINMENTS, PayoutCurve, first_measure, payout_curve, plan_breakpoints
 
 __all__ = ["PlanChange", "PlanComparison", "PayeeChange", "PlanCost", "Scenario", "compare_plans"]
 
@@ -147,6 +147,21 @@ class PlanComparison:
         raise DefinitionError([Problem("name", f"no plan named {name!r}; plans: "
                                        + ", ".join(c.name for c in self.costs))])
 
+    def curve_table(self) -> list[dict[str, str | None]]:
+        """The plans' payout curves side by side, ready to plot: a row per attainment with
+        each plan's earnings under its name (empty without curves). The curves are read at
+        the same attainments: 0 %–200 % by 10 % and every plan's breakpoints."""
+        curves = [(c.name, c.curve) for c in self.costs if c.curve is not None]
+        if not curves:
+            return []
+        rows: list[dict[str, str | None]] = [
+            {"attainment": str(p.attainment), "measure": str(p.measure)}
+            for p in curves[0][1].points]
+        for name, curve in curves:
+            for row, point in zip(rows, curve.points, strict=True):
+                row[name] = str(point.earned)
+        return rows
+
     def explain(self) -> str:
         """The comparison as text: each plan's cost, its share of revenue, and the change."""
         first = self.costs[0]
@@ -232,6 +247,12 @@ def compare_plans(
     elif payees:
         raise DefinitionError([Problem("payees", "give payees or a hierarchy, not both")])
     kept = None if assignments is None else list(assignments)
+    attainments: list[Decimal] = []
+    if curve_quota is not None:  # every plan's curve at the same points, each plan's kinks
+        quota = to_decimal(curve_quota, path="curve_quota")
+        attainments = sorted(set(DEFAULT_ATTAINMENTS) | {
+            b for _, plan in named for b in plan_breakpoints(plan, quota, first_measure(plan))
+            if b <= DEFAULT_ATTAINMENTS[-1]})
     costs = []
     for name, plan in named:
         ev = plan.evaluate(history, period, hierarchy=hierarchy, assignments=kept,
@@ -247,7 +268,7 @@ def compare_plans(
                      and year.start <= r.date < target.end), _ZERO))
         curve = None if curve_quota is None else payout_curve(
             plan, period, quota=curve_quota, target_incentive=curve_target_incentive,
-            record=curve_record)
+            record=curve_record, attainments=attainments, breakpoints=False)
         costs.append(PlanCost(name, plan.plan.id, plan.plan.version,
                               sum(by_payee.values(), _ZERO), dict(by_payee), sold, curve))
     first = costs[0]
