@@ -51,13 +51,22 @@ class Scenario:
         if bad:
             raise DefinitionError(bad)
 
-    def records(self, records: Iterable[Record | Mapping[str, object]]) -> list[Record]:
-        """The history under the scenario."""
-        out = [as_record(r) for r in records]
+    def records(self, records: Iterable[Record | Mapping[str, object]]
+                ) -> list[Record | Mapping[str, object]]:
+        """The history under the scenario: records as given (plain mappings stay mappings,
+        which the engine credits fastest), their amounts × `scale`."""
         if self.scale == _ONE:
-            return out
-        return [r if r.amount is None else attrs.evolve(r, amount=_MUL(r.amount, self.scale))
-                for r in out]
+            return list(records)
+        out: list[Record | Mapping[str, object]] = []
+        for r in records:
+            amount = amount_of(r)
+            if amount is None:
+                out.append(r)
+            elif isinstance(r, Record):
+                out.append(attrs.evolve(r, amount=_MUL(amount, self.scale)))
+            else:
+                out.append({**r, "amount": _MUL(amount, self.scale)})
+        return out
 
     def apply_to_quotas(self, quotas: Iterable[Quota]) -> list[Quota]:
         """The quotas under the scenario."""
@@ -264,8 +273,7 @@ def compare_plans(
         target = plan.plan.calendar.parse(period)
         year = target.year()
         sold = (to_decimal(revenue, path="revenue") if revenue is not None else
-                sum((r.amount for r in history if r.amount is not None
-                     and year.start <= r.date < target.end), _ZERO))
+                _revenue(history, year.start, target.end))
         curve = None if curve_quota is None else payout_curve(
             plan, period, quota=curve_quota, target_incentive=curve_target_incentive,
             record=curve_record, attainments=attainments, breakpoints=False)
@@ -295,3 +303,33 @@ def _named(plans: Mapping[str, CompiledPlan] | Sequence[CompiledPlan]
         raise DefinitionError([Problem("plans", f"two plans are named {dupes[0]!r}; name "
                                        "them with a mapping")])
     return named
+
+
+def amount_of(record: Record | Mapping[str, object]) -> Decimal | None:
+    """A record's amount as given, read without building a `Record` when it is plain."""
+    if isinstance(record, Record):
+        return record.amount
+    value = record.get("amount")
+    if value is None or isinstance(value, Decimal):
+        return value
+    return as_record(record).amount  # text or a bad value: read (or refused) as crediting does
+
+
+def _day(record: Record | Mapping[str, object]) -> dt.date:
+    if isinstance(record, Record):
+        return record.date
+    value = record.get("date")
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    return as_record(record).date
+
+
+def _revenue(history: Iterable[Record | Mapping[str, object]], first: dt.date,
+             end: dt.date) -> Decimal:
+    """The amounts of the records dated from `first` up to `end`."""
+    total = _ZERO
+    for record in history:
+        amount = amount_of(record)
+        if amount is not None and first <= _day(record) < end:
+            total = DECIMAL_CONTEXT.add(total, amount)
+    return total
