@@ -22,7 +22,7 @@ from salesperf._engine import (
 from salesperf._errors import DataError, DefinitionError, Problem
 from salesperf._money import ExchangeRates
 from salesperf._periods import Period
-from salesperf._records import Hierarchy, Payee, Record
+from salesperf._records import Hierarchy, Payee, Record, as_record
 
 __all__ = ["Baseline"]
 
@@ -57,6 +57,8 @@ class Baseline:
     # The records as given (read once by `of`), for a forecast's run rate to project.
     records: tuple[Record | Mapping[str, object], ...] = attrs.field(default=(), repr=False,
                                                                      eq=False)
+    _by_id: dict[str, Record | Mapping[str, object]] = attrs.field(
+        init=False, factory=dict, repr=False, eq=False)  # `records` by id, made when needed
 
     @classmethod
     def of(
@@ -121,6 +123,17 @@ class Baseline:
             if clash:
                 raise DataError(clash[0], "id", "two records have this id")
         return mine, mine.merge(credited)
+
+    def given(self, ids: Iterable[str]) -> list[Record]:
+        """The records with these ids as the host gave them (to `of`), as `Record` values;
+        an id not among them is left out."""
+        if not self._by_id and self.records:
+            for record in self.records:
+                rid = _id(record)
+                if isinstance(rid, str):
+                    self._by_id[rid] = record
+        found = (self._by_id.get(rid) for rid in ids)
+        return [as_record(r) for r in found if r is not None]
 
     def earn(self, credited: Credited | None = None, *, only: Collection[str] | None = None,
              **changes: Any) -> Evaluation:

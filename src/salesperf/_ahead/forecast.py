@@ -293,19 +293,14 @@ def _run_rate(baseline: Baseline, mine: Credited, payee: str, measure: str, pace
     factor = _ZERO if pace.elapsed == 0 else _DIV(pace.remaining, pace.elapsed)
     ids = {c.record for c in mine.credits if c.payee == payee and c.measure == measure
            and c.date >= period.start}
-    extra = []
     if factor and ids and not baseline.records:
         raise DefinitionError([Problem("baseline", "a run rate projects the payee's records, "
                                        "and this baseline keeps none: make it with "
                                        "Baseline.of")])
-    if factor:
-        for given in baseline.records:
-            record = as_record(given)
-            if record.id in ids and record.amount is not None and "reverses" not in (
-                    record.attributes):
-                extra.append(attrs.evolve(record, id=f"{record.id}~run-rate",
-                                          date=period.last_day,
-                                          amount=_MUL(record.amount, factor)))
+    extra = [attrs.evolve(record, id=f"{record.id}~run-rate", date=period.last_day,
+                          amount=_MUL(record.amount, factor))
+             for record in (baseline.given(sorted(ids)) if factor else ())
+             if record.amount is not None and "reverses" not in record.attributes]
     expected = outcome(extra)
     unit = _unit(pace.basis)
     text = (f"run rate: {money(pace.actual)} in {pace.elapsed} of {pace.total} {unit} → "
