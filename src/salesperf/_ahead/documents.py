@@ -112,17 +112,20 @@ def _load(data: object, kind: str, keys: tuple[str, ...], limits: Limits
     if version != 1:
         loader.fail("format_version", f"expected 1, got {shown(version)}")
     own = {k: doc.pop(k) for k in keys if k in doc}
+    stand_in = False
     if kind == "compare" and "plan" not in doc and "plan_id" not in doc:
-        # The evaluation request needs a plan: the first one compared stands in.
+        # The evaluation request needs a plan: the first one compared stands in (its own
+        # problems are reported at its own place, compare[0].plan).
         first = own.get("compare")
         if isinstance(first, list) and first and isinstance(first[0], Mapping):
-            doc["plan"] = first[0].get("plan")
+            doc["plan"], stand_in = first[0].get("plan"), True
     request: EvaluationRequest | None = None
     records: list[Record] = []
     try:
         request, records = load_request(doc, limits=limits)
     except DefinitionError as err:
-        loader.problems.extend(err.problems)
+        loader.problems.extend(p for p in err.problems if not (
+            stand_in and (p.path == "plan" or p.path.startswith("plan."))))
     return request, records, own, loader
 
 
