@@ -27,6 +27,7 @@ from salesperf._documents import (
     loads_json,
     plan_schema,
     schema_for,
+    wrong_kind,
 )
 from salesperf._engine import (
     Assignment,
@@ -352,6 +353,9 @@ def load_request(data: Mapping[str, Any], *,
     """Check a request document — every problem at once — and return it with its records."""
     if not isinstance(data, Mapping):
         raise DefinitionError([Problem("", f"a request is an object, got {kind_of(data)}")])
+    other = wrong_kind(data, REQUEST_FORMAT)
+    if other is not None:
+        raise DefinitionError([other])
     doc = dict(data)
     # A request's own lists (payees, quotas…) hold a tenant: up to `max_items` each.
     loader = Loader(limits, long_lists=True)
@@ -470,7 +474,10 @@ def response_document(result: Evaluation, *, include_earlier: bool = False) -> d
             body[a.name] = [{f.name: to_plain(getattr(c, f.name))
                              for f in attrs.fields(type(c)) if f.name != "attributes"}
                             for c in result.credits]
-        elif not a.name.startswith("_") and (include_earlier or a.name != "earlier"):
+        elif a.name in ("statements", "earlier"):
+            if include_earlier or a.name != "earlier":
+                body[a.name] = [s.to_dict() for s in getattr(result, a.name)]
+        elif not a.name.startswith("_"):
             body[a.name] = to_plain(getattr(result, a.name))
     return {"format": RESPONSE_FORMAT, "format_version": 1, **body}
 

@@ -94,8 +94,8 @@ def request() -> tuple[EvaluationRequest, list[Record]]:
 def deals_csv() -> str:
     """The example deals as a CRM's CSV export: its own column names, one deal a row.
 
-    >>> deals_csv().splitlines()[0]
-    'Opportunity ID,Close Date,Owner,Amount,Currency,Product Line,Region,New Logo,Stage,Account,Split'
+    >>> deals_csv().splitlines()[0].split(",")[:5]
+    ['Opportunity ID', 'Close Date', 'Owner', 'Amount', 'Currency']
     """
     return _text("examples/deals.csv")
 
