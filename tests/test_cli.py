@@ -26,7 +26,7 @@ def salesperf(*args: str, stdin: str | None = None) -> subprocess.CompletedProce
 def _paid(table: str) -> Decimal:
     """The total of what is paid, the table's last column."""
     total = next(ln for ln in table.splitlines() if ln.startswith("total"))
-    return Decimal(total.split()[-1])
+    return Decimal(total.split()[-1].replace(",", ""))
 
 
 class TestRun:
@@ -117,7 +117,7 @@ class TestExplainAndSchema:
     def test_explain_prints_each_line_with_its_trace(self) -> None:
         done = salesperf("explain", str(EXAMPLES / "request.json"), "--payee", "dev")
         assert done.returncode == 0, done.stderr
-        assert done.stdout.startswith("Statement for dev, 2026-Q1 (USD)")
+        assert done.stdout.startswith("Statement for Dev Patel (dev), 2026-Q1 (USD)")
         assert "trace: rule won-deals" in done.stdout
 
     def test_explain_json_is_one_statement(self) -> None:
