@@ -37,3 +37,17 @@ class TestPage:
         missing = [name for name in named if not (ROOT / name).exists()
                    and not (page.parent / name).exists()]
         assert missing == []
+
+
+def test_the_readme_names_the_default_hypothesis_profile() -> None:
+    """The README once offered `HYPOTHESIS_PROFILE=dev` as the quicker choice; it was the
+    default already. It names the default tests/conftest.py loads, and CI's profile."""
+    conftest = (ROOT / "tests" / "conftest.py").read_text("utf-8")
+    default = re.search(r'os\.environ\.get\("HYPOTHESIS_PROFILE", "(\w+)"\)', conftest)
+    ci = re.search(r'HYPOTHESIS_PROFILE="\$\{HYPOTHESIS_PROFILE:-(\w+)\}"',
+                   (ROOT / ".ci" / "run").read_text("utf-8"))
+    assert default is not None and ci is not None
+    readme = " ".join((ROOT / "README.md").read_text("utf-8").split())
+    assert f"the `{default[1]}` hypothesis profile by default" in readme
+    assert f"CI sets `HYPOTHESIS_PROFILE={ci[1]}`" in readme
+    assert "HYPOTHESIS_PROFILE=dev` for quicker" not in readme

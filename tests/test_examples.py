@@ -43,3 +43,16 @@ def test_each_call_gives_fresh_data() -> None:
     doc = examples.request_document()
     doc["period"] = "2026-Q2"
     assert examples.request_document()["period"] == "2026-Q1"
+
+
+@pytest.mark.parametrize("name", examples.PLAN_DOCUMENTS)
+def test_the_example_plans_are_the_test_fixtures(name: str) -> None:
+    fixtures = Path(__file__).parent / "plans"
+    fixture = fixtures / ("invalid" if name == "several-problems" else "valid") / f"{name}.json"
+    assert examples.plan_text(name) == fixture.read_text("utf-8")
+
+
+def test_an_unknown_example_plan_names_the_known_ones() -> None:
+    with pytest.raises(sp.DefinitionError, match="no example plan 'nope'; the examples are "
+                                                 "account-executive, fiscal-year"):
+        examples.plan_text("nope")

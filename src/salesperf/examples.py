@@ -11,7 +11,10 @@ cap, a SPIFF and a KPI bonus). The same data comes in the forms a host meets it 
 - `deals_csv` and `column_mapping` — the deals as a CRM's CSV export, and how its columns
   become record fields;
 - `team` — the team as the demo reads it; `performance_request_document` — the review cycle
-  `salesperf review` runs.
+  `salesperf review` runs;
+- `plan_text` — more plan documents as JSON text (`PLAN_DOCUMENTS` names them): an account
+  executive's plan, fiscal-year accelerators, retail stores, a team scorecard bonus, and a
+  plan with six mistakes, to see how problems are reported.
 
 The files ``examples/request.json``, ``examples/plan.json``, ``examples/deals.csv`` and
 ``examples/columns.json`` of the repository hold the same data, for the command line's
@@ -34,20 +37,28 @@ from typing import Any
 
 from salesperf._demo import example_plan, load_example
 from salesperf._documents import dump_plan, loads_json
+from salesperf._errors import DefinitionError, Problem
 from salesperf._plans import Plan
 from salesperf._records import Record
 from salesperf._requests import ColumnMapping, EvaluationRequest, load_request
 
 __all__ = [
+    "PLAN_DOCUMENTS",
     "column_mapping",
     "deals_csv",
     "performance_request_document",
     "plan",
     "plan_document",
+    "plan_text",
     "request",
     "request_document",
     "team",
 ]
+
+
+#: The plan documents `plan_text` gives; the last has six mistakes.
+PLAN_DOCUMENTS = ("account-executive", "fiscal-year-accelerators", "retail-stores",
+                  "team-scorecard-bonus", "several-problems")
 
 
 def _text(name: str) -> str:
@@ -73,6 +84,19 @@ def plan_document() -> dict[str, Any]:
     ('salesperf.plan', 'ae-2026')
     """
     return dump_plan(example_plan())
+
+
+def plan_text(name: str) -> str:
+    """The JSON text of the example plan document `name`, one of `PLAN_DOCUMENTS`.
+
+    >>> from salesperf import loads_plan
+    >>> loads_plan(plan_text("retail-stores")).calendar.describe()
+    '4-4-5 retail calendar ending on the Saturday last in January, named after the year it starts'
+    """
+    if name not in PLAN_DOCUMENTS:
+        raise DefinitionError([Problem("name", f"no example plan {name!r}; the examples are "
+                                       f"{', '.join(PLAN_DOCUMENTS)}")])
+    return _text(f"examples/plans/{name}.json")
 
 
 def request_document() -> dict[str, Any]:
