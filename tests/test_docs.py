@@ -46,7 +46,8 @@ def test_the_readme_names_the_default_hypothesis_profile() -> None:
     default = re.search(r'os\.environ\.get\("HYPOTHESIS_PROFILE", "(\w+)"\)', conftest)
     ci = re.search(r'HYPOTHESIS_PROFILE="\$\{HYPOTHESIS_PROFILE:-(\w+)\}"',
                    (ROOT / ".ci" / "run").read_text("utf-8"))
-    assert default is not None and ci is not None
+    assert default is not None
+    assert ci is not None
     readme = " ".join((ROOT / "README.md").read_text("utf-8").split())
     assert f"the `{default[1]}` hypothesis profile by default" in readme
     assert f"CI sets `HYPOTHESIS_PROFILE={ci[1]}`" in readme

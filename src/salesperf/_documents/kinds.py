@@ -8,6 +8,7 @@ only an evaluation request has.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from salesperf._errors import Problem
 
@@ -29,7 +30,7 @@ DOCUMENT_KINDS = {
 _REQUEST_ONLY = ("plan", "plans", "plan_id", "records", "records_csv", "quotas")
 
 
-def document_kind(data: Mapping[object, object]) -> str | None:
+def document_kind(data: Mapping[Any, Any]) -> str | None:
     """The format of a document: its ``format`` when that is one salesperf knows, else
     ``salesperf.plan`` for a document with ``components`` and no ``period``, or
     ``salesperf.request`` for one with a ``period``, a key only a request has and no
@@ -56,7 +57,7 @@ def document_kind(data: Mapping[object, object]) -> str | None:
     return None
 
 
-def wrong_kind(data: Mapping[object, object], expected: str) -> Problem | None:
+def wrong_kind(data: Mapping[Any, Any], expected: str) -> Problem | None:
     """The one problem of a document of another kind than `expected`, or None.
 
     >>> print(wrong_kind({"period": "2026-Q1", "plan_id": "p"}, "salesperf.plan"))
