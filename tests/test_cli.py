@@ -341,3 +341,19 @@ class TestTables:
         out = salesperf(*args).stdout
         assert re.search(r"\d %", out)
         assert not re.search(r"\d%", out)
+
+    def test_what_was_paid_before_has_a_column_when_anything_was(self, tmp_path: Path) -> None:
+        """Q1 earned 100.00 (10 % of 1,000) but 60.00 was paid: Q2 pays its 50.00 and 40.00."""
+        document = {
+            "period": "2026-Q2",
+            "plan": {"id": "flat", "components": [{"kind": "commission", "id": "c", "rates": {
+                "tiers": [{"lower": "0", "rate": "0.10"}]}}]},
+            "paid": [{"payee": "ana", "period": "2026-Q1", "amount": "60"}],
+            "records": [{"id": "D-1", "date": "2026-02-03", "payee": "ana", "amount": "1000"},
+                        {"id": "D-2", "date": "2026-05-03", "payee": "ana", "amount": "500"}],
+        }
+        path = tmp_path / "request.json"
+        path.write_text(json.dumps(document))
+        head, ana = salesperf("run", str(path)).stdout.splitlines()[1:3]
+        assert head.split() == ["payee", "c", "earned", "paid", "before", "payable"]
+        assert ana.split() == ["ana", "50.00", "50.00", "60.00", "90.00"]

@@ -199,15 +199,17 @@ def _table(response: dict[str, Any], request: EvaluationRequest) -> str:
         if c["measure"] == measure and dt.date.fromisoformat(c["date"]) in quota.period:
             credited[c["payee"]] = credited.get(c["payee"], Decimal(0)) + Decimal(c["amount"])
     # Columns for what settles across periods, shown when any statement has them.
-    extra = [(name, key) for name, key in (("paid before", "paid_before"), ("held", "held"),
-                                           ("draw", "draw"), ("recovered", "recovered"),
+    before = any(Decimal(st["paid_before"]) for st in statements)
+    extra = [(name, key) for name, key in (("held", "held"), ("draw", "draw"),
+                                           ("recovered", "recovered"),
                                            ("balance", "balance_after"))
              if any(Decimal(st[key]) for st in statements)]
     paid = any(st["paid"] != st["payable"] for st in statements)
     named = any(st["name"] for st in statements)
     quoted = [f"{measure} credited", "quota", "attainment"] if quota.amounts else []
-    head = ["payee", *(["name"] if named else []), *quoted, *components, "earned", "payable",
-            *(name for name, _ in extra), *(["paid"] if paid else [])]
+    head = ["payee", *(["name"] if named else []), *quoted, *components, "earned",
+            *(["paid before"] if before else []), "payable", *(name for name, _ in extra),
+            *(["paid"] if paid else [])]
     rows: list[list[str]] = []
     for st in statements:
         row = [st["payee"], *([st["name"] or ""] if named else [])]
@@ -217,7 +219,8 @@ def _table(response: dict[str, Any], request: EvaluationRequest) -> str:
             row += [_money(got), "" if target is None else _money(target),
                     "" if not target else percent(got / target)]
         row += [*(_money(c["earned"]) for c in st["components"]), _money(st["earned"]),
-                _money(st["payable"]), *(_money(st[key]) for _, key in extra),
+                *([_money(st["paid_before"])] if before else []), _money(st["payable"]),
+                *(_money(st[key]) for _, key in extra),
                 *([_money(st["paid"])] if paid else [])]
         rows.append(row)
     totals = [_money(sum((Decimal(st[key]) for st in statements), Decimal(0)))
