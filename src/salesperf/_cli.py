@@ -329,17 +329,13 @@ def _schema(args: argparse.Namespace) -> int:
 
 
 def _review(args: argparse.Namespace) -> int:
-    from importlib import resources
-
-    from salesperf._documents import loads_json
+    from salesperf import examples
     from salesperf._people import evaluate_performance_request, load_performance_request
 
-    if args.request:
-        text = _read(args.request)
-    else:  # the example team shipped with the package
-        text = resources.files("salesperf").joinpath("_data/example_people.json").read_text(
-            "utf-8")
-    loaded, records = load_performance_request(loads_json(text))
+    # Without a file, the example team shipped with the package.
+    document = (_json_file(args.request) if args.request
+                else examples.performance_request_document())
+    loaded, records = load_performance_request(document)
     response = evaluate_performance_request(loaded, records)
     if args.format == "json":
         json.dump(response, sys.stdout, indent=2, ensure_ascii=False)
