@@ -187,6 +187,7 @@ EXPECTED = [
     "evaluate_performance",
     "evaluate_performance_request",
     "evaluate_request",
+    "examples",
     "facts_from_feedback",
     "facts_from_report",
     "facts_from_reviews",

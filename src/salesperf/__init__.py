@@ -3,7 +3,7 @@
 Import everything from here; modules whose names start with an underscore are private.
 """
 
-from salesperf import metrics
+from salesperf import examples, metrics
 from salesperf._ahead import (
     Baseline,
     CurvePoint,
@@ -448,6 +448,7 @@ __all__ = [
     "evaluate_performance",
     "evaluate_performance_request",
     "evaluate_request",
+    "examples",
     "facts_from_feedback",
     "facts_from_report",
     "facts_from_reviews",
