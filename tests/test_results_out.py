@@ -96,8 +96,8 @@ class TestLinesTable:
 class TestOtherTables:
     def test_statements_one_row_each_with_settlement_and_line_count(self) -> None:
         table = evaluation().statements_table()
-        assert table.names[:7] == ("payee", "period", "currency", "earned", "earned_ytd",
-                                   "paid_before", "payable")
+        assert table.names[:8] == ("payee", "name", "period", "currency", "earned",
+                                   "earned_ytd", "paid_before", "payable")
         assert table.names[-1] == "lines"
         assert "settlement" not in table.names
         assert "components" not in table.names

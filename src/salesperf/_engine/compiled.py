@@ -313,19 +313,19 @@ class CompiledPlan:
                                leaves=_leaves(hierarchy.payees[pid], periods),
                                released=None if cash is None else released(
                                    earned, periods, holdbacks, cash, amounts))
-            pay = hierarchy.payees[pid].currency
+            pay, name = hierarchy.payees[pid].currency, hierarchy.payees[pid].name
             for k, payment in enumerate(settled):
                 label = labels[k]
                 lines = Lines(pid, label, earned[k].blocks, quantum)
                 if pay is None or pay == code:
-                    st = Statement(pid, label, code, lines, totals[k], *payment)
+                    st = Statement(pid, label, code, lines, totals[k], *payment, name=name)
                 else:  # paid in the payee's own currency
                     day = periods[k].last_day
                     rate, amount, note = in_pay_currency(payment.paid, self.currency, pay,
                                                          rates, pid, day)
                     st = Statement(pid, label, code, lines, totals[k], *payment._replace(
                         settlement=(*payment.settlement, note)), pay_currency=pay,
-                        pay_rate=rate, pay_rate_date=day, pay_amount=amount)
+                        pay_rate=rate, pay_rate_date=day, pay_amount=amount, name=name)
                 (statements if k == last else earlier).append(st)
         return Evaluation(plan.id, plan.version, str(target), tuple(statements),
                           rows.public(), tuple(rows.exclusions), tuple(earlier))

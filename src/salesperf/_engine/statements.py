@@ -21,11 +21,12 @@ import attrs
 
 from salesperf._errors import DataError
 from salesperf._money import DECIMAL_CONTEXT, ROUNDING_CONTEXT
-from salesperf._plain import to_plain
+from salesperf._plain import digits, to_plain
 from salesperf._table import Table
 
 from .crediting import CREDIT_COLUMNS, DATE, RECORD, Credit, CreditList, CreditRow, Exclusion
 from .explain import money as _money
+from .explain import pct, permille
 from .lazy import Lazy
 
 __all__ = ["Block", "ComponentTotal", "Evaluation", "Line", "Statement", "Writer"]
@@ -289,14 +290,20 @@ class ComponentTotal:
     lines: int
 
 
+_LISTED = 30  # payees an error about an unknown payee lists by name
+
 _TRACE_FACTS = ("rule", "tier", "rate", "quota", "attainment_after", "exact", "rounded")
 
 
 @attrs.frozen
 class Statement:
-    """What a payee earned in a period and what is payable after true-up."""
+    """What a payee earned in a period and what is payable after true-up.
+
+    `name` is the payee's display name, when the host gave one (`Payee.name`).
+    """
 
     payee: str
+    name: str | None = attrs.field(default=None, kw_only=True)
     period: str
     currency: str
     lines: Sequence[Line]
@@ -328,14 +335,18 @@ class Statement:
     pay_amount: Decimal | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """The statement as plain JSON-safe data (amounts as exact decimal text)."""
+        """The statement as plain JSON-safe data (amounts as exact decimal text, never in
+        exponent notation)."""
         data: dict[str, Any] = to_plain(self)
+        for line in data["lines"]:  # a line writes its exact value as str() does
+            line["exact"] = digits(Decimal(line["exact"]))
         return data
 
     def explain(self, *, traces: bool = False) -> str:
         """The statement as text a payee can read, line by line; with `traces`, each line
         is followed by the key facts of its trace (rule, tier, rate, quota, attainment…)."""
-        out = [f"Statement for {self.payee}, {self.period} ({self.currency})"]
+        who = self.payee if self.name is None else f"{self.name} ({self.payee})"
+        out = [f"Statement for {who}, {self.period} ({self.currency})"]
         for total in self.components:
             out.append(f"  {total.component}: {total.earned:,}")
             for line in self.lines:
@@ -344,8 +355,10 @@ class Statement:
                 trace, text = line.details()
                 out.append(f"    {line.amount:>12,}  {text}")
                 if traces:
-                    facts = [f"{key} {trace[key]}" for key in _TRACE_FACTS
-                             if trace.get(key) not in (None, "")]
+                    # Exact in the trace; an attainment to a tenth of a percent here.
+                    facts = [f"{key} {pct(permille(Decimal(trace[key])))}"
+                             if key.startswith("attainment") else f"{key} {trace[key]}"
+                             for key in _TRACE_FACTS if trace.get(key) not in (None, "")]
                     out.append(f"    {'':>12}  trace: {', '.join(facts)}")
         out.append(f"  earned this period {self.earned:,}; earned year to date "
                    f"{self.earned_ytd:,}; paid before {self.paid_before:,.2f}; "
@@ -387,13 +400,28 @@ class Evaluation:
     earlier: tuple[Statement, ...] = ()
 
     def statement(self, payee: str) -> Statement:
+        """The statement of the payee with id `payee` or, when no id is `payee`, of the one
+        payee whose display name it is (ignoring case); else a `DataError` listing the
+        payees that have a statement."""
         for s in self.statements:
             if s.payee == payee:
                 return s
-        raise DataError(None, "payee", f"no statement for {payee!r} in {self.period}")
+        named = [s for s in self.statements
+                 if s.name is not None and s.name.casefold() == payee.casefold()]
+        if len(named) == 1:
+            return named[0]
+        known = [s.payee if s.name is None else f"{s.payee} ({s.name})"
+                 for s in self.statements]
+        listed = ", ".join(known[:_LISTED]) + (f" and {len(known) - _LISTED} more"
+                                              if len(known) > _LISTED else "")
+        raise DataError(None, "payee", f"no statement for {payee!r} in {self.period}; "
+                        f"statements are for {listed or 'nobody'}")
 
     def to_dict(self) -> dict[str, Any]:
+        """The evaluation as plain JSON-safe data (what `response_document` writes)."""
         data: dict[str, Any] = to_plain(self)
+        for key, statements in (("statements", self.statements), ("earlier", self.earlier)):
+            data[key] = [s.to_dict() for s in statements]
         return data
 
     # -- tables: results as columns, for hosts (CSV) and DataFrames (salesperf.pandas) --

@@ -32,19 +32,18 @@ except ImportError as err:  # pragma: no cover - the tests run with the extra in
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 
-from salesperf._engine import CompiledPlan, Evaluation, Quota, Statement, TargetIncentive
+from salesperf._ahead import payout_curve as payout_curve_of
+from salesperf._engine import CompiledPlan, Evaluation, Statement
 from salesperf._errors import DefinitionError, Problem
 from salesperf._goals import GoalResult, PerformanceReport
 from salesperf._money import to_decimal
 from salesperf._periods import Period
 from salesperf._plans import BoundBasis, Commission, TargetBonus
-from salesperf._records import Payee
 from salesperf._scoring import Ranked
 
 __all__ = ["DEFAULT_ATTAINMENTS", "attainment_distribution", "leaderboard", "payout_curve",
            "payout_points", "statement_waterfall", "waterfall_steps"]
 
-_PAYEE = "payee"
 #: Attainment points of a payout curve by default: 0 % to 200 % in steps of 2 %.
 DEFAULT_ATTAINMENTS = tuple(Decimal(k) / 50 for k in range(101))
 
@@ -73,33 +72,25 @@ def _period_of(plan: CompiledPlan, period: Period | str | None) -> Period:
 
 def payout_points(plan: CompiledPlan, quota: object,
                   attainments: Iterable[object] = DEFAULT_ATTAINMENTS, *,
-                  period: Period | str | None = None, measure: str = "revenue",
+                  period: Period | str | None = None, measure: str | None = None,
                   target_incentive: object = None,
-                  attributes: Mapping[str, object] | None = None,
+                  attributes: Mapping[str, object] | None = None, breakpoints: bool = False,
                   ) -> list[tuple[Decimal, Decimal]]:
-    """What the plan pays for each attainment of `quota` in one period: (attainment, earned).
+    """What the plan pays for each attainment of `quota` in one period: (attainment, earned),
+    in order of attainment.
 
-    Each point is an evaluation of one record worth attainment × quota (with `attributes`,
-    for plans whose crediting rules or SPIFFs read them) dated the period's first day, for
-    one payee with that quota of `measure` and `target_incentive`, through the public
-    `CompiledPlan.evaluate` — exact, caps, gates and floors included. `period` defaults to
-    the period holding the plan's ``effective_from``.
+    The points are `salesperf.payout_curve`'s: each an evaluation of one record worth
+    attainment × quota (with `attributes`, for plans whose crediting rules or SPIFFs read
+    them) through `CompiledPlan.evaluate` — exact, caps, gates and floors included — and,
+    with `breakpoints`, the plan's own attainments where pay changes slope too. `period`
+    defaults to the period holding the plan's ``effective_from``; `measure` to the plan's
+    first.
     """
-    target = _period_of(plan, period)
-    label, amount = str(target), to_decimal(quota, path="quota")
-    quotas = [Quota(_PAYEE, measure, label, amount)]
-    incentives = ([] if target_incentive is None
-                  else [TargetIncentive(_PAYEE, label, target_incentive)])
-    extra = dict(attributes or {})
-    out = []
-    for value in attainments:
-        attainment = to_decimal(value, path="attainments")
-        record = {**extra, "id": "point", "date": target.start, "payee": _PAYEE,
-                  "amount": amount * attainment}
-        ev = plan.evaluate([record], target, payees=[Payee(_PAYEE)], quotas=quotas,
-                           target_incentives=incentives)
-        out.append((attainment, ev.statement(_PAYEE).earned))
-    return out
+    curve = payout_curve_of(plan, _period_of(plan, period), quota=quota,
+                            target_incentive=target_incentive, measure=measure,
+                            attainments=attainments, breakpoints=breakpoints,
+                            record=attributes)
+    return [(p.attainment, p.earned) for p in curve.points]
 
 
 def _marks(plan: CompiledPlan, quota: Decimal, incentive: Decimal | None,
@@ -123,17 +114,18 @@ def _marks(plan: CompiledPlan, quota: Decimal, incentive: Decimal | None,
 
 def payout_curve(plan: CompiledPlan, quota: object, *, ax: Axes | None = None,
                  attainments: Iterable[object] = DEFAULT_ATTAINMENTS,
-                 period: Period | str | None = None, measure: str = "revenue",
+                 period: Period | str | None = None, measure: str | None = None,
                  target_incentive: object = None,
                  attributes: Mapping[str, object] | None = None) -> Axes:
-    """The plan's payout against attainment of `quota` (see `payout_points`), with a dashed
+    """The plan's payout against attainment of `quota` (`payout_points`, with the plan's
+    breakpoints, so that every kink is drawn where it is), with a dashed
     vertical line where each commission tier starts and a dotted horizontal line at each
     cap (per period, or a multiple of `target_incentive`)."""
     amount = to_decimal(quota, path="quota")
     incentive = None if target_incentive is None else to_decimal(target_incentive,
                                                                  path="target_incentive")
     points = payout_points(plan, amount, attainments, period=period, measure=measure,
-                           target_incentive=incentive, attributes=attributes)
+                           target_incentive=incentive, attributes=attributes, breakpoints=True)
     ax = _axes(ax)
     ax.plot([float(a) for a, _ in points], [float(p) for _, p in points], label="payout")
     tiers, caps = _marks(plan, amount, incentive)
