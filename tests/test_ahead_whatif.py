@@ -15,7 +15,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import salesperf as sp
-from test_engine_stages import QUARTERS, inputs, plans, records
+from salesperf.testing import plans, records
+from test_engine_stages import QUARTERS, inputs
 
 D = Decimal
 Q1 = "2026-Q1"

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 import salesperf as sp
 from salesperf.testing import plans, records
-from worked_results import PAYEES, evaluation, performance
+from worked_results import PAYEES, PLAN, QUOTAS, RECORDS, evaluation, performance
 
 D = Decimal
 
@@ -168,6 +168,12 @@ class TestHtml:
         assert "<td>ben</td>" in html
         assert "<td>total</td><td style=\"text-align:right\">15,000.00</td>" in html
         assert "3 credits, 1 exclusions" in html
+
+    def test_a_payee_s_name_is_shown_beside_the_id(self) -> None:
+        ev = PLAN.evaluate(RECORDS[:1], "2026-Q1", payees=[sp.Payee("ana", "Ana <A>")],
+                           quotas=QUOTAS)
+        assert "Statement for ana (Ana &lt;A&gt;), 2026-Q1" in ev.statement("ana")._repr_html_()
+        assert "<td>ana (Ana &lt;A&gt;)</td>" in ev._repr_html_()
 
     def test_long_lists_are_cut_with_a_count(self) -> None:
         table = sp.Table("many", {"n": list(range(25))})

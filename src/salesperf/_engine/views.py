@@ -17,6 +17,10 @@ _SETTLEMENT = ("draw", "top_up", "recovered", "forgiven", "balance_before", "bal
                "held")
 
 
+def _who(st: Statement) -> str:
+    return st.payee if st.name is None else f"{st.payee} ({st.name})"
+
+
 def statement_html(st: Statement) -> str:
     """The statement's lines by component with their explanations, then its totals."""
     currency = st.currency
@@ -24,7 +28,7 @@ def statement_html(st: Statement) -> str:
              for line in st.lines[:SHOWN]]
     notes = [f"… {len(st.lines) - SHOWN:,} more lines"] if len(st.lines) > SHOWN else []
     parts = [html_table(("component", "record", "date", f"amount ({currency})", "explanation"),
-                        lines, caption=f"Statement for {st.payee}, {st.period} ({currency})",
+                        lines, caption=f"Statement for {_who(st)}, {st.period} ({currency})",
                         notes=notes)]
     totals: list[tuple[str, Decimal | str]] = [
         *((f"{t.component} ({t.lines} lines)", t.earned) for t in st.components),
@@ -45,7 +49,7 @@ def evaluation_html(ev: Evaluation) -> str:
     the number of credits and exclusions."""
     shown = ev.statements[:SHOWN]
     rows: list[tuple[object, ...]] = [
-        (st.payee, st.earned, st.earned_ytd, st.paid_before, st.payable, st.paid, len(st.lines))
+        (_who(st), st.earned, st.earned_ytd, st.paid_before, st.payable, st.paid, len(st.lines))
         for st in shown]
     if ev.statements:
         rows.append(("total", *(sum((getattr(st, name) for st in ev.statements), Decimal(0))
