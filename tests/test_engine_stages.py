@@ -140,6 +140,27 @@ class TestStagesApart:
                                                             payees=ana).to_dict()
         assert plan.earn(merged).statement("ana").payable == D("50.00")
 
+    def test_narrowed_parts_pay_the_payees_they_were_narrowed_to(self) -> None:
+        """`only` narrows whom `earn` pays, `only` again narrows further, and merging
+        narrowed parts pays each part's payees; a part not narrowed pays everyone."""
+        plan = sp.compile_plan(sp.Plan("p", [sp.Commission("c", sp.RateTable(
+            [sp.Tier(0, "0.1")]))]))
+        team = [sp.Payee("ana"), sp.Payee("ben"), sp.Payee("cy")]
+        deals = [{"id": f"D-{p}", "date": dt.date(2026, 1, 5), "payee": p, "amount": D("1000")}
+                 for p in ("ana", "ben", "cy")]
+        whole = plan.credit(deals, Q1, payees=team)
+
+        def paid(credited: sp.Credited) -> list[str]:
+            return [s.payee for s in plan.earn(credited).statements]
+
+        assert paid(whole) == ["ana", "ben", "cy"]
+        assert paid(whole.only(["ana", "ben"]).only(["ben", "cy"])) == ["ben"]
+        ana, cy = whole.only(["ana"]), whole.only(["cy"])
+        assert paid(ana.merge(cy)) == ["ana", "cy"]
+        assert paid(ana.merge(plan.credit([], Q1, payees=team))) == ["ana", "ben", "cy"]
+        assert plan.earn(whole, only=["cy"]).statement("cy").payable == D("100.00")
+        assert sorted(ana.payees) == ["ana"] and len(ana.credits) == 1
+
     def test_a_record_in_two_parts_is_an_error_as_in_one_pass(self) -> None:
         plan = sp.compile_plan(sp.Plan("p", [sp.Commission("c", sp.RateTable(
             [sp.Tier(0, "0.1")]))]))
@@ -147,11 +168,12 @@ class TestStagesApart:
         one = plan.credit([deal], Q1, payees=[sp.Payee("ana")])
         with pytest.raises(sp.DataError, match=r"D-1.*two records have this id"):
             one.merge(one)
-        with pytest.raises(sp.DefinitionError, match="credited for 'p' 2026-Q2"):
+        with pytest.raises(sp.DefinitionError, match=r"^credited: credited for 'p' 2026-Q2"):
             one.merge(plan.credit([], "2026-Q2", payees=[sp.Payee("ana")]))
         other = sp.compile_plan(sp.Plan("q", [sp.Commission("c", sp.RateTable(
             [sp.Tier(0, "0.1")]))]))
-        with pytest.raises(sp.DefinitionError, match="credited under plan 'p', not 'q'"):
+        with pytest.raises(sp.DefinitionError,
+                           match=r"^credited: credited under plan 'p', not 'q'"):
             other.earn(one)
 
 
