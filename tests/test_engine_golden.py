@@ -233,6 +233,7 @@ class TestBonuses:
         assert renewals.earned == D("1400.00")
         assert margin.earned == D("3000.00")
         check("bonuses", ev.to_dict())
+        check("bonuses-explained", ana.explain(traces=True).splitlines())
 
     def test_a_kpi_without_a_supplied_value_renormalises(self) -> None:
         ev = bonus_plan(sp.MissingData.RENORMALISE).evaluate(
