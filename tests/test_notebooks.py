@@ -79,7 +79,8 @@ def execute(path: Path) -> Run:
                        resources={"metadata": {"path": str(path.parent)}},
                        ).execute(cleanup_kc=True)  # given a manager, it would leave the kernel
     probe = nb.cells.pop()
-    return Run(nb, json.loads(probe.outputs[0]["text"]))
+    (printed,) = [o["text"] for o in probe.outputs if o.get("name") == "stdout"]
+    return Run(nb, json.loads(printed))
 
 
 @pytest.fixture(scope="module")
@@ -101,13 +102,16 @@ class TestEveryNotebook:
         assert code
         assert [c.id for c in code if c.outputs or c.execution_count is not None] == []
 
-    def test_it_runs_without_errors_on_this_interpreter(self, path: Path,
+    def test_it_runs_without_errors_or_warnings_on_this_interpreter(self, path: Path,
                                                         runs: dict[Path, Run]) -> None:
         nb, report = runs[path]
         code = [c for c in nb.cells if c.cell_type == "code"]
         errors = [(c.id, o.get("ename")) for c in code for o in c.outputs
                   if o["output_type"] == "error"]
         assert errors == []  # NotebookClient raises on the first error too
+        warnings = [(c.id, o["text"]) for c in code for o in c.outputs
+                    if o.get("name") == "stderr"]
+        assert warnings == []  # a reader would see them in red
         assert all(c.execution_count for c in code)
         assert report["prefix"] == sys.prefix
         assert report["backend"].lower() == "agg"
