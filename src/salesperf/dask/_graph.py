@@ -45,7 +45,6 @@ from ._rows import (
     exclusion_rows,
     frame,
     line_rows,
-    ordered,
     records_of,
     statement_rows,
 )
@@ -122,8 +121,7 @@ class Results:
     def gather(self) -> Frames:
         """Compute every frame at once and bring them here as pandas frames, sorted as
         `CompiledPlan.evaluate` orders its results, with Python values."""
-        got = dask.compute(*self.frames())
-        return Frames(*(ordered(name, data) for name, data in zip(NAMES, got, strict=True)))
+        return Frames.of(*dask.compute(*self.frames()))
 
     def to_parquet(self, path: str, **options: Any) -> None:
         """Write every frame under `path` (a folder per frame: ``statements/``, ``lines/``
@@ -289,9 +287,9 @@ def _credit(setup: _Crediting, part: object, index: int) -> tuple[
     credited = setup.plan.credit(records, setup.period, hierarchy=setup.hierarchy,
                                  assignments=setup.assignments, rates=setup.rates,
                                  as_of=setup.as_of)
-    credits, exclusions = credited.credits, credited.exclusions
+    made, exclusions = credited.credits, credited.exclusions
     ids = [str(_fields(r)[0]) for r in records]  # every one a string: crediting checked
-    done = {c.record for c in credits}
+    done = {c.record for c in made}
     excluded = {e.record for e in exclusions} - done
     lost = set(ids) - done - excluded
     if lost or len(done) + len(excluded) != len(ids):  # pragma: no cover - the engine's promise
@@ -307,7 +305,7 @@ def _credit(setup: _Crediting, part: object, index: int) -> tuple[
     by_group: list[list[str]] = [[] for _ in range(count)]
     for rid in ids:
         by_group[group_of(rid, count)].append(rid)
-    return (frame("credits", credit_rows(credits)),
+    return (frame("credits", credit_rows(made)),
             frame("exclusions", exclusion_rows(exclusions)),
             frame("counts", [(index, len(ids), len(done), len(excluded))]),
             tuple(credited.only(w) for w in wanted), tuple(map(tuple, by_group)))

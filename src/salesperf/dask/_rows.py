@@ -58,14 +58,16 @@ def _text(value: object) -> str | None:
 
 def frame(name: str, rows: Iterable[Sequence[object]]) -> pd.DataFrame:
     """A frame of `name`'s columns; integers as int64, everything else as Python objects."""
-    columns = COLUMNS[name]
-    data = pd.DataFrame.from_records(list(rows), columns=list(columns))
-    return data.astype({c: "int64" if c in _INTEGERS else object for c in columns})
+    columns = list(COLUMNS[name])
+    data = pd.DataFrame(list(rows) or None, columns=columns, dtype=object)
+    integers = [c for c in columns if c in _INTEGERS]
+    data[integers] = data[integers].astype("int64")
+    return data
 
 
 def statement_rows(statements: Iterable[Statement]) -> list[tuple[object, ...]]:
     """A row per statement; components and settlement steps as JSON text."""
-    out = []
+    out: list[tuple[object, ...]] = []
     for s in statements:
         components = json.dumps([{"component": t.component, "earned": str(t.earned),
                                   "lines": t.lines} for t in s.components])
@@ -79,7 +81,7 @@ def statement_rows(statements: Iterable[Statement]) -> list[tuple[object, ...]]:
 def line_rows(statements: Iterable[Statement], traces: bool = True) -> list[tuple[object, ...]]:
     """A row per statement line, numbered in its statement; with `traces`, its trace (JSON
     text) and explanation, written now (the costly part), else None."""
-    out = []
+    out: list[tuple[object, ...]] = []
     for s in statements:
         for k, line in enumerate(s.lines):
             trace: str | None = None
@@ -92,10 +94,10 @@ def line_rows(statements: Iterable[Statement], traces: bool = True) -> list[tupl
     return out
 
 
-def credit_rows(credits: Iterable[Credit]) -> list[tuple[object, ...]]:
+def credit_rows(given: Iterable[Credit]) -> list[tuple[object, ...]]:
     """A row per credit (the record's own attributes are left out: they are the input)."""
     return [(c.record, c.payee, c.measure, c.date.isoformat(), str(c.amount), str(c.share),
-             str(c.factor), c.rule, c.kind.value) for c in credits]
+             str(c.factor), c.rule, c.kind.value) for c in given]
 
 
 def exclusion_rows(exclusions: Iterable[Exclusion]) -> list[tuple[object, ...]]:
@@ -113,6 +115,15 @@ class Frames:
     credits: pd.DataFrame
     exclusions: pd.DataFrame
     counts: pd.DataFrame
+
+    @classmethod
+    def of(cls, statements: pd.DataFrame, lines: pd.DataFrame, credits: pd.DataFrame,  # noqa: A002 - the field's name
+           exclusions: pd.DataFrame, counts: pd.DataFrame) -> Frames:
+        """The frames a cluster computed (a `Results`' frames, computed however you like),
+        with Python values and sorted as `evaluate` orders its results."""
+        return cls(ordered("statements", statements), ordered("lines", lines),
+                   ordered("credits", credits), ordered("exclusions", exclusions),
+                   ordered("counts", counts))
 
     def equals(self, other: Frames) -> bool:
         """The same statements, lines, credits and exclusions, value for value (the counts,
@@ -179,7 +190,7 @@ def _column(series: pd.Series) -> tuple[list[object], bool]:
     return values, any(v is _MISSING for v in values)
 
 
-def records_of(part: object) -> list[object]:
+def records_of(part: object) -> list[Any]:
     """A partition's records as `CompiledPlan.credit` reads them: a pandas frame's rows as
     mappings, without the fields that are missing (None, NaN, NaT), with Python values
     (a midnight timestamp as its date); a bag's items as they are."""
