@@ -98,7 +98,7 @@ def run_cluster(folder: Path, out: Path, deals: int, workers: int) -> dict[str, 
     import dask.dataframe as dd
     import pandas as pd
     import psutil
-    from distributed import Client, LocalCluster
+    from distributed import Client, LocalCluster, get_task_stream
 
     import salesperf.dask as spd
 
@@ -123,17 +123,35 @@ def run_cluster(folder: Path, out: Path, deals: int, workers: int) -> dict[str, 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
         start = time.perf_counter()
-        records = dd.read_parquet(str(folder))
-        results = spd.evaluate(plan, records, PERIOD, hierarchy=hierarchy, quotas=quotas,
-                               traces=False)
-        results.to_parquet(str(out))
+        with get_task_stream(client) as stream:
+            records = dd.read_parquet(str(folder))
+            results = spd.evaluate(plan, records, PERIOD, hierarchy=hierarchy, quotas=quotas,
+                                   traces=False)
+            results.to_parquet(str(out))
         total = time.perf_counter() - start
+        tasks: dict[str, float] = {}  # seconds of work per kind of task, all workers
+        for task in stream.data:
+            kind = _kind(str(task["key"]))
+            for step in task["startstops"]:
+                if step["action"] == "compute":
+                    tasks[kind] = tasks.get(kind, 0.0) + step["stop"] - step["start"]
+                else:  # transfers, (de)serialisation, disk
+                    name = f"({step['action']})"
+                    tasks[name] = tasks.get(name, 0.0) + step["stop"] - step["start"]
         done.set()
         sampler.join()
     statements = pd.read_parquet(out / "statements")
     return {"mode": f"cluster-{workers}", "total_s": total, "partitions": records.npartitions,
+            "tasks": tasks,
             "peak_mib": [p / 2**20 for p in peaks.values()],
             "payable": str(sum(map(sp.to_decimal, statements["payable"])))}
+
+
+def _kind(key: str) -> str:
+    """A task's kind, from its key: ('salesperf-credit-<token>-3', 0) → salesperf-credit."""
+    name = key.strip("('\"").split("'")[0].split(",")[0]
+    parts = [p for p in name.split("-") if not (p.isdigit() or len(p) >= 16)]
+    return "-".join(parts) or name
 
 
 def shuffle_cost(folder: Path, deals: int, groups: int) -> dict[str, Any]:
@@ -163,7 +181,8 @@ def shuffle_cost(folder: Path, deals: int, groups: int) -> dict[str, Any]:
     back[0].merge(*back[1:])
     merge_s = time.perf_counter() - start
     n = len(records)
-    return {"records": n, "groups": groups, "credit_us": credit_s / n * 1e6,
+    empty = len(pickle.dumps(credited.only(()), protocol=5))  # what every piece carries
+    return {"piece_bytes": empty, "records": n, "groups": groups, "credit_us": credit_s / n * 1e6,
             "split_us": split_s / n * 1e6, "pickle_us": pickle_s / n * 1e6,
             "merge_us": merge_s / n * 1e6, "bytes_per_record": sum(map(len, blobs)) / n,
             "hierarchy_bytes": len(pickle.dumps(hierarchy, protocol=5))}
@@ -218,6 +237,9 @@ def main() -> None:
             print(f"{result['mode']:>10}: {result['total_s']:6.1f} s, "
                   f"{args.deals / result['total_s']:>9,.0f} deals/s{extra}; peak memory "
                   f"per process {peaks} MiB", flush=True)
+            for kind, seconds in sorted(result.get("tasks", {}).items(), key=lambda x: -x[1]):
+                print(f"{'':>12}{kind:<36}{seconds:7.1f} s "
+                      f"({seconds / args.deals * 1e6:6.1f} µs/deal)")
         same = len({r["payable"] for r in results}) == 1
         print(f"total payable {results[0]['payable']} in every run: {same}")
         cmd = [sys.executable, __file__, "--mode", "shuffle", "--folder", str(folder),
@@ -228,7 +250,8 @@ def main() -> None:
               f"groups: credit {cost['credit_us']:.1f} µs/record, split "
               f"{cost['split_us']:.2f} µs, pickle+unpickle {cost['pickle_us']:.2f} µs, merge "
               f"{cost['merge_us']:.2f} µs, {cost['bytes_per_record']:.0f} bytes/record sent "
-              f"(hierarchy {cost['hierarchy_bytes']:,} bytes, in every piece)")
+              f"(every piece carries {cost['piece_bytes']:,} bytes, the hierarchy "
+              f"{cost['hierarchy_bytes']:,} of them)")
         if not same:
             sys.exit(2)
 

@@ -162,9 +162,10 @@ def evaluate(
     reverses, to one partition. With `traces`, each line's trace and explanation are
     written (the costly part of lines); without, those columns are None.
 
-    Nothing runs until the results are computed. The arguments other than records are
-    checked here, with the errors `evaluate` raises; a bad record raises, when computed, the
-    `DataError` that `evaluate` raises for it.
+    Nothing runs until the results are computed, except a first pass reading which records
+    are reversed when some may be (a Bag, or a DataFrame with a ``reverses`` column). The
+    arguments other than records are checked here, with the errors `evaluate` raises; a bad
+    record raises, when computed, the `DataError` that `evaluate` raises for it.
     """
     payees, quotas, target_incentives = tuple(payees), tuple(quotas), tuple(target_incentives)
     assignments = None if assignments is None else tuple(assignments)
@@ -311,6 +312,16 @@ def _credit(setup: _Crediting, part: object, index: int) -> tuple[
             tuple(credited.only(w) for w in wanted), tuple(map(tuple, by_group)))
 
 
+def _merged(pieces: Sequence[Credited]) -> Credited:
+    """The pieces merged in pairs, then pairs of pairs: each merge copies what it merges, so
+    merging one by one would copy the first piece once per piece."""
+    level = list(pieces)
+    while len(level) > 1:
+        level = [level[k].merge(level[k + 1]) if k + 1 < len(level) else level[k]
+                 for k in range(0, len(level), 2)]
+    return level[0]
+
+
 def _earn(setup: _Earning, pieces: Sequence[Credited], ids: Sequence[Sequence[str]]
           ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Earn for one group of payees from their credits, gathered from every partition."""
@@ -320,7 +331,6 @@ def _earn(setup: _Earning, pieces: Sequence[Credited], ids: Sequence[Sequence[st
             if rid in seen:
                 raise DataError(rid, "id", "two records have this id")
             seen.add(rid)
-    merged = pieces[0].merge(*pieces[1:])
-    statements = setup.earn(merged).statements
+    statements = setup.earn(_merged(pieces)).statements
     return (frame("statements", statement_rows(statements)),
             frame("lines", line_rows(statements, setup.traces)))
