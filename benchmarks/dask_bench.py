@@ -150,8 +150,8 @@ def run_cluster(folder: Path, out: Path, deals: int, workers: int) -> dict[str, 
 def _kind(key: str) -> str:
     """A task's kind, from its key: ('salesperf-credit-<token>-3', 0) → salesperf-credit."""
     name = key.strip("('\"").split("'")[0].split(",")[0]
-    parts = [p for p in name.split("-") if not (p.isdigit() or len(p) >= 16)]
-    return "-".join(parts) or name
+    parts = [p for p in name.split("-") if not any(c.isdigit() for c in p)]
+    return "-".join(parts).strip("_") or name
 
 
 def shuffle_cost(folder: Path, deals: int, groups: int) -> dict[str, Any]:
@@ -238,6 +238,8 @@ def main() -> None:
                   f"{args.deals / result['total_s']:>9,.0f} deals/s{extra}; peak memory "
                   f"per process {peaks} MiB", flush=True)
             for kind, seconds in sorted(result.get("tasks", {}).items(), key=lambda x: -x[1]):
+                if seconds < 0.05:
+                    continue
                 print(f"{'':>12}{kind:<36}{seconds:7.1f} s "
                       f"({seconds / args.deals * 1e6:6.1f} µs/deal)")
         same = len({r["payable"] for r in results}) == 1
