@@ -135,7 +135,7 @@ class TestSynchronous:
         assert len(got.lines) == sum(len(s.lines) for s in one.statements) == 194
         assert got.counts["records"].sum() == len(deals) == 216
 
-    @settings(max_examples=15)
+    @settings(max_examples=10)
     @given(plans(), records(), st.sampled_from(QUARTERS), st.data())
     def test_records_partitioned_any_way_give_one_process_s_results_or_error(
             self, plan: sp.Plan, recs: list[Any], period: str, data: st.DataObject) -> None:
@@ -267,10 +267,10 @@ class TestCluster:
 
     def test_generated_deals_with_roll_ups_overlays_and_clawbacks(self, client: Client) -> None:
         plan, team = generated_plan(), generated_team()
-        deals = generated(4_000)
-        assert sum("reverses" in d for d in deals) > 50
+        deals = generated(2_000)
+        assert sum("reverses" in d for d in deals) > 25
         one = plan.evaluate(deals, Q1, hierarchy=team)
-        got = spd.evaluate(plan, table(deals, 6), Q1, hierarchy=team, groups=4).gather()
+        got = spd.evaluate(plan, table(deals, 5), Q1, hierarchy=team, groups=3).gather()
         same(got, spd.frames(one))
         assert len(got.statements) == len(team.payees)
         assert {"mgr-a", "spec"} <= set(got.credits["payee"])  # credits for other payees
@@ -296,14 +296,15 @@ class TestCluster:
     def test_a_worker_killed_mid_run_is_replaced_and_nothing_is_credited_twice(
             self, client: Client) -> None:
         """The records load slowly, so that the run is under way when the worker holding
-        the first credited partition is killed (SIGKILL): Dask runs its tasks again
-        elsewhere, and the results are still exactly one process's, each credit once."""
+        the first credited partition is killed (SIGKILL): the scheduler drops it, Dask runs
+        its tasks again on the other worker (or the one its nanny restarts), and the results
+        are still exactly one process's, each credit once."""
         plan, team = generated_plan(), generated_team()
-        deals = generated(3_000, seed=3)
+        deals = generated(2_000, seed=3)
         parts = [deals[k::6] for k in range(6)]
         before = set(client.scheduler_info()["workers"])
         pids = client.run(os.getpid)
-        records = db.from_delayed([dask.delayed(_slowly)(p, 0.4) for p in parts])
+        records = db.from_delayed([dask.delayed(_slowly)(p, 0.25) for p in parts])
         results = spd.evaluate(plan, records, Q1, hierarchy=team)
         futures = client.compute(list(results.frames()))
         victim = None
@@ -321,8 +322,8 @@ class TestCluster:
         keys = ["record", "payee", "measure", "kind", "rule"]
         assert not got.credits.duplicated(keys).any()
         assert got.counts["records"].sum() == len(deals)
-        client.wait_for_workers(2, timeout=30)
-        assert set(client.scheduler_info()["workers"]) != before  # a new worker took over
+        assert victim in before
+        assert victim not in client.scheduler_info()["workers"]  # it was lost, not idle
 
 
 def _slowly(records: list[dict[str, Any]], seconds: float) -> list[dict[str, Any]]:
