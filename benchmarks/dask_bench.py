@@ -26,6 +26,7 @@ network between machines.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import pickle
@@ -114,10 +115,8 @@ def run_cluster(folder: Path, out: Path, deals: int, workers: int) -> dict[str, 
         def sample() -> None:
             while not done.is_set():
                 for pid in peaks:
-                    try:
+                    with contextlib.suppress(psutil.Error):  # a worker that has just ended
                         peaks[pid] = max(peaks[pid], psutil.Process(pid).memory_info().rss)
-                    except psutil.Error:
-                        pass
                 time.sleep(0.1)
 
         sampler = threading.Thread(target=sample, daemon=True)
@@ -226,7 +225,7 @@ def main() -> None:
             out.mkdir()
             cmd = [sys.executable, __file__, "--mode", mode, "--folder", str(folder),
                    "--out", str(out), "--deals", str(args.deals), "--workers", str(workers)]
-            done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+            done = subprocess.run(cmd, capture_output=True, text=True, check=False)  # noqa: S603
             if done.returncode:
                 sys.exit(f"{mode} run failed:\n{done.stderr}")
             result = json.loads(done.stdout.strip().splitlines()[-1])
@@ -246,7 +245,7 @@ def main() -> None:
         print(f"total payable {results[0]['payable']} in every run: {same}")
         cmd = [sys.executable, __file__, "--mode", "shuffle", "--folder", str(folder),
                "--out", tmp, "--deals", str(args.deals), "--groups", str(args.groups)]
-        cost = json.loads(subprocess.run(cmd, capture_output=True, text=True,
+        cost = json.loads(subprocess.run(cmd, capture_output=True, text=True,  # noqa: S603
                                          check=True).stdout.strip().splitlines()[-1])
         print(f"shuffle, one partition of {cost['records']:,} records into {cost['groups']} "
               f"groups: credit {cost['credit_us']:.1f} µs/record, split "
