@@ -78,7 +78,7 @@ class _Crediting:
 class _Earning:
     """What every earning task reads: sent to each worker once."""
 
-    plan: CompiledPlan
+    crediting: _Crediting
     quotas: tuple[Quota, ...]
     target_incentives: tuple[TargetIncentive, ...]
     paid: Mapping[tuple[str, str], object] | None
@@ -89,8 +89,15 @@ class _Earning:
     receipts: tuple[Receipt, ...]
     traces: bool
 
+    def base(self, group: int) -> Credited:
+        """No credits, with the roster and rates the parts were credited with (they arrive
+        without: see `Credited.detached`), for the group's payees."""
+        c = self.crediting
+        return c.plan.credit((), c.period, hierarchy=c.hierarchy, assignments=c.assignments,
+                             rates=c.rates, as_of=c.as_of).only(c.members[group])
+
     def earn(self, credited: Credited, only: Collection[str] | None = None) -> Any:
-        return self.plan.earn(credited, quotas=self.quotas,
+        return self.crediting.plan.earn(credited, quotas=self.quotas,
                               target_incentives=self.target_incentives, paid=self.paid,
                               supplied=self.supplied, draws=self.draws,
                               opening_balances=self.opening_balances, holidays=self.holidays,
@@ -173,9 +180,6 @@ def evaluate(
     # The same checks and errors as one process, before anything is sent anywhere.
     probe = plan.credit((), period, payees=payees, hierarchy=hierarchy,
                         assignments=assignments, rates=rates, as_of=as_of)
-    earning = _Earning(plan, quotas, target_incentives, paid, supplied, draws, opening_balances,
-                       frozenset(holidays), receipts, traces)
-    earning.earn(probe, only=())
     if groups is not None and groups < 1:
         raise DefinitionError([Problem("groups", f"must be at least 1, got {groups}")])
     hierarchy = Hierarchy.of(payees) if hierarchy is None else hierarchy
@@ -186,6 +190,9 @@ def evaluate(
         members[group_of(pid, count)].add(pid)
     crediting = _Crediting(plan, probe.period, hierarchy, assignments, rates, as_of,
                            tuple(map(frozenset, members)))
+    earning = _Earning(crediting, quotas, target_incentives, paid, supplied, draws,
+                       opening_balances, frozenset(holidays), receipts, traces)
+    earning.earn(probe, only=())
 
     token = uuid.uuid4().hex
     credit_setup = delayed(crediting, name=f"salesperf-crediting-{token}", traverse=False)
@@ -195,7 +202,7 @@ def evaluate(
         credit_setup, unit, k, dask_key_name=f"salesperf-credit-{token}-{k}")
         for k, unit in enumerate(units)]
     earned = [delayed(_earn, nout=2, pure=True)(
-        earn_setup, [out[3][g] for out in credited], [out[4][g] for out in credited],
+        earn_setup, g, [out[3][g] for out in credited], [out[4][g] for out in credited],
         dask_key_name=f"salesperf-earn-{token}-{g}") for g in range(count)]
     made = {"statements": [e[0] for e in earned], "lines": [e[1] for e in earned],
             "credits": [c[0] for c in credited], "exclusions": [c[1] for c in credited],
@@ -309,12 +316,13 @@ def _credit(setup: _Crediting, part: object, index: int) -> tuple[
     return (frame("credits", credit_rows(made)),
             frame("exclusions", exclusion_rows(exclusions)),
             frame("counts", [(index, len(ids), len(done), len(excluded))]),
-            tuple(credited.only(w) for w in wanted), tuple(map(tuple, by_group)))
+            tuple(credited.only(w).detached() for w in wanted), tuple(map(tuple, by_group)))
 
 
 def _merged(pieces: Sequence[Credited]) -> Credited:
-    """The pieces merged in pairs, then pairs of pairs: each merge copies what it merges, so
-    merging one by one would copy the first piece once per piece."""
+    """The pieces merged in pairs, then pairs of pairs (the first always first, so that its
+    roster is kept): each merge copies what it merges, so merging one by one would copy the
+    first piece once per piece."""
     level = list(pieces)
     while len(level) > 1:
         level = [level[k].merge(level[k + 1]) if k + 1 < len(level) else level[k]
@@ -322,15 +330,16 @@ def _merged(pieces: Sequence[Credited]) -> Credited:
     return level[0]
 
 
-def _earn(setup: _Earning, pieces: Sequence[Credited], ids: Sequence[Sequence[str]]
-          ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Earn for one group of payees from their credits, gathered from every partition."""
+def _earn(setup: _Earning, group: int, pieces: Sequence[Credited],
+          ids: Sequence[Sequence[str]]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Earn for one group of payees from their credits, gathered from every partition
+    (detached: merged into the group's base, which has the roster)."""
     seen: set[str] = set()
     for chunk in ids:
         for rid in chunk:
             if rid in seen:
                 raise DataError(rid, "id", "two records have this id")
             seen.add(rid)
-    statements = setup.earn(_merged(pieces)).statements
+    statements = setup.earn(_merged([setup.base(group), *pieces])).statements
     return (frame("statements", statement_rows(statements)),
             frame("lines", line_rows(statements, setup.traces)))
