@@ -227,11 +227,14 @@ def _with_reversals(parts: list[Delayed], records: object, token: str) -> list[D
     """The partitions to credit: `parts` as they are, unless some record reverses another;
     then every reversal and every record reversed goes to the partition its original's id
     picks, and the others stay where they are."""
-    if isinstance(records, dd.DataFrame) and "reverses" not in records.columns:
-        return parts
-    # A first pass reads which records are reversed (one column, of a Parquet dataset).
-    found = dask.compute(*(delayed(_reversed, pure=True)(p) for p in parts))
-    targets = frozenset().union(*found)
+    if isinstance(records, dd.DataFrame):  # a first pass reads one column (of Parquet files)
+        if "reverses" not in records.columns:
+            return parts
+        named = records["reverses"].dropna().unique().compute().tolist()
+        targets = frozenset(t for t in named if isinstance(t, str))
+    else:  # a first pass reads the records
+        found = dask.compute(*(delayed(_reversed, pure=True)(p) for p in parts))
+        targets = frozenset().union(*found)
     if not targets:
         return parts
     wanted = delayed(targets, name=f"salesperf-reversed-{token}", traverse=False)
@@ -245,11 +248,7 @@ def _with_reversals(parts: list[Delayed], records: object, token: str) -> list[D
 
 
 def _reversed(part: object) -> frozenset[str]:
-    """The ids a partition's records reverse."""
-    if isinstance(part, pd.DataFrame):
-        if "reverses" not in part.columns:
-            return frozenset()
-        return frozenset(v for v in part["reverses"].tolist() if isinstance(v, str))
+    """The ids a Bag partition's records reverse."""
     return frozenset(t for r in records_of(part) if isinstance(t := _fields(r)[1], str))
 
 
