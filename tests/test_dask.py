@@ -252,9 +252,10 @@ def test_without_dask_importing_salesperf_dask_says_what_to_install() -> None:
 
 @pytest.fixture(scope="module")
 def client() -> Iterator[Client]:
-    """Two worker processes on 127.0.0.1, one thread each; no dashboard."""
+    """Two worker processes on 127.0.0.1, one thread each; the dashboard on a free port
+    (8787 may be taken by another cluster on the machine)."""
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                      dashboard_address=None) as cluster, Client(cluster) as c:
+                      dashboard_address="127.0.0.1:0") as cluster, Client(cluster) as c:
         yield c
 
 
