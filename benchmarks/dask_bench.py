@@ -105,8 +105,8 @@ def run_cluster(folder: Path, out: Path, deals: int, workers: int) -> dict[str, 
 
     plan, hierarchy, quotas = setup(deals)
     with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                      host="127.0.0.1", dashboard_address="127.0.0.1:0", memory_limit=0) as cluster, \
-            Client(cluster) as client:
+                      host="127.0.0.1", dashboard_address="127.0.0.1:0",
+                      memory_limit=0) as cluster, Client(cluster) as client:
         client.run(lambda: __import__("salesperf.dask"))  # warm imports before timing
         pids = client.run(os.getpid)
         peaks = dict.fromkeys(pids.values(), 0)
