@@ -110,6 +110,28 @@ class TestTakingBack:
         assert mia == {("c", "D-1"): D("3000.00"), ("c", "X-1"): D("-1500.00")}
 
 
+class TestYearToDate:
+    def test_a_reversal_takes_back_what_the_original_was_paid_in_its_own_period(self) -> None:
+        """A year-to-date window recomputes earlier periods' credits against the grown quota,
+        which moved the gate: D-2 now "earns" 2,750.00 as the credit that crosses it. The
+        reversal used to take back that recomputed 2,750.00 for a 15,000 deal at 5 %; it
+        takes back the 750.00 D-2 was paid in Q1. (Found by the golden scenario of
+        tests/test_engine_golden.py; the clawback tests had period windows only.)"""
+        compiled = sp.compile_plan(sp.Plan("p", [sp.Commission(
+            "c", sp.RateTable([sp.Tier(0, "0.05")]), window=sp.Window.YEAR_TO_DATE,
+            gate=sp.Gate("0.25"))]))
+        records = [deal("D-1", dt.date(2026, 1, 10), 40_000),
+                   deal("D-2", dt.date(2026, 2, 3), 15_000),
+                   deal("X-1", dt.date(2026, 4, 20), reverses="D-2")]
+        quotas = [sp.Quota("ana", "revenue", q, 100_000) for q in (Q1, "2026-Q2")]
+        q1 = compiled.evaluate(records, Q1, payees=ANA, quotas=quotas).statement("ana")
+        assert [line.amount for line in q1.lines] == [D("2000.00"), D("750.00")]
+        q2 = compiled.evaluate(records, "2026-Q2", payees=ANA, quotas=quotas).statement("ana")
+        (undo,) = [line for line in q2.lines if line.record == "X-1"]
+        assert undo.amount == D("-750.00")
+        assert "takes back 100 % of the 750.00 D-2 earned" in undo.explanation
+
+
 class TestExcluded:
     @pytest.mark.parametrize(("reversal", "reason"), [
         (cancel("X-1", dt.date(2026, 3, 15), "D-1"),
@@ -165,6 +187,27 @@ class TestClawbackProperties:
         first = compiled.evaluate(records, "2026-Q4", payees=ANA)
         again = compiled.evaluate(shuffled, "2026-Q4", payees=ANA)
         assert first.to_dict() == again.to_dict()
+
+    @given(books(), st.sampled_from(sp.TierMode), st.sampled_from(sp.Window),
+           st.sampled_from([None, sp.Gate("0.25"), sp.Gate("0.25", pay_from_first_unit=False)]))
+    def test_a_full_reversal_takes_back_exactly_what_its_deal_s_line_paid(
+            self, records: list[dict[str, Any]], mode: sp.TierMode, window: sp.Window,
+            gate: sp.Gate | None) -> None:
+        """In every window — a year-to-date one recomputes earlier credits against a grown
+        quota — a reversal takes back what the deal was paid in its own period."""
+        table = sp.RateTable([sp.Tier(0, "0.05"), sp.Tier(1, "0.09")], mode,
+                             basis=sp.BoundBasis.ATTAINMENT,
+                             retroactive_through=0 if mode is sp.TierMode.HYBRID else None)
+        compiled = sp.compile_plan(sp.Plan("p", [sp.Commission("c", table, window=window,
+                                                               gate=gate)]))
+        quotas = [sp.Quota("ana", "revenue", f"2026-Q{q}", 60_000) for q in range(1, 5)]
+        ev = compiled.evaluate(records, "2026-Q4", payees=ANA, quotas=quotas)
+        lines = {line.record: line for s in (*ev.earlier, *ev.statements) for line in s.lines
+                 if line.record is not None}
+        for r in records:
+            undo = lines.get(r["id"])
+            if "reverses" in r and "amount" not in r and undo is not None:
+                assert undo.exact == -lines[r["reverses"]].exact
 
     @given(books())
     def test_reversing_every_deal_in_full_leaves_nothing_earned(

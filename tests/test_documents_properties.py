@@ -9,7 +9,6 @@ JSON text writes every number exactly.
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 import json
 import re
@@ -21,23 +20,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import salesperf as sp
+from salesperf import testing
+from salesperf.testing import exact_decimals as decimals
 
 #: Text that reads as an ISO date is a date in a condition (documented): a condition's text
 #: values are drawn from text that does not.
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 # -- scalars -----------------------------------------------------------------------------------
-
-
-def decimals(*, positive: bool = False, signed: bool = False) -> st.SearchStrategy[Decimal]:
-    """Exact decimals with varied exponents: 7, 0.05, 1.50, 2.5E+3, 0E-8, -0.125 …"""
-    return st.builds(
-        lambda sign, coefficient, exponent: Decimal(
-            (sign, tuple(int(c) for c in str(coefficient)), exponent)),
-        st.integers(0, 1) if signed else st.just(0),
-        st.integers(1 if positive else 0, 10**12),
-        st.integers(-8, 6),
-    )
 
 
 def zeros() -> st.SearchStrategy[Decimal]:
@@ -53,7 +43,7 @@ def increasing(values: st.SearchStrategy[Decimal], min_size: int, max_size: int,
 
 
 names = st.text(min_size=1, max_size=12)
-dates = st.dates(dt.date(1990, 1, 1), dt.date(2100, 12, 31))
+dates = testing.dates()
 condition_text = st.text(max_size=12).filter(lambda s: not _ISO_DATE.fullmatch(s))
 condition_values: st.SearchStrategy[object] = st.one_of(
     st.none(), st.booleans(), condition_text, decimals(signed=True),
@@ -122,14 +112,6 @@ def curves(draw: st.DrawFn) -> sp.Curve:
         floor, cap = cap, floor
     return sp.Curve(list(zip(xs, ys, strict=True)), draw(st.sampled_from(sp.CurveKind)), floor,
                     cap, draw(st.booleans()), draw(decimals(signed=True)))
-
-
-calendars: st.SearchStrategy[sp.Calendar] = st.one_of(
-    st.just(sp.CalendarYear()),
-    st.builds(sp.FiscalYear, st.integers(1, 12), st.sampled_from(sp.YearLabel)),
-    st.builds(sp.RetailCalendar, st.sampled_from(sp.RetailPattern), st.integers(1, 12),
-              st.integers(0, 6), st.sampled_from(sp.YearEnd), st.sampled_from(sp.YearLabel)),
-)
 
 
 # -- plan parts --------------------------------------------------------------------------------
@@ -239,7 +221,7 @@ def plans(draw: st.DrawFn) -> sp.Plan:
         version=draw(st.integers(1, 10**6)),
         currency=draw(st.sampled_from(sorted(sp.CURRENCIES))),
         rounding=draw(st.sampled_from(sp.RoundingMode)),
-        calendar=draw(calendars),
+        calendar=draw(testing.calendars()),
         frequency=draw(st.sampled_from([g for g in sp.Grain if g is not sp.Grain.CUSTOM])),
         effective_from=start,
         effective_until=until,

@@ -1057,16 +1057,35 @@ class TestResults:
     def test_lines_are_equal_by_what_they_say_not_by_how_they_explain_it(self) -> None:
         first, again = self.evaluation(), self.evaluation()
         line, same = first.statement("ana").lines[0], again.statement("ana").lines[0]
-        assert line.detail is not same.detail or line.facts is not same.facts
+        assert line is not same
         assert line == same
         assert not line != same  # noqa: SIM202 - `!=` is defined apart from `==` on tuples
         assert hash(line) == hash(same)
         assert first.statement("ana") == again.statement("ana")
-        assert line != line._replace(amount=line.amount + 1)
+        assert line != line.replace(amount=line.amount + 1)
+        assert line.replace(amount=line.amount + 1).explanation.startswith(
+            line.explanation.split(",")[0])
         assert repr(line).startswith("Line(component='c', payee='ana', period='2026-Q2'")
+        assert line.details() == (line.trace, line.explanation)
+
+    def test_a_line_shows_its_seven_fields_and_nothing_of_how_it_is_explained(self) -> None:
+        """Issue 15: a line's writer and its place in its block are private; the public
+        attributes are the seven fields (what tables, DataFrames and the schema show)."""
+        line = self.evaluation().statement("ana").lines[0]
+        # (mutation testing adds its mutants to the class, each named with a "ǁ")
+        public = {name for name in dir(line) if not name.startswith("_") and "ǁ" not in name}
+        assert public == {"component", "payee", "period", "record", "date", "exact", "amount",
+                          "details", "trace", "explanation", "replace"}
+        assert not hasattr(line, "detail")
+        assert not hasattr(line, "facts")
         assert "detail" not in repr(line)
         assert "facts" not in repr(line)
-        assert line.details() == (line.trace, line.explanation)
+        with pytest.raises(AttributeError, match="read-only"):
+            line.amount = D(0)
+        hand = sp.Line("c", "ana", "2026-Q2", "D-1", day(4), D("1.005"), D("1.01"))
+        assert hand.amount == D("1.01")
+        assert hand.explanation == ("a line given by hand, paid 1.01 after rounding to the "
+                                    "running total")
 
     def test_a_statement_is_looked_up_by_payee(self) -> None:
         with pytest.raises(sp.DataError, match="no statement for 'zed'"):

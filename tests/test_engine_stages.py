@@ -19,107 +19,12 @@ from hypothesis import strategies as st
 
 import salesperf as sp
 from salesperf._engine.compiled import without_fast_paths
+from salesperf.testing import plans, records
 
 D = Decimal
 Q1 = "2026-Q1"
 QUARTERS = ("2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4")
 ALL_MODES = list(sp.RoundingMode)
-
-
-# -- strategies --------------------------------------------------------------------------------
-
-
-amounts = st.decimals(min_value="-3000", max_value="60000", places=2, allow_nan=False,
-                      allow_infinity=False)
-rates = st.decimals(min_value="0", max_value="0.2", places=4, allow_nan=False,
-                    allow_infinity=False)
-
-
-@st.composite
-def rate_tables(draw: st.DrawFn, basis: sp.BoundBasis | None = None) -> sp.RateTable:
-    basis = basis or draw(st.sampled_from(sp.BoundBasis))
-    if basis is sp.BoundBasis.ATTAINMENT:
-        uppers = sorted(draw(st.sets(st.sampled_from(["0.5", "0.8", "1", "1.25", "2"]),
-                                     max_size=3)), key=D)
-    else:
-        uppers = [str(b) for b in sorted(draw(st.sets(st.integers(1, 90_000), max_size=3)))]
-    bounds = ["0", *uppers]
-    mode = draw(st.sampled_from(sp.TierMode))
-    through = (draw(st.integers(0, len(bounds) - 1))
-               if mode is sp.TierMode.HYBRID else None)
-    return sp.RateTable([sp.Tier(b, draw(rates)) for b in bounds], mode, basis,
-                        retroactive_through=through)
-
-
-@st.composite
-def commissions(draw: st.DrawFn, cid: str = "c") -> sp.Commission:
-    """Commissions of every shape: the marginal ones the fast loop takes, and the others."""
-    application = draw(st.sampled_from(sp.Application))
-    per_record = application is sp.Application.PER_RECORD  # no quota, so no attainment
-    table = draw(rate_tables(sp.BoundBasis.AMOUNT if per_record else None))
-    cap = draw(st.none() | st.builds(
-        sp.Cap, per_record=st.none() | st.sampled_from(["400", "2500"]),
-        per_period=st.sampled_from([None, "900", "5000"]),
-        earnings_at_attainment=st.none() | st.just("1")))
-    if cap is not None and cap.per_record is None and cap.per_period is None and (
-            cap.earnings_at_attainment is None):
-        cap = None
-    gate = None if per_record else draw(st.none() | st.builds(
-        sp.Gate, st.sampled_from(["0.3", "0.6"]), pay_from_first_unit=st.booleans()))
-    return sp.Commission(cid, table, cap=cap, gate=gate,
-                         window=draw(st.sampled_from(sp.Window)),
-                         application=application,
-                         floor=draw(st.sampled_from([None, "150"])))
-
-
-@st.composite
-def plans(draw: st.DrawFn, rounding: sp.RoundingMode | None = None,
-          cur: str = "USD") -> sp.Plan:
-    components: list[Any] = [draw(commissions())]
-    if draw(st.booleans()):
-        components.append(sp.Spiff("s", sp.Eq("product", "b", sp.Missing.FALSE),
-                                   start=dt.date(2026, 2, 1), end=dt.date(2026, 8, 31),
-                                   amount=draw(st.sampled_from(["25", "33.33"]))))
-    rules = draw(st.sampled_from([
-        [sp.CreditRule("all")],
-        [sp.CreditRule("half", where=sp.Eq("product", "a", sp.Missing.FALSE), factor="0.5"),
-         sp.CreditRule("rest")],
-        [sp.CreditRule("big", where=sp.Compare("amount", ">=", 5000), factor="1.5"),
-         sp.CreditRule("rest")],
-    ]))
-    return sp.Plan("p", components, credit_rules=rules, currency=cur,
-                   rounding=rounding or draw(st.sampled_from(ALL_MODES)))
-
-
-@st.composite
-def records(draw: st.DrawFn, *, max_size: int = 14,
-            amount: st.SearchStrategy[Decimal] = amounts) -> list[Any]:
-    """Deals as plain dicts (the inline path) or `Record` values (the general path), with
-    refunds, a payee who leaves, dates outside the year and the odd split."""
-    out: list[Any] = []
-    for i in range(draw(st.integers(0, max_size))):
-        data: dict[str, Any] = {
-            "id": f"R-{i:02}",
-            "date": draw(st.dates(dt.date(2026, 1, 1), dt.date(2026, 12, 31))
-                         | st.dates(dt.date(2025, 12, 1), dt.date(2027, 1, 31))),
-            "amount": draw(amount),
-            "product": draw(st.sampled_from(["a", "b"])),
-        }
-        if draw(st.integers(0, 9)) == 0:
-            data["payees"], data["split"] = ["ana", "ben"], {"ana": "0.6", "ben": "0.4"}
-        else:
-            data["payee"] = draw(st.sampled_from(["ana", "ana", "ben"]))
-        out.append(sp.Record.from_mapping(data) if draw(st.booleans()) else data)
-    for i in range(draw(st.integers(0, 2)) if out else 0):  # clawbacks of earlier deals
-        original = draw(st.sampled_from(out))
-        day = original["date"] if isinstance(original, dict) else original.date
-        undo: dict[str, Any] = {"id": f"X-{i}", "date": day + dt.timedelta(days=draw(
-            st.integers(0, 60))), "payee": "ana", "reverses": original["id"]
-            if isinstance(original, dict) else original.id}
-        if draw(st.booleans()):
-            undo["amount"] = D("-100")
-        out.append(undo)
-    return out
 
 
 PAYEES = (sp.Payee("ana"), sp.Payee("ben", end=dt.date(2026, 9, 15)))
@@ -253,6 +158,28 @@ class TestStagesApart:
         with pytest.raises(sp.DefinitionError, match="credits sent detached"):
             plan.earn(arrived)
 
+    def test_narrowed_parts_pay_the_payees_they_were_narrowed_to(self) -> None:
+        """`only` narrows whom `earn` pays, `only` again narrows further, and merging
+        narrowed parts pays each part's payees; a part not narrowed pays everyone."""
+        plan = sp.compile_plan(sp.Plan("p", [sp.Commission("c", sp.RateTable(
+            [sp.Tier(0, "0.1")]))]))
+        team = [sp.Payee("ana"), sp.Payee("ben"), sp.Payee("cy")]
+        deals = [{"id": f"D-{p}", "date": dt.date(2026, 1, 5), "payee": p, "amount": D("1000")}
+                 for p in ("ana", "ben", "cy")]
+        whole = plan.credit(deals, Q1, payees=team)
+
+        def paid(credited: sp.Credited) -> list[str]:
+            return [s.payee for s in plan.earn(credited).statements]
+
+        assert paid(whole) == ["ana", "ben", "cy"]
+        assert paid(whole.only(["ana", "ben"]).only(["ben", "cy"])) == ["ben"]
+        ana, cy = whole.only(["ana"]), whole.only(["cy"])
+        assert paid(ana.merge(cy)) == ["ana", "cy"]
+        assert paid(ana.merge(plan.credit([], Q1, payees=team))) == ["ana", "ben", "cy"]
+        assert plan.earn(whole, only=["cy"]).statement("cy").payable == D("100.00")
+        assert sorted(ana.payees) == ["ana"]
+        assert len(ana.credits) == 1
+
     def test_a_record_in_two_parts_is_an_error_as_in_one_pass(self) -> None:
         plan = sp.compile_plan(sp.Plan("p", [sp.Commission("c", sp.RateTable(
             [sp.Tier(0, "0.1")]))]))
@@ -260,11 +187,12 @@ class TestStagesApart:
         one = plan.credit([deal], Q1, payees=[sp.Payee("ana")])
         with pytest.raises(sp.DataError, match=r"D-1.*two records have this id"):
             one.merge(one)
-        with pytest.raises(sp.DefinitionError, match="credited for 'p' 2026-Q2"):
+        with pytest.raises(sp.DefinitionError, match=r"^credited: credited for 'p' 2026-Q2"):
             one.merge(plan.credit([], "2026-Q2", payees=[sp.Payee("ana")]))
         other = sp.compile_plan(sp.Plan("q", [sp.Commission("c", sp.RateTable(
             [sp.Tier(0, "0.1")]))]))
-        with pytest.raises(sp.DefinitionError, match="credited under plan 'p', not 'q'"):
+        with pytest.raises(sp.DefinitionError,
+                           match=r"^credited: credited under plan 'p', not 'q'"):
             other.earn(one)
 
 
@@ -296,7 +224,7 @@ class TestCumulativeRounding:
         """In every rounding mode and minor unit, a component's lines over the year are
         `round_cumulative` of their exact values: each within one minor unit of its exact
         value, adding up to the exact total rounded as the plan says."""
-        plan = sp.compile_plan(data.draw(plans(rounding=mode, cur=cur)))
+        plan = sp.compile_plan(data.draw(plans(rounding=mode, currency=cur)))
         recs = data.draw(records())
         quarter = data.draw(st.sampled_from(QUARTERS))
         try:

@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 import salesperf as sp
 import salesperf.metrics as m
+from salesperf.testing import money
 
 D = Decimal
 CAL = sp.CalendarYear()
@@ -38,10 +39,6 @@ def exact_sum(values: list[Decimal]) -> Decimal:
     return total
 
 
-def decimals(low: str, high: str, places: int) -> st.SearchStrategy[Decimal]:
-    return st.decimals(D(low), D(high), places=places, allow_nan=False, allow_infinity=False)
-
-
 # -- strategies --------------------------------------------------------------------------------
 
 
@@ -52,13 +49,13 @@ def curves(draw: st.DrawFn) -> sp.Curve:
     A STEPS curve's `below` is at most its first y: a higher value below the first step would
     make the curve fall by construction.
     """
-    xs = sorted(draw(st.sets(decimals("-1", "3", 2), min_size=1, max_size=5)))
-    ys = sorted(draw(st.lists(decimals("-1", "3", 3), min_size=len(xs), max_size=len(xs))))
+    xs = sorted(draw(st.sets(money("-1", "3", 2), min_size=1, max_size=5)))
+    ys = sorted(draw(st.lists(money("-1", "3", 3), min_size=len(xs), max_size=len(xs))))
     kind = draw(st.sampled_from(sp.CurveKind))
-    bounds = sorted(draw(st.lists(decimals("-1", "3", 2), min_size=2, max_size=2)))
+    bounds = sorted(draw(st.lists(money("-1", "3", 2), min_size=2, max_size=2)))
     floor = draw(st.none() | st.just(bounds[0]))
     cap = draw(st.none() | st.just(bounds[1]))
-    below = draw(decimals("-2", str(ys[0]), 2))
+    below = draw(money("-2", str(ys[0]), 2))
     return sp.Curve(list(zip(xs, ys, strict=True)), kind=kind, floor=floor, cap=cap,
                     extrapolate=draw(st.booleans()), below=below)
 
@@ -75,7 +72,7 @@ def deals(draw: st.DrawFn, max_size: int = 25) -> list[dict[str, object]]:
             "payees": draw(st.lists(st.sampled_from(PAYEES[:3]), min_size=1, max_size=2,
                                     unique=True)),
             "status": draw(st.sampled_from(["won", "lost", "open"])),
-            "amount": draw(decimals("-1000", "100000", 2)),
+            "amount": draw(money("-1000", "100000", 2)),
             "customer": draw(st.sampled_from(["acme", "bolt", "cara", "dyn"])),
             "new_customer": draw(st.booleans()),
         }
@@ -105,8 +102,8 @@ def scores(report: sp.PerformanceReport) -> dict[str, Decimal | None]:
 
 
 class TestScoreFollowsTheActual:
-    @given(target=decimals("0", "1000", 2), curve=st.none() | curves(),
-           actuals=st.lists(decimals("-2000", "4000", 2), min_size=2, max_size=2))
+    @given(target=money("0", "1000", 2), curve=st.none() | curves(),
+           actuals=st.lists(money("-2000", "4000", 2), min_size=2, max_size=2))
     def test_a_score_never_falls_as_the_actual_rises_when_higher_is_better(
         self, target: Decimal, curve: sp.Curve | None, actuals: list[Decimal],
     ) -> None:
@@ -114,8 +111,8 @@ class TestScoreFollowsTheActual:
         result = self.evaluate(target, HIGHER, curve, low, high)
         assert result["low"] <= result["high"]
 
-    @given(target=decimals("0", "1000", 2), curve=st.none() | curves(),
-           actuals=st.lists(decimals("-2000", "4000", 2), min_size=2, max_size=2))
+    @given(target=money("0", "1000", 2), curve=st.none() | curves(),
+           actuals=st.lists(money("-2000", "4000", 2), min_size=2, max_size=2))
     def test_a_score_never_rises_as_the_actual_rises_when_lower_is_better(
         self, target: Decimal, curve: sp.Curve | None, actuals: list[Decimal],
     ) -> None:
@@ -138,7 +135,7 @@ class TestScoreFollowsTheActual:
             out[owner] = score
         return out
 
-    @given(records=deals(), extra=decimals("0", "50000", 2), target=decimals("0", "300000", 0),
+    @given(records=deals(), extra=money("0", "50000", 2), target=money("0", "300000", 0),
            curve=st.none() | curves())
     def test_another_won_deal_never_lowers_a_revenue_score(
         self, records: list[dict[str, object]], extra: Decimal, target: Decimal,
@@ -206,7 +203,7 @@ class TestRenormalise:
         weights = data.draw(positive_weights(remaining))
         missing_weight = D(data.draw(st.integers(1, 19))) * D("0.05")
         owners = PAYEES[:payees]
-        supplied = {(f"m{i}", p, "2026-Q1"): data.draw(decimals("0", "3", 2))
+        supplied = {(f"m{i}", p, "2026-Q1"): data.draw(money("0", "3", 2))
                     for p in owners for i in range(remaining)}
 
         def card(owner: str, scale: Decimal | None) -> sp.Scorecard:
@@ -244,7 +241,7 @@ class TestSplitTarget:
         labels = [str(p) for p in period.subperiods(inner)]
         cur = None if code is None else sp.currency(code)
         places = 4 if cur is None else cur.minor_units
-        total = data.draw(decimals("0", "10000000", places))
+        total = data.draw(money("0", "10000000", places))
         weights = (None if data.draw(st.booleans())
                    else dict(zip(labels, data.draw(percent_partition(len(labels))),
                                  strict=True)))
@@ -253,7 +250,7 @@ class TestSplitTarget:
                                           max_size=len(labels) - 1))
         open_labels = [label for label in labels if label not in fixed_labels]
         assume(exact_sum([shares[label] for label in open_labels]) > 0)
-        fixed = {label: data.draw(decimals("0", str(total / len(labels)), places)).quantize(
+        fixed = {label: data.draw(money("0", str(total / len(labels)), places)).quantize(
             D(1).scaleb(-places), rounding=decimal.ROUND_DOWN) for label in fixed_labels}
         split = sp.split_target(total, period, inner, weights, fixed=fixed, currency=cur)
 
@@ -272,21 +269,21 @@ class TestSplitTarget:
 
 
 class TestCurve:
-    @given(curve=curves(), xs=st.lists(decimals("-3", "6", 4), min_size=2, max_size=2))
+    @given(curve=curves(), xs=st.lists(money("-3", "6", 4), min_size=2, max_size=2))
     def test_a_curve_with_non_decreasing_points_never_decreases(
         self, curve: sp.Curve, xs: list[Decimal],
     ) -> None:
         low, high = sorted(xs)
         assert curve(low) <= curve(high)
 
-    @given(curve=curves(), x=decimals("-3", "6", 4))
+    @given(curve=curves(), x=money("-3", "6", 4))
     def test_the_result_stays_within_floor_and_cap(self, curve: sp.Curve, x: Decimal) -> None:
         y = curve(x)
         assert curve.floor is None or y >= curve.floor
         assert curve.cap is None or y <= curve.cap
 
 
-def many_digit_decimals() -> st.SearchStrategy[Decimal]:
+def many_digit_money() -> st.SearchStrategy[Decimal]:
     """Scores with up to 34 significant digits, as a renormalised scorecard produces."""
     return st.integers(-(10**34) + 1, 10**34 - 1).map(lambda n: D(n).scaleb(-33))
 
@@ -299,13 +296,13 @@ class TestRank:
         # Values are drawn from a small pool so that ties are common, and the pool often
         # holds near-ties that differ only in their last few digits.
         base = data.draw(st.integers(10**32, 10**34 - 1).map(lambda n: D(n).scaleb(-33)))
-        pool = data.draw(st.lists(many_digit_decimals() | st.integers(0, 3).map(
+        pool = data.draw(st.lists(many_digit_money() | st.integers(0, 3).map(
             lambda k: EXACT.add(base, D(k).scaleb(-31))), min_size=1, max_size=4))
         ids = data.draw(st.lists(st.text("abcdefgh", min_size=1, max_size=3), unique=True,
                                  max_size=12))
         values = {pid: data.draw(st.sampled_from(pool)) for pid in ids}
         tie_break = data.draw(st.lists(st.dictionaries(st.sampled_from(ids or ["x"]),
-                                                       many_digit_decimals()), max_size=2))
+                                                       many_digit_money()), max_size=2))
         board = sp.rank(values, descending=descending, tie_break=tie_break)
         shuffled = dict(data.draw(st.permutations(list(values.items()))))
         assert sp.rank(shuffled, descending=descending, tie_break=tie_break) == board

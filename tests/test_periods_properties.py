@@ -16,16 +16,16 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 import salesperf as sp
-from strategies import (
+from salesperf.testing import (
     CALENDAR_GRAINS,
     ProrationCase,
-    amounts,
     any_periods,
     calendars,
     dates,
     fiscal_years,
     grains,
     labelled,
+    money,
     near_labels,
     overlapping_pairs,
     periods,
@@ -242,7 +242,7 @@ class TestIntersection:
 
 
 class TestProration:
-    @given(proration_cases(), st.sampled_from(sp.ProrationBasis), amounts())
+    @given(proration_cases(), st.sampled_from(sp.ProrationBasis), money())
     def test_active_is_at_most_total_and_apply_scales_by_active_over_total(
         self, case: ProrationCase, basis: sp.ProrationBasis, amount: Decimal,
     ) -> None:

@@ -13,6 +13,7 @@ EXPECTED = [
     "Assignment",
     "BalancePolicy",
     "BandTarget",
+    "Baseline",
     "Between",
     "BoundBasis",
     "CURRENCIES",
@@ -38,9 +39,11 @@ EXPECTED = [
     "Currency",
     "Curve",
     "CurveKind",
+    "CurvePoint",
     "DataError",
     "DefinitionError",
     "Direction",
+    "Distance",
     "Draw",
     "Eq",
     "Evaluation",
@@ -55,6 +58,9 @@ EXPECTED = [
     "FeedbackKind",
     "Finding",
     "FiscalYear",
+    "Forecast",
+    "ForecastMethod",
+    "ForecastOutcome",
     "Gate",
     "Goal",
     "GoalProgress",
@@ -88,19 +94,26 @@ EXPECTED = [
     "NotIn",
     "Overlay",
     "OwnerKind",
+    "Pace",
     "PartResult",
     "PartSource",
     "Payee",
+    "PayeeChange",
     "PaymentTerms",
+    "PayoutCurve",
     "PerformanceReport",
     "PerformanceRequest",
     "PerformanceResponse",
     "Period",
     "Plan",
     "PlanAssessment",
+    "PlanChange",
+    "PlanComparison",
+    "PlanCost",
     "PlanStatus",
     "Problem",
     "Progress",
+    "Projection",
     "Proration",
     "ProrationBasis",
     "Quota",
@@ -109,10 +122,12 @@ EXPECTED = [
     "RatingBand",
     "RatingScale",
     "Ratio",
+    "Reach",
     "Receipt",
     "Recommendation",
     "Recommendations",
     "Record",
+    "RecordEarning",
     "ReportingChange",
     "RetailCalendar",
     "RetailPattern",
@@ -129,6 +144,7 @@ EXPECTED = [
     "RuleSet",
     "SalesperfError",
     "SalesperfWarning",
+    "Scenario",
     "Scorecard",
     "ScorecardResult",
     "Severity",
@@ -136,11 +152,14 @@ EXPECTED = [
     "Statement",
     "StatusChange",
     "Supplied",
+    "Table",
     "TargetBonus",
     "TargetIncentive",
+    "TeamForecast",
     "Tier",
     "TierMode",
     "Trend",
+    "WhatIf",
     "Window",
     "YearEnd",
     "YearLabel",
@@ -150,9 +169,14 @@ EXPECTED = [
     "calibrate",
     "check_feedback",
     "check_goal",
+    "compare_plans",
+    "compare_request",
+    "compare_request_schema",
+    "compare_response_schema",
     "compile_condition",
     "compile_plan",
     "currency",
+    "distances",
     "dump_improvement_plan",
     "dump_plan",
     "dump_review_template",
@@ -164,9 +188,14 @@ EXPECTED = [
     "evaluate_performance",
     "evaluate_performance_request",
     "evaluate_request",
+    "examples",
     "facts_from_feedback",
     "facts_from_report",
     "facts_from_reviews",
+    "forecast",
+    "forecast_request",
+    "forecast_request_schema",
+    "forecast_response_schema",
     "improvement_plan_schema",
     "last_periods",
     "load_improvement_plan",
@@ -182,6 +211,7 @@ EXPECTED = [
     "loads_rule_set",
     "metric_trend",
     "metrics",
+    "payout_curve",
     "performance_request_schema",
     "performance_response_schema",
     "plan_schema",
@@ -201,9 +231,14 @@ EXPECTED = [
     "run_request",
     "scorecard_schema",
     "split_target",
+    "team_forecast",
     "team_target",
     "to_decimal",
     "trend",
+    "what_if",
+    "whatif_request",
+    "whatif_request_schema",
+    "whatif_response_schema",
 ]
 
 
@@ -217,14 +252,28 @@ def test_all_is_sorted_and_importable() -> None:
         assert getattr(salesperf, name) is not None
 
 
-#: Subpackages needing an extra, never imported by `salesperf` itself: importing one (as its
-#: tests do) makes it an attribute of the package.
-OPTIONAL = {"dask"}
+#: Documented subpackages imported on their own (each needs an extra); once imported, Python
+#: sets each as an attribute of the package.
+SUBPACKAGES = {"dask", "pandas", "plot", "testing"}
 
 
 def test_no_other_public_names() -> None:
     public = {n for n in vars(salesperf) if not n.startswith("_")}
-    assert public - OPTIONAL == set(EXPECTED)
+    assert public - SUBPACKAGES == set(EXPECTED)
+
+
+def test_the_optional_subpackages_are_not_imported_by_the_package() -> None:
+    """`import salesperf` needs neither pandas, matplotlib, hypothesis nor Dask."""
+    import subprocess
+    import sys
+
+    code = ("import sys, salesperf; print(sorted(m for m in ('pandas', 'matplotlib', "
+            "'hypothesis', 'dask', 'salesperf.dask', 'salesperf.pandas', 'salesperf.plot', "
+            "'salesperf.testing') "
+            "if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "[]"
 
 
 def test_the_dask_subpackage_pins_its_names() -> None:

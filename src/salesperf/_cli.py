@@ -8,19 +8,21 @@ from __future__ import annotations
 
 import argparse
 import csv
+import datetime as dt
 import io
 import json
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
 
 from salesperf._errors import DefinitionError, Problem, SalesperfError
 
 if TYPE_CHECKING:  # types only: each command imports what it runs where it runs it
+    from salesperf._periods import Period
     from salesperf._records import Record
-    from salesperf._requests import EvaluationRequest
+    from salesperf._requests import ColumnMapping, EvaluationRequest
 
 _FORMATS = ("table", "json", "csv")
 
@@ -36,8 +38,26 @@ def _read(path: str) -> str:
         raise _UsageError(f"cannot read {path}: {err}") from None
 
 
+def _json_file(path: str, *, max_chars: int | None = None, text: str | None = None) -> Any:
+    """A JSON file (or its `text`, read already) read exactly (`loads_json`); a problem
+    reading it names the file."""
+    from salesperf._documents import loads_json
+
+    try:
+        return loads_json(_read(path) if text is None else text, max_chars=max_chars)
+    except DefinitionError as err:
+        name = "stdin" if path == "-" else path
+        raise DefinitionError([Problem(f"{name}: {p.path}" if p.path else name, p.message)
+                               for p in err.problems]) from None
+
+
 class _UsageError(Exception):
-    """A mistake in how the command was called (a missing file, a bad option)."""
+    """A mistake in how the command was called (a missing file, a bad option); with
+    `show_usage`, the command's usage is printed before it, as argparse does."""
+
+    def __init__(self, message: str, *, show_usage: bool = False) -> None:
+        super().__init__(message)
+        self.show_usage = show_usage
 
 
 def _progress(records: Iterable[Any], stream: TextIO) -> Iterator[Any]:
@@ -62,23 +82,33 @@ def _demo(_: argparse.Namespace) -> int:
 
 
 def _load_request(args: argparse.Namespace) -> tuple[EvaluationRequest, Iterable[Record]]:
-    from salesperf._documents import LIMITS, loads_json
+    from salesperf._documents import LIMITS, document_kind
     from salesperf._requests import (
         ColumnMapping,
         load_request,
-        records_from_csv,
         records_from_json_lines,
     )
 
+    if not args.request and not args.plan:
+        raise _UsageError("give an evaluation request document, or a plan with --plan, "
+                          "--period and --records", show_usage=True)
+    if not args.request and not args.period:
+        raise _UsageError("without a request document, give the period with --period",
+                          show_usage=True)
     doc: dict[str, Any] = {}
     if args.request:
-        loaded = loads_json(_read(args.request), max_chars=LIMITS.max_request_chars)
+        loaded = _json_file(args.request, max_chars=LIMITS.max_request_chars)
         if not isinstance(loaded, dict):
-            raise DefinitionError([Problem("", "a request document is a JSON object")])
+            raise DefinitionError([Problem(args.request, "a request document is a JSON "
+                                           "object")])
+        if document_kind(loaded) == "salesperf.plan":
+            raise _UsageError(f"{args.request} is a plan document, not an evaluation request: "
+                              "give it with --plan, with --period and --records (or with a "
+                              "request document)", show_usage=True)
         doc = loaded
     if args.plan:
         doc = {k: v for k, v in doc.items() if k not in ("plan", "plan_id", "plans")}
-        doc["plan"] = loads_json(_read(args.plan))
+        doc["plan"] = _json_file(args.plan)
     if args.period:
         doc["period"] = args.period
     if not args.records:
@@ -90,15 +120,31 @@ def _load_request(args: argparse.Namespace) -> tuple[EvaluationRequest, Iterable
     if args.records.endswith(".csv"):
         mapping = None
         if args.columns:
-            mapping = ColumnMapping.from_document(loads_json(_read(args.columns)))
-        records: Iterable[Record] = records_from_csv(lines, mapping)
+            mapping = ColumnMapping.from_document(_json_file(args.columns))
+        records: Iterable[Record] = _csv_records(lines, mapping)
     elif args.records.endswith((".jsonl", ".ndjson")):
         records = records_from_json_lines(lines)
     else:
-        doc["records"] = loads_json("".join(lines), max_chars=LIMITS.max_request_chars)
+        doc["records"] = _json_file(args.records, max_chars=LIMITS.max_request_chars)
         return load_request(doc)
     request, _ = load_request(doc)
     return request, records
+
+
+def _csv_records(lines: Iterable[str], mapping: ColumnMapping | None) -> Iterator[Record]:
+    """Records from CSV lines; without a mapping, a header with no column for a record
+    field says to give one with --columns."""
+    from salesperf._requests import records_from_csv
+
+    try:
+        yield from records_from_csv(lines, mapping)
+    except DefinitionError as err:
+        if mapping is not None or not any(p.path == "columns" for p in err.problems):
+            raise
+        raise DefinitionError([*err.problems, Problem(
+            "--columns", "give a column mapping file, e.g. {\"columns\": {\"id\": "
+            "\"Opportunity ID\", \"date\": \"Close Date\", \"payee\": \"Owner\", "
+            "\"amount\": \"Amount\"}} (see salesperf run --help)")]) from None
 
 
 def _lines(path: str) -> Iterator[str]:
@@ -134,31 +180,58 @@ def _run(args: argparse.Namespace) -> int:
                                  line["record"] or "", line["date"], line["amount"],
                                  line["explanation"]])
     else:
-        out.write(_table(response))
+        out.write(_table(response, request))
     return 0
 
 
-def _table(response: dict[str, Any]) -> str:
+def _table(response: dict[str, Any], request: EvaluationRequest) -> str:
+    """The response as a table a person reads: a row per payee with their name, what was
+    credited against their quota and the attainment, each component's earnings and what is
+    payable and paid, with thousands separators; a last row of totals."""
+    from salesperf._demo import percent
+    from salesperf._money import currency
+
     statements = response["statements"]
     components = [c["component"] for c in statements[0]["components"]] if statements else []
+    measure, quota = _quotas(request)
+    credited: dict[str, Decimal] = {}
+    for c in response["credits"]:
+        if c["measure"] == measure and dt.date.fromisoformat(c["date"]) in quota.period:
+            credited[c["payee"]] = credited.get(c["payee"], Decimal(0)) + Decimal(c["amount"])
     # Columns for what settles across periods, shown when any statement has them.
+    before = any(Decimal(st["paid_before"]) for st in statements)
     extra = [(name, key) for name, key in (("held", "held"), ("draw", "draw"),
-                                           ("recovered", "recovered"), ("balance",
-                                                                        "balance_after"))
+                                           ("recovered", "recovered"),
+                                           ("balance", "balance_after"))
              if any(Decimal(st[key]) for st in statements)]
-    head = ["payee", *components, "earned", "paid before", "payable",
-            *(name for name, _ in extra), "paid"]
-    rows = [[st["payee"], *(c["earned"] for c in st["components"]), st["earned"],
-             st["paid_before"], st["payable"], *(st[key] for _, key in extra), st["paid"]]
-            for st in statements]
-    totals = [str(sum((Decimal(st[key]) for st in statements), Decimal(0)))
-              for key in ("payable", *(key for _, key in extra), "paid")]
-    rows.append(["total", *[""] * len(components), "", "", *totals])
-    widths = [max(len(str(r[i])) for r in [head, *rows]) for i in range(len(head))]
+    paid = any(st["paid"] != st["payable"] for st in statements)
+    named = any(st["name"] for st in statements)
+    quoted = [f"{measure} credited", "quota", "attainment"] if quota.amounts else []
+    head = ["payee", *(["name"] if named else []), *quoted, *components, "earned",
+            *(["paid before"] if before else []), "payable", *(name for name, _ in extra),
+            *(["paid"] if paid else [])]
+    rows: list[list[str]] = []
+    for st in statements:
+        row = [st["payee"], *([st["name"] or ""] if named else [])]
+        if quota.amounts:
+            got, target = credited.get(st["payee"], Decimal(0)), quota.amounts.get(st["payee"])
+            got = currency(st["currency"]).round(got)
+            row += [_money(got), "" if target is None else _money(target),
+                    "" if not target else percent(got / target)]
+        row += [*(_money(c["earned"]) for c in st["components"]), _money(st["earned"]),
+                *([_money(st["paid_before"])] if before else []), _money(st["payable"]),
+                *(_money(st[key]) for _, key in extra),
+                *([_money(st["paid"])] if paid else [])]
+        rows.append(row)
+    totals = [_money(sum((Decimal(st[key]) for st in statements), Decimal(0)))
+              for key in ("payable", *(key for _, key in extra), *(["paid"] if paid else []))]
+    rows.append(["total", *[""] * (len(head) - len(totals) - 1), *totals])
+    widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
+    left = 2 if named else 1  # the payee and the name read from the left
     buf = io.StringIO()
     buf.write(f"{response['plan']} v{response['version']}, {response['period']}\n")
     for r in [head, *rows]:
-        cells = [str(c).ljust(w) if i == 0 else str(c).rjust(w)
+        cells = [c.ljust(w) if i < left else c.rjust(w)
                  for i, (c, w) in enumerate(zip(r, widths, strict=True))]
         buf.write("  ".join(cells).rstrip() + "\n")
     n_excluded = len({e["record"] for e in response["exclusions"]})
@@ -167,11 +240,60 @@ def _table(response: dict[str, Any]) -> str:
     return buf.getvalue()
 
 
-def _validate(args: argparse.Namespace) -> int:
-    from salesperf._documents import loads_plan
-    from salesperf._engine import compile_plan
+class _Quotas(NamedTuple):
+    period: Period
+    amounts: dict[str, Decimal]  # by payee
 
-    plan = loads_plan(_read(args.plan))
+
+def _quotas(request: EvaluationRequest) -> tuple[str, _Quotas]:
+    """The first measure of the plan's components that has quotas for the period, and them."""
+    plan = request.chosen_plan()
+    period = plan.calendar.parse(request.period)
+    measures = [m for m in (getattr(c, "measure", None) for c in plan.components)
+                if isinstance(m, str)]
+    for measure in measures:
+        amounts = {q.payee: q.amount for q in request.quotas
+                   if q.measure == measure and q.period == str(period)}
+        if amounts:
+            return measure, _Quotas(period, amounts)
+    return "", _Quotas(period, {})
+
+
+def _money(text: str | Decimal) -> str:
+    return f"{Decimal(text):,}"
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from salesperf import _people as people
+    from salesperf._documents import DOCUMENT_KINDS, LIMITS, document_kind, load_plan
+    from salesperf._engine import compile_plan
+    from salesperf._requests import load_request
+
+    text = _read(args.document)
+    doc = _json_file(args.document, max_chars=LIMITS.max_request_chars, text=text)
+    kind = document_kind(doc) if isinstance(doc, dict) else None
+    if kind == "salesperf.request":
+        request, records = load_request(doc)
+        for version in request.chosen_versions():
+            compile_plan(version)
+        plan = request.chosen_plan()
+        print(f"ok: evaluation request for {request.period}: plan {plan.id!r} v{plan.version}, "
+              f"{len(request.payees)} payees, {len(records)} records")
+        return 0
+    others = {"salesperf.rules": people.load_rule_set,
+              "salesperf.review-template": people.load_review_template,
+              "salesperf.scorecard": people.load_scorecard,
+              "salesperf.improvement-plan": people.load_improvement_plan,
+              "salesperf.performance-request": people.load_performance_request}
+    if kind in others:
+        others[kind](doc)
+        print(f"ok: {DOCUMENT_KINDS[kind]}")
+        return 0
+    if kind is not None and kind != "salesperf.plan":
+        raise _UsageError(f"{args.document} is {DOCUMENT_KINDS[kind]}, which salesperf writes; "
+                          "validate checks plans, requests and the people documents")
+    _json_file(args.document, text=text)  # a plan document has the smaller size limit
+    plan = load_plan(doc)
     compile_plan(plan)
     print(f"ok: plan {plan.id!r} v{plan.version}, {len(plan.components)} components, "
           f"{len(plan.credit_rules)} crediting rules")
@@ -207,17 +329,13 @@ def _schema(args: argparse.Namespace) -> int:
 
 
 def _review(args: argparse.Namespace) -> int:
-    from importlib import resources
-
-    from salesperf._documents import loads_json
+    from salesperf import examples
     from salesperf._people import evaluate_performance_request, load_performance_request
 
-    if args.request:
-        text = _read(args.request)
-    else:  # the example team shipped with the package
-        text = resources.files("salesperf").joinpath("_data/example_people.json").read_text(
-            "utf-8")
-    loaded, records = load_performance_request(loads_json(text))
+    # Without a file, the example team shipped with the package.
+    document = (_json_file(args.request) if args.request
+                else examples.performance_request_document())
+    loaded, records = load_performance_request(document)
     response = evaluate_performance_request(loaded, records)
     if args.format == "json":
         json.dump(response, sys.stdout, indent=2, ensure_ascii=False)
@@ -255,6 +373,7 @@ def _review_table(response: dict[str, Any]) -> str:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="salesperf", description="Exact, explainable sales performance management.")
+    parser.add_argument("--version", action="version", version=f"salesperf {_version()}")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("demo", help="run the shipped example end to end").set_defaults(
         run=_demo)
@@ -271,27 +390,43 @@ def _parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="evaluate a plan over records for a period")
     inputs(run)
     run.add_argument("--format", choices=_FORMATS, default="table")
-    run.set_defaults(run=_run)
-    validate = commands.add_parser("validate", help="check a plan and print every problem")
-    validate.add_argument("plan", help="a plan document (JSON)")
-    validate.set_defaults(run=_validate)
+    run.set_defaults(run=_run, usage=run.format_usage())
+    validate = commands.add_parser(
+        "validate", help="check a plan, an evaluation request or a people document and print "
+        "every problem")
+    validate.add_argument("document", help="a plan, request, rules, review template, scorecard, "
+                          "improvement plan or performance request document (JSON)")
+    validate.set_defaults(run=_validate, usage=validate.format_usage())
     explain = commands.add_parser("explain", help="print the trace of one payee's statement")
     inputs(explain)
-    explain.add_argument("--payee", required=True)
+    explain.add_argument("--payee", required=True,
+                         help="the payee's id, or their name as the request gives it")
     explain.add_argument("--json", action="store_true", help="the statement as JSON")
-    explain.set_defaults(run=_explain)
+    explain.set_defaults(run=_explain, usage=explain.format_usage())
     people = commands.add_parser("review", help="reviews, feedback checks, improvement plans "
                                  "and recommendations for a team (default: the shipped example)")
     people.add_argument("request", nargs="?", help="a performance request document (JSON)")
     people.add_argument("--format", choices=("table", "json"), default="table")
     people.set_defaults(run=_review)
     schema = commands.add_parser("schema", help="print a JSON Schema")
-    schema.add_argument("which", choices=("plan", "request", "response", "rules",
-                                          "review-template", "scorecard", "improvement-plan",
-                                          "performance-request", "performance-response"),
-                        nargs="?", default="plan")
+    kinds = ("plan", "request", "response", "rules", "review-template", "scorecard",
+             "improvement-plan", "performance-request", "performance-response")
+    schema.add_argument("which", choices=kinds, nargs="?", default="plan", metavar="document",
+                        help=f"one of {', '.join(kinds)} (default: plan)")
     schema.set_defaults(run=_schema)
+    from salesperf._cli_ahead import add_commands
+
+    add_commands(commands)  # whatif, forecast, compare
     return parser
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("salesperf")
+    except PackageNotFoundError:  # pragma: no cover - run from a source tree not installed
+        return "(not installed)"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -308,7 +443,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"salesperf: error: {err}", file=sys.stderr)
         return 1
     except _UsageError as err:
-        print(f"salesperf: {err}", file=sys.stderr)
+        if err.show_usage:
+            print(f"{args.usage}salesperf {args.command}: error: {err}", file=sys.stderr)
+        else:
+            print(f"salesperf: {err}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # pragma: no cover - e.g. `salesperf run … | head`
         return 0

@@ -149,7 +149,7 @@ def build_report(data: Mapping[str, Any]) -> str:
         parts = {t.component: t.earned for t in st.components}
         credit = home.round(credited[st.payee])
         att = credit / quota_of[st.payee]
-        out.append(f"  {name:<14}{credit:>14,}{quota_of[st.payee]:>13,}{att:>8.0%}"
+        out.append(f"  {name:<14}{credit:>14,}{quota_of[st.payee]:>13,}{percent(att):>8}"
                    f"{parts['commission']:>12,}{parts['cloud-new-logo']:>8,}"
                    f"{parts['kpi-bonus']:>10,}{st.payable:>12,}")
     total = sum((s.payable for s in result.statements), Decimal(0))
@@ -195,6 +195,12 @@ def build_report(data: Mapping[str, Any]) -> str:
     out.append("Payable rolled up by team: "
                + ", ".join(f"{t} {v:,}" for t, v in teams.items()))
     return "\n".join(out)
+
+
+def percent(fraction: Decimal) -> str:
+    """A fraction as a whole percentage, written as salesperf writes every percentage:
+    0.684 → '68 %'."""
+    return f"{fraction * 100:.0f} %"
 
 
 def _usd(deal: Mapping[str, Any], rates: ExchangeRates) -> Decimal:

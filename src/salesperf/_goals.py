@@ -10,6 +10,7 @@ from decimal import Decimal
 import attrs
 
 from salesperf._errors import DataError, DefinitionError, Problem
+from salesperf._goal_views import goal_table, report_html, scorecard_html, scorecard_table
 from salesperf._metrics import (
     Metric,
     MetricValue,
@@ -29,6 +30,7 @@ from salesperf._money import (
 from salesperf._periods import Grain, Period
 from salesperf._records import Hierarchy, Record, as_records
 from salesperf._scoring import Curve, Direction, Ranked, RatingScale, attainment, rank
+from salesperf._table import Table
 
 __all__ = [
     "Finding",
@@ -367,6 +369,9 @@ class ScorecardResult:
     goals: tuple[GoalResult, ...]
     explanation: str
 
+    def _repr_html_(self) -> str:
+        return scorecard_html(self)
+
 
 @attrs.frozen
 class PerformanceReport:
@@ -388,6 +393,16 @@ class PerformanceReport:
             if s.owner == owner:
                 return s
         raise DataError(None, "owner", f"no scorecard result for {owner!r}")
+
+    def goals_table(self) -> Table:
+        """Every goal result, standalone then on scorecards, as a `Table` (one row each)."""
+        return goal_table(self.goals, self.scorecards)
+
+    def scorecards_table(self) -> Table:
+        return scorecard_table(self.scorecards)
+
+    def _repr_html_(self) -> str:
+        return report_html(self)
 
 
 def records_of(owner: str, kind: OwnerKind, records: Sequence[Record],

@@ -12,6 +12,17 @@ import attrs
 
 from salesperf._periods import Period
 
+__all__ = ["digits", "to_plain"]
+
+
+def digits(value: Decimal) -> str:
+    """A Decimal as plain digits, never in exponent notation, keeping its places.
+
+    >>> digits(Decimal("1E-7")), digits(Decimal("0E+2")), digits(Decimal("1.50"))
+    ('0.0000001', '0', '1.50')
+    """
+    return f"{value:f}"
+
 
 def to_plain(value: object) -> Any:
     """Results as plain data: dicts, lists, text and booleans.
@@ -22,7 +33,7 @@ def to_plain(value: object) -> Any:
     if value is None or isinstance(value, bool | str | int):
         return value
     if isinstance(value, Decimal):
-        return str(value)
+        return digits(value)
     if isinstance(value, Period):
         return str(value)
     if isinstance(value, dt.date):

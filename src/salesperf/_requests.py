@@ -3,6 +3,10 @@
 This is the contract other teams' services wrap. The request carries the plan (or a plan id
 and the plans), payees, quotas and targets, records, the period, an as-of date and options;
 the response carries statements, lines, credits, exclusions and traces as plain data.
+
+The module is over 500 lines because the request and the record files it refers to (CSV with
+a column mapping, JSON lines) are one contract, checked together; reading records from files
+is the part to move out when it grows (a DataFrame source would join it).
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from salesperf._documents import (
     loads_json,
     plan_schema,
     schema_for,
+    wrong_kind,
 )
 from salesperf._engine import (
     Assignment,
@@ -66,7 +71,7 @@ __all__ = [
 
 REQUEST_FORMAT = "salesperf.request"
 RESPONSE_FORMAT = "salesperf.response"
-_CORE = ("id", "date", "payee", "payees", "amount", "currency", "split")
+CORE_COLUMNS = ("id", "date", "payee", "payees", "amount", "currency", "split")
 _TYPES = ("text", "decimal", "integer", "boolean", "date")
 
 
@@ -139,6 +144,7 @@ def records_from_csv(text: str | Iterable[str], mapping: ColumnMapping | None = 
     mapping = mapping or ColumnMapping()
     lines = io.StringIO(text) if isinstance(text, str) else text
     line = 1
+    bad: list[tuple[int, DataError]] = []  # every unusable row, up to limits.max_problems
     try:
         reader = csv.DictReader(lines)
         headers = reader.fieldnames or []
@@ -148,13 +154,53 @@ def records_from_csv(text: str | Iterable[str], mapping: ColumnMapping | None = 
                                            f"header has {shown(', '.join(headers))}")
                                    for c in missing])
         by_column = {column: field for field, column in mapping.columns.items()}
+        fields = {by_column.get(h, h) for h in headers}
+        unmapped = " and ".join(repr(f) for f in ("id", "date") if f not in fields)
+        if unmapped:
+            raise DefinitionError([Problem("columns", f"no CSV column holds the record's "
+                                           f"{unmapped}; the header has "
+                                           f"{shown(', '.join(headers))}: a column mapping "
+                                           "says which columns hold the record fields")])
         for line, row in enumerate(reader, start=2):
             if line - 1 > limits.max_records:
                 raise DataError(f"line {line}", None, f"more than {limits.max_records} records "
                                 "(Limits.max_records)")
-            yield _csv_record(line, row, by_column, mapping, limits)
+            try:
+                record = _csv_record(line, row, by_column, mapping, limits)
+            except DataError as err:
+                bad.append((line, err))
+                if len(bad) >= limits.max_problems:
+                    break
+                continue
+            if not bad:  # after an unusable row, the rest is only checked
+                yield record
     except csv.Error as err:
         raise DataError(f"line {line + 1}", None, f"not valid CSV: {err}") from None
+    if bad:
+        raise _bad_rows(bad, mapping, limits)
+
+
+def _bad_rows(bad: list[tuple[int, DataError]], mapping: ColumnMapping,
+              limits: Limits) -> DataError:
+    """One error for every unusable CSV row, each named by its line, its record and the
+    column as the export names it."""
+    def column(err: DataError) -> str | None:
+        return None if err.field is None else mapping.columns.get(err.field, err.field)
+
+    if len(bad) == 1:
+        line, err = bad[0]
+        return DataError(err.record_id, column(err), f"{err.message} (CSV line {line})")
+    out = []
+    for line, err in bad:
+        where = [f"line {line}"]
+        if err.record_id is not None and err.record_id != f"line {line}":
+            where.append(f"record {err.record_id!r}")
+        if err.field is not None:
+            where.append(f"column {column(err)!r}")
+        out.append(f"  {', '.join(where)}: {err.message}")
+    more = (f" (stopped after {limits.max_problems}, Limits.max_problems)"
+            if len(bad) >= limits.max_problems else "")
+    return DataError(None, None, f"{len(bad)} CSV rows are unusable{more}:\n" + "\n".join(out))
 
 
 # The csv module refuses cells over 131,072 characters unless told otherwise; the limit on
@@ -177,10 +223,10 @@ def _csv_record(line: int, row: Mapping[str | None, str | None], by_column: Mapp
     if "payees" in data:
         data["payees"] = [p.strip() for p in str(data["payees"]).split(";") if p.strip()]
     if "split" in data:
-        data["split"] = _split(rid, str(data["split"]))
+        data["split"] = split_shares(rid, str(data["split"]))
     for field, kind in mapping.types.items():
-        if field in data and field not in _CORE:
-            data[field] = _convert(rid, field, str(data[field]), kind)
+        if field in data and field not in CORE_COLUMNS:
+            data[field] = typed_value(rid, field, str(data[field]), kind)
     return Record.from_mapping(data, limits=limits)
 
 
@@ -214,7 +260,8 @@ def records_from_json_lines(lines: str | Iterable[str], *,
         yield Record.from_mapping(data, limits=limits)
 
 
-def _split(rid: str, text: str) -> dict[str, str]:
+def split_shares(rid: str, text: str) -> dict[str, str]:
+    """A split cell, ``ana:0.6;ben:0.4``, as shares by payee (CSV and DataFrames)."""
     out = {}
     for part in text.split(";"):
         payee, sep, share = part.partition(":")
@@ -224,7 +271,8 @@ def _split(rid: str, text: str) -> dict[str, str]:
     return out
 
 
-def _convert(rid: str, field: str, text: str, kind: str) -> object:
+def typed_value(rid: str, field: str, text: str, kind: str) -> object:
+    """A text cell as its mapping's type says (CSV and DataFrames), or a `DataError`."""
     try:
         if kind == "decimal":
             return to_decimal(text, path=field)
@@ -352,6 +400,9 @@ def load_request(data: Mapping[str, Any], *,
     """Check a request document — every problem at once — and return it with its records."""
     if not isinstance(data, Mapping):
         raise DefinitionError([Problem("", f"a request is an object, got {kind_of(data)}")])
+    other = wrong_kind(data, REQUEST_FORMAT)
+    if other is not None:
+        raise DefinitionError([other])
     doc = dict(data)
     # A request's own lists (payees, quotas…) hold a tenant: up to `max_items` each.
     loader = Loader(limits, long_lists=True)
@@ -470,7 +521,10 @@ def response_document(result: Evaluation, *, include_earlier: bool = False) -> d
             body[a.name] = [{f.name: to_plain(getattr(c, f.name))
                              for f in attrs.fields(type(c)) if f.name != "attributes"}
                             for c in result.credits]
-        elif not a.name.startswith("_") and (include_earlier or a.name != "earlier"):
+        elif a.name in ("statements", "earlier"):
+            if include_earlier or a.name != "earlier":
+                body[a.name] = [s.to_dict() for s in getattr(result, a.name)]
+        elif not a.name.startswith("_"):
             body[a.name] = to_plain(getattr(result, a.name))
     return {"format": RESPONSE_FORMAT, "format_version": 1, **body}
 
@@ -501,11 +555,8 @@ def request_schema() -> dict[str, Any]:
 def response_schema() -> dict[str, Any]:
     """The JSON Schema of evaluation response documents."""
     schema = schema_for(Evaluation, "salesperf evaluation response", "response-v1")
-    # A line's trace and explanation are written from its private detail when read.
+    # A line's trace and explanation are written when read.
     line = schema["$defs"]["Line"]
-    for private in ("detail", "facts"):
-        del line["properties"][private]
-        line["required"].remove(private)
     line["properties"]["trace"] = {"type": "object"}
     line["properties"]["explanation"] = {"type": "string"}
     line["required"] += ["trace", "explanation"]

@@ -9,6 +9,7 @@ plan document itself: its format, versions, load, dump and schema.
 """
 
 from salesperf._documents.json_text import LIMITS, Limits, loads_json
+from salesperf._documents.kinds import DOCUMENT_KINDS, document_kind, wrong_kind
 from salesperf._documents.plans import (
     FORMAT_VERSION,
     dump_plan,
@@ -22,10 +23,12 @@ from salesperf._documents.shapes import kind_of
 from salesperf._documents.structure import Loader
 
 __all__ = [
+    "DOCUMENT_KINDS",
     "FORMAT_VERSION",
     "LIMITS",
     "Limits",
     "Loader",
+    "document_kind",
     "dump_plan",
     "dumps_plan",
     "kind_of",
@@ -34,4 +37,5 @@ __all__ = [
     "loads_plan",
     "plan_schema",
     "schema_for",
+    "wrong_kind",
 ]

@@ -30,7 +30,9 @@ def loads_json(text: str | bytes, limits: Limits = LIMITS, *,
         return json.loads(text, parse_float=Decimal, parse_int=_parse_int,
                           parse_constant=_no_constant, object_pairs_hook=_no_duplicates)
     except json.JSONDecodeError as err:
-        raise DefinitionError([Problem("", f"not valid JSON: {err.msg} at line {err.lineno}, "
+        # Some of json's messages end in "starting at", which the position completes.
+        what = err.msg.removesuffix(" at")
+        raise DefinitionError([Problem("", f"not valid JSON: {what} at line {err.lineno}, "
                                        f"column {err.colno}")]) from None
     except UnicodeDecodeError as err:
         raise DefinitionError([Problem("", f"not valid JSON: the bytes are not UTF-8 text "

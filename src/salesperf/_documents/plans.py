@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from salesperf._documents.json_text import LIMITS, Limits, loads_json, write_json
+from salesperf._documents.kinds import wrong_kind
 from salesperf._documents.schema import schema_for
 from salesperf._documents.shapes import MAX_INT, as_given, kind_of
 from salesperf._documents.structure import Loader
@@ -67,6 +68,9 @@ def load_plan(data: Mapping[str, Any], *, limits: Limits = LIMITS) -> Plan:
     if not isinstance(data, Mapping):
         raise DefinitionError([Problem("", f"a plan document is an object, got "
                                        f"{kind_of(data)}")])
+    other = wrong_kind(data, _FORMAT)
+    if other is not None:
+        raise DefinitionError([other])
     doc = _migrate(data)
     fmt = doc.pop("format", _FORMAT)
     doc.pop("format_version", None)

@@ -88,8 +88,9 @@ def schema_for(cls: type, title: str, name: str, limits: Limits = LIMITS) -> dic
                         required.append(field_key(a))
                 defs[name] = an_object(tp, props, required)
             return {"$ref": f"#/$defs/{name}"}
-        if isinstance(tp, type) and issubclass(tp, tuple) and hasattr(tp, "_fields"):
-            name = tp.__name__  # a named tuple result (a statement line), written as an object
+        if isinstance(tp, type) and hasattr(tp, "_fields"):
+            # A result of named fields (a named tuple, a statement line), written as an object.
+            name = tp.__name__
             if name not in defs:
                 hints = type_hints(tp)
                 defs[name] = an_object(tp, {f: schema(hints[f]) for f in tp._fields},
@@ -140,3 +141,4 @@ def _condition_schema(scalar: dict[str, Any], limits: Limits) -> dict[str, Any]:
         op("between", {**values, "minItems": 2, "maxItems": 2}),
         op("is_set", {"const": True}),
     ]}
+

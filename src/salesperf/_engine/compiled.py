@@ -20,6 +20,7 @@ from salesperf._money import (
     to_decimal,
 )
 from salesperf._periods import Period
+from salesperf._plan_views import plan_html
 from salesperf._plans import Commission, Plan
 from salesperf._records import Hierarchy, Payee, Record
 
@@ -152,6 +153,9 @@ class CompiledPlan:
     _earners: tuple[Earner, ...]
     _fast: bool
     versions: tuple[Plan, ...] = ()  # every version, in order
+
+    def _repr_html_(self) -> str:
+        return plan_html(self.plan, max(len(self.versions), 1))
 
     def evaluate(
         self,
@@ -327,19 +331,19 @@ class CompiledPlan:
                                leaves=_leaves(hierarchy.payees[pid], periods),
                                released=None if cash is None else released(
                                    earned, periods, holdbacks, cash, amounts))
-            pay = hierarchy.payees[pid].currency
+            pay, name = hierarchy.payees[pid].currency, hierarchy.payees[pid].name
             for k, payment in enumerate(settled):
                 label = labels[k]
                 lines = Lines(pid, label, earned[k].blocks, quantum)
                 if pay is None or pay == code:
-                    st = Statement(pid, label, code, lines, totals[k], *payment)
+                    st = Statement(pid, label, code, lines, totals[k], *payment, name=name)
                 else:  # paid in the payee's own currency
                     day = periods[k].last_day
                     rate, amount, note = in_pay_currency(payment.paid, self.currency, pay,
                                                          rates, pid, day)
                     st = Statement(pid, label, code, lines, totals[k], *payment._replace(
                         settlement=(*payment.settlement, note)), pay_currency=pay,
-                        pay_rate=rate, pay_rate_date=day, pay_amount=amount)
+                        pay_rate=rate, pay_rate_date=day, pay_amount=amount, name=name)
                 (statements if k == last else earlier).append(st)
         return Evaluation(plan.id, plan.version, str(target), tuple(statements),
                           rows.public(), tuple(rows.exclusions), tuple(earlier))

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from salesperf._money import DECIMAL_CONTEXT, ROUNDING_CONTEXT
+from salesperf._plain import digits
 from salesperf._plans import Application, Commission, Spiff, TierMode
 
 from .crediting import AMOUNT, DATE, FACTOR, RECORD, REVERSES, RULE, SHARE, CreditRow, Reversal
@@ -15,7 +16,7 @@ from .rates import Rates
 from .versions import Versions
 
 __all__ = ["CommissionTerms", "CommissionWriter", "SpiffWriter", "money", "pct", "permille",
-           "prorated"]
+           "prorated", "readable"]
 
 _ZERO = Decimal(0)
 _CENT = Decimal("0.01")
@@ -39,6 +40,11 @@ def prorated(parts: Sequence[Mapping[str, str]]) -> str:
 def permille(value: Decimal) -> Decimal:
     """A fraction to a tenth of a percent, for a sentence."""
     return value.quantize(_PERMILLE, None, ROUNDING_CONTEXT)
+
+
+def readable(value: Decimal) -> str:
+    """A score or fraction for a sentence, to three places: 0.94444… → '0.944', 1.0 → '1'."""
+    return f"{permille(value).normalize():f}"
 
 
 def money(value: Decimal) -> str:
@@ -142,11 +148,11 @@ class CommissionWriter:
             "component": comp.id, "kind": "commission" if undo is None else "clawback",
             "record": c[RECORD],
             "date": c[DATE].isoformat(), "measure": comp.measure, "rule": c[RULE],
-            "credit": str(c[AMOUNT]), "share": str(c[SHARE]), "factor": str(c[FACTOR]),
-            "cumulative_before": str(before), "cumulative_after": str(after),
+            "credit": digits(c[AMOUNT]), "share": digits(c[SHARE]), "factor": digits(c[FACTOR]),
+            "cumulative_before": digits(before), "cumulative_after": digits(after),
             "mode": base.mode.value, "tiers": base.slice_facts(slices), "tier": str(tier + 1),
-            "rate": str(base.rates[tier]), "arithmetic": how,
-            "exact": str(value), **terms.mods,
+            "rate": digits(base.rates[tier]), "arithmetic": how,
+            "exact": digits(value), **terms.mods,
         }
         if not versions.single:
             trace["version"] = versions.number(c[DATE])
@@ -157,9 +163,9 @@ class CommissionWriter:
             text += f"; {comp.measure} from {money(before)} to {money(after)}"
             if quota is not None and quota != 0:
                 start, end = _DIV(before, quota), _DIV(after, quota)
-                trace["quota"] = str(quota)
-                trace["attainment_before"] = str(start)
-                trace["attainment_after"] = str(end)
+                trace["quota"] = digits(quota)
+                trace["attainment_before"] = digits(start)
+                trace["attainment_after"] = digits(end)
                 text += (f" ({pct(permille(start))} → {pct(permille(end))}"
                          f" of quota {money(quota)})")
         text += f": {how}"
@@ -176,7 +182,8 @@ def _clawback(trace: dict[str, Any], c: CreditRow, undo: Reversal, value: Decima
               before: Decimal, after: Decimal, measure: str) -> tuple[dict[str, Any], str]:
     """A clawback line: what it takes back of what the record it reverses earned."""
     earned = _DIV(-value, undo.fraction) if undo.fraction else _ZERO
-    trace.update(reverses=undo.record, fraction=str(undo.fraction), original_earned=str(earned))
+    trace.update(reverses=undo.record, fraction=digits(undo.fraction),
+                 original_earned=digits(earned))
     for key in ("tiers", "tier", "rate", "arithmetic"):
         trace.pop(key, None)
     text = (f"{c[RECORD]} on {c[DATE]}: reverses {pct(undo.fraction)} of {undo.record} "
@@ -234,9 +241,9 @@ class SpiffWriter:
         else:
             how = f"{money(c[AMOUNT])} × {pct(comp.rate or _ZERO)}"
         trace = {"component": comp.id, "kind": "spiff", "record": c[RECORD],
-                 "date": c[DATE].isoformat(), "share": str(c[SHARE]), "arithmetic": how,
-                 "exact": str(value)}
+                 "date": c[DATE].isoformat(), "share": digits(c[SHARE]), "arithmetic": how,
+                 "exact": digits(value)}
         if undo is not None:
-            trace.update(kind="clawback", reverses=undo.record, fraction=str(undo.fraction))
+            trace.update(kind="clawback", reverses=undo.record, fraction=digits(undo.fraction))
             how = f"reverses {undo.record}: {how}"
         return trace, f"{c[RECORD]} on {c[DATE]}: SPIFF {comp.id}: {how} = {money(value)}"

@@ -14,6 +14,7 @@ import attrs
 from salesperf._errors import DataError, DefinitionError, Problem
 from salesperf._money import DECIMAL_CONTEXT, to_decimal
 from salesperf._periods import Grain, Period, Proration, ProrationBasis, prorate
+from salesperf._plain import digits
 from salesperf._records import Hierarchy, Payee
 
 __all__ = ["Assignment", "Draw", "Quota", "Receipt", "Roster", "TargetIncentive", "Year"]
@@ -292,7 +293,7 @@ class Year:
             factor = self.ramp_factor(pid, j) if self.roster.on_plan(pid, self.periods[j]) \
                 else None
             if factor is not None:
-                out.append({"period": self.labels[j], "factor": str(factor)})
+                out.append({"period": self.labels[j], "factor": digits(factor)})
         return out
 
     def share(self, pid: str, j: int) -> Proration | None:

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from salesperf._errors import SalesperfError
 from salesperf._money import DECIMAL_CONTEXT
+from salesperf._plain import digits
 from salesperf._plans import BoundBasis, RateTable, TierMode
 
 __all__ = ["Rates"]
@@ -82,6 +83,6 @@ class Rates:
     def slice_facts(self, slices: list[tuple[int, Decimal]]) -> list[dict[str, str]]:
         """The slices as a trace gives them: tier, its bounds and rate, the slice."""
         bounds, last = self.bounds, len(self.bounds) - 1
-        return [{"tier": str(i + 1), "lower": str(bounds[i]),
-                 "upper": "" if i == last else str(bounds[i + 1]),
-                 "rate": str(self.rates[i]), "slice": str(part)} for i, part in slices]
+        return [{"tier": str(i + 1), "lower": digits(bounds[i]),
+                 "upper": "" if i == last else digits(bounds[i + 1]),
+                 "rate": digits(self.rates[i]), "slice": digits(part)} for i, part in slices]

@@ -9,18 +9,24 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-from collections.abc import Callable, Sequence
+import enum
+import operator
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
-from typing import Any, NamedTuple
+from itertools import accumulate, islice, repeat
+from operator import methodcaller
+from typing import Any, ClassVar
 
 import attrs
 
 from salesperf._errors import DataError
 from salesperf._money import DECIMAL_CONTEXT, ROUNDING_CONTEXT
-from salesperf._plain import to_plain
+from salesperf._plain import digits, to_plain
+from salesperf._table import Table
 
-from .crediting import DATE, RECORD, Credit, CreditRow, Exclusion
+from .crediting import CREDIT_COLUMNS, DATE, RECORD, Credit, CreditList, CreditRow, Exclusion
 from .explain import money as _money
+from .explain import pct, permille
 from .lazy import Lazy
 
 __all__ = ["Block", "ComponentTotal", "Evaluation", "Line", "Statement", "Writer"]
@@ -29,33 +35,53 @@ _ZERO = Decimal(0)
 
 #: Writes line `j` of a block: its trace and a sentence ending in its exact value.
 Writer = Callable[[int], tuple[dict[str, Any], str]]
-_LINE_FIELDS = 7  # the fields that say what a line is; the others only how to explain it
 
 
-class Line(NamedTuple):
+class LineSlots:
+    """A line's values, filled in once by `new_line`, which then makes the object a `Line`:
+    a `Line` refuses every assignment, and setting nine slots on a plain object is the
+    cheapest way to make one (a line per record, by the hundred thousand)."""
+
+    __slots__ = ("_index", "_write", "amount", "component", "date", "exact", "payee",
+                 "period", "record")
+    component: str
+    payee: str
+    period: str
+    record: str | None  # None for a line for the period (true-up, floor, bonus)
+    date: dt.date
+    exact: Decimal
+    amount: Decimal
+    _write: Writer  # writes the line's trace and sentence …
+    _index: int  # … by its place in its block
+
+
+class Line(LineSlots):
     """One amount on a statement: what a record (or a period-end adjustment) earned.
 
     `exact` is the unrounded value; `amount` is the line after cumulative rounding. The trace
     and the explanation are written when read, so that evaluating a large tenant does not pay
-    for sentences nobody reads. A named tuple, cheap to make by the hundred thousand; lines
-    are equal when their first seven fields are.
+    for sentences nobody reads. Read-only; what writes the explanation is private and no part
+    of the line's value: lines are equal when their seven fields are.
     """
 
-    component: str
-    payee: str
-    period: str
-    record: str | None
-    date: dt.date
-    exact: Decimal
-    amount: Decimal
-    detail: Writer
-    facts: int  # the line's place in its block, which `detail` reads it by
+    __slots__ = ()
+    #: The line's fields, in order (what `to_dict`, tables and the schema show).
+    _fields: ClassVar[tuple[str, ...]] = (
+        "component", "payee", "period", "record", "date", "exact", "amount")
+
+    def __new__(cls, component: str, payee: str, period: str, record: str | None,
+                date: dt.date, exact: Decimal, amount: Decimal) -> Line:
+        return new_line(component, payee, period, record, date, exact, amount, _no_detail, 0)
+
+    def _values(self) -> tuple[object, ...]:
+        return (self.component, self.payee, self.period, self.record, self.date, self.exact,
+                self.amount)
 
     def details(self) -> tuple[dict[str, Any], str]:
         """The trace and the explanation, written together (read both at once this way)."""
         # Written in salesperf's own decimal context, like the evaluation itself.
         with decimal.localcontext(DECIMAL_CONTEXT):
-            trace, text = self.detail(self.facts)
+            trace, text = self._write(self._index)
             exact, paid = _money(self.exact), _money(self.amount)
         if exact != paid:
             text += f", paid {paid} after rounding to the running total"
@@ -71,18 +97,35 @@ class Line(NamedTuple):
         """The line in a sentence a payee can follow."""
         return self.details()[1]
 
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Line) and self[:_LINE_FIELDS] == other[:_LINE_FIELDS]
+    def replace(self, **changes: Any) -> Line:
+        """A copy with some fields changed (its explanation still the original's)."""
+        values: dict[str, Any] = dict(zip(self._fields, self._values(), strict=True))
+        values.update(changes)
+        v = values
+        return new_line(v["component"], v["payee"], v["period"], v["record"], v["date"],
+                        v["exact"], v["amount"], self._write, self._index)
 
-    def __ne__(self, other: object) -> bool:
-        return not self == other
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"a Line is read-only; use replace({name}=...) for a changed copy")
+
+    def __reduce__(self) -> tuple[Callable[..., Line], tuple[object, ...]]:
+        # Made again as an evaluation makes it (pickle and copy would set the slots).
+        return new_line, (*self._values(), self._write, self._index)
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError("a Line is read-only")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Line):
+            return NotImplemented
+        return self._values() == other._values()
 
     def __hash__(self) -> int:
-        return hash(self[:_LINE_FIELDS])
+        return hash(self._values())
 
     def __repr__(self) -> str:
         shown = ", ".join(f"{name}={value!r}" for name, value in
-                          zip(self._fields[:_LINE_FIELDS], self, strict=False))
+                          zip(self._fields, self._values(), strict=True))
         return f"Line({shown})"
 
     def __plain__(self) -> dict[str, Any]:
@@ -92,7 +135,24 @@ class Line(NamedTuple):
                 "amount": str(self.amount), "trace": trace, "explanation": text}
 
 
-_new_line = tuple.__new__  # `Line(...)` with no checks, for lines made by the hundred thousand
+def _no_detail(j: int) -> tuple[dict[str, Any], str]:
+    """The trace and sentence of a line made by hand, not by an evaluation."""
+    return {}, "a line given by hand"
+
+
+_blank = LineSlots.__new__
+
+
+def new_line(component: str, payee: str, period: str, record: str | None, date: dt.date,
+             exact: Decimal, amount: Decimal, write: Writer, index: int) -> Line:
+    """A `Line` from its seven values, its writer and its place in its block, unchecked:
+    for lines made by the hundred thousand."""
+    line = _blank(LineSlots)
+    line.component, line.payee, line.period, line.record = component, payee, period, record
+    line.date, line.exact, line.amount = date, exact, amount
+    line._write, line._index = write, index
+    line.__class__ = Line  # the same slots: from now on read-only
+    return line  # type: ignore[return-value]
 
 
 class Block:
@@ -163,16 +223,62 @@ class Lines(Lazy[Line]):
                 if b.day is not None:  # one line for the period
                     value = b.values[0]
                     rounded = (running + value).quantize(quantum, mode, ROUNDING_CONTEXT)
-                    add(_new_line(Line, (component, payee, period, None, b.day, value,
-                                         rounded - before, write, 0)))
+                    add(new_line(component, payee, period, None, b.day, value,
+                                 rounded - before, write, 0))
                     continue
                 for j, (c, value) in enumerate(zip(b.rows, b.values, strict=True)):
                     running = running + value
                     rounded = running.quantize(quantum, mode, ROUNDING_CONTEXT)
-                    add(_new_line(Line, (component, payee, period, c[RECORD], c[DATE], value,
-                                         rounded - before, write, j)))
+                    add(new_line(component, payee, period, c[RECORD], c[DATE], value,
+                                 rounded - before, write, j))
                     before = rounded
         return tuple(lines)
+
+    def add_columns(self, columns: LineColumns) -> None:
+        """Append the lines' values to `columns` (component, payee, period, record, date,
+        exact, amount), block by block, without making `Line` values: the running totals
+        and their rounding are computed a block at a time, as `_make` computes them (fast
+        path for tables; `tests/test_results_out.py::TestLinesTable::
+        test_the_columns_are_the_lines_values_for_every_plan` proves them equal)."""
+        component_, payee_, period_, record_, date_, exact_, amount_ = columns
+        payee, period, quantum = self._payee, self._period, self._quantum
+        with decimal.localcontext(DECIMAL_CONTEXT):
+            for b in self._blocks:
+                n = len(b.values)
+                component_ += repeat(b.component, n)
+                payee_ += repeat(payee, n)
+                period_ += repeat(period, n)
+                exact_ += b.values
+                if b.day is not None:  # one line for the period
+                    record_.append(None)
+                    date_.append(b.day)
+                else:
+                    record_ += map(_record_of, b.rows)
+                    date_ += map(_date_of, b.rows)
+                rounded = list(map(methodcaller("quantize", quantum, b.mode, ROUNDING_CONTEXT),
+                                   accumulate(b.values, initial=b.start)))
+                amount_ += map(operator.sub, islice(rounded, 1, None), rounded)
+
+
+#: The seven columns of a table of lines, in `Line._fields` order: component, payee, period,
+#: record, date, exact, amount.
+LineColumns = list[list[Any]]
+_record_of = operator.itemgetter(RECORD)
+_date_of = operator.itemgetter(DATE)
+
+
+def line_columns(statements: Iterable[Statement]) -> dict[str, list[Any]]:
+    """The lines of `statements` as columns by name, in the statements' order."""
+    columns: LineColumns = [[] for _ in Line._fields]
+    for st in statements:
+        lines = st.lines
+        if isinstance(lines, Lines):
+            lines.add_columns(columns)
+        else:  # lines given as `Line` values
+            for line in lines:
+                for column, value in zip(columns, line._values(), strict=True):
+                    column.append(value)
+    return dict(zip(Line._fields, columns, strict=True))
 
 
 @attrs.frozen
@@ -184,14 +290,20 @@ class ComponentTotal:
     lines: int
 
 
+_LISTED = 30  # payees an error about an unknown payee lists by name
+
 _TRACE_FACTS = ("rule", "tier", "rate", "quota", "attainment_after", "exact", "rounded")
 
 
 @attrs.frozen
 class Statement:
-    """What a payee earned in a period and what is payable after true-up."""
+    """What a payee earned in a period and what is payable after true-up.
+
+    `name` is the payee's display name, when the host gave one (`Payee.name`).
+    """
 
     payee: str
+    name: str | None = attrs.field(default=None, kw_only=True)
     period: str
     currency: str
     lines: Sequence[Line]
@@ -223,14 +335,18 @@ class Statement:
     pay_amount: Decimal | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """The statement as plain JSON-safe data (amounts as exact decimal text)."""
+        """The statement as plain JSON-safe data (amounts as exact decimal text, never in
+        exponent notation)."""
         data: dict[str, Any] = to_plain(self)
+        for line in data["lines"]:  # a line writes its exact value as str() does
+            line["exact"] = digits(Decimal(line["exact"]))
         return data
 
     def explain(self, *, traces: bool = False) -> str:
         """The statement as text a payee can read, line by line; with `traces`, each line
         is followed by the key facts of its trace (rule, tier, rate, quota, attainment…)."""
-        out = [f"Statement for {self.payee}, {self.period} ({self.currency})"]
+        who = self.payee if self.name is None else f"{self.name} ({self.payee})"
+        out = [f"Statement for {who}, {self.period} ({self.currency})"]
         for total in self.components:
             out.append(f"  {total.component}: {total.earned:,}")
             for line in self.lines:
@@ -239,8 +355,10 @@ class Statement:
                 trace, text = line.details()
                 out.append(f"    {line.amount:>12,}  {text}")
                 if traces:
-                    facts = [f"{key} {trace[key]}" for key in _TRACE_FACTS
-                             if trace.get(key) not in (None, "")]
+                    # Exact in the trace; an attainment to a tenth of a percent here.
+                    facts = [f"{key} {pct(permille(Decimal(trace[key])))}"
+                             if key.startswith("attainment") else f"{key} {trace[key]}"
+                             for key in _TRACE_FACTS if trace.get(key) not in (None, "")]
                     out.append(f"    {'':>12}  trace: {', '.join(facts)}")
         out.append(f"  earned this period {self.earned:,}; earned year to date "
                    f"{self.earned_ytd:,}; paid before {self.paid_before:,.2f}; "
@@ -253,6 +371,16 @@ class Statement:
         if self.settlement or self.held or self.released != self.earned:
             out.append(f"  paid {self.paid:,}")
         return "\n".join(out)
+
+    def _repr_html_(self) -> str:
+        from .views import statement_html  # here: views reads this module's classes
+
+        return statement_html(self)
+
+
+#: The columns of a table of statements (`Evaluation.statements_table`), each a field.
+STATEMENT_COLUMNS = tuple(a.name for a in attrs.fields(Statement)
+                          if a.name not in ("lines", "components", "settlement"))
 
 
 @attrs.frozen
@@ -272,11 +400,84 @@ class Evaluation:
     earlier: tuple[Statement, ...] = ()
 
     def statement(self, payee: str) -> Statement:
+        """The statement of the payee with id `payee` or, when no id is `payee`, of the one
+        payee whose display name it is (ignoring case); else a `DataError` listing the
+        payees that have a statement."""
         for s in self.statements:
             if s.payee == payee:
                 return s
-        raise DataError(None, "payee", f"no statement for {payee!r} in {self.period}")
+        named = [s for s in self.statements
+                 if s.name is not None and s.name.casefold() == payee.casefold()]
+        if len(named) == 1:
+            return named[0]
+        known = [s.payee if s.name is None else f"{s.payee} ({s.name})"
+                 for s in self.statements]
+        listed = ", ".join(known[:_LISTED]) + (f" and {len(known) - _LISTED} more"
+                                              if len(known) > _LISTED else "")
+        raise DataError(None, "payee", f"no statement for {payee!r} in {self.period}; "
+                        f"statements are for {listed or 'nobody'}")
 
     def to_dict(self) -> dict[str, Any]:
+        """The evaluation as plain JSON-safe data (what `response_document` writes)."""
         data: dict[str, Any] = to_plain(self)
+        for key, statements in (("statements", self.statements), ("earlier", self.earlier)):
+            data[key] = [s.to_dict() for s in statements]
         return data
+
+    # -- tables: results as columns, for hosts (CSV) and DataFrames (salesperf.pandas) --
+
+    def _chosen(self, earlier: bool) -> tuple[Statement, ...]:
+        return (*self.earlier, *self.statements) if earlier else self.statements
+
+    def lines_table(self, *, earlier: bool = False) -> Table:
+        """Every statement line as a `Table`: component, payee, period, record (None for a
+        period line such as a true-up), date, exact and amount (rounded cumulatively).
+
+        Built from the evaluation's kept values a block at a time, without making `Line`
+        values. With `earlier`, the lines of the plan year's earlier periods come first.
+        """
+        return Table("lines", line_columns(self._chosen(earlier)))
+
+    def statements_table(self, *, earlier: bool = False) -> Table:
+        """One row per statement: payee, period, currency, what was earned and is payable,
+        how it settled with draws and balances, what was held back and what was paid
+        (`STATEMENT_COLUMNS`), and the number of lines."""
+        chosen = self._chosen(earlier)
+        columns: dict[str, list[Any]] = {name: [getattr(st, name) for st in chosen]
+                                         for name in STATEMENT_COLUMNS}
+        columns["lines"] = [len(st.lines) for st in chosen]
+        return Table("statements", columns)
+
+    def components_table(self, *, earlier: bool = False) -> Table:
+        """What each component earned for each payee and period, and from how many lines."""
+        rows = [(st.payee, st.period, t.component, t.earned, t.lines)
+                for st in self._chosen(earlier) for t in st.components]
+        names = ("payee", "period", "component", "earned", "lines")
+        return Table("components", {name: [row[i] for row in rows]
+                                    for i, name in enumerate(names)})
+
+    def credits_table(self) -> Table:
+        """Every credit: record, payee, measure, date, amount, share, factor, rule and kind
+        (its text), by payee and measure and then by date and record, read without making
+        `Credit` values."""
+        if isinstance(self.credits, CreditList):
+            return Table("credits", self.credits.columns())
+        made = sorted(self.credits, key=lambda c: (c.payee, c.measure, c.date, c.record))
+        return Table("credits", {name: [to_column(getattr(c, name)) for c in made]
+                                 for name in CREDIT_COLUMNS})
+
+    def exclusions_table(self) -> Table:
+        """Every exclusion: the record, the payee (None when the whole record was excluded)
+        and the reason."""
+        return Table("exclusions", {name: [getattr(e, name) for e in self.exclusions]
+                                    for name in ("record", "payee", "reason")})
+
+    def _repr_html_(self) -> str:
+        from .views import evaluation_html  # here: views reads this module's classes
+
+        return evaluation_html(self)
+
+
+def to_column(value: object) -> object:
+    """A value as a table holds it: an enum as its text, anything else as it is."""
+    return value.value if isinstance(value, enum.Enum) else value

@@ -17,7 +17,15 @@ from typing import Any, TypeVar
 
 import attrs
 
-from salesperf._documents import LIMITS, Limits, Loader, kind_of, loads_json, schema_for
+from salesperf._documents import (
+    LIMITS,
+    Limits,
+    Loader,
+    kind_of,
+    loads_json,
+    schema_for,
+    wrong_kind,
+)
 from salesperf._documents.json_text import write_json
 from salesperf._documents.unstructure import unstructure
 from salesperf._errors import DefinitionError, Problem, join_path
@@ -71,6 +79,9 @@ def load_document(cls: type[T], fmt: str, data: object, limits: Limits,
     if not isinstance(data, Mapping):
         raise DefinitionError([Problem("", f"a {fmt} document is an object, got "
                                        f"{kind_of(data)}")])
+    other = wrong_kind(data, fmt)
+    if other is not None:
+        raise DefinitionError([other])
     doc = dict(data)
     loader = Loader(limits)
     given = doc.pop("format", fmt)

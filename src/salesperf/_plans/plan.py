@@ -105,6 +105,11 @@ class Plan:
     # a quarter of the quota in the month of hire and half in the next; full after that.
     ramp: tuple[Decimal, ...] = attrs.field(default=(), converter=_shares)
 
+    def _repr_html_(self) -> str:
+        from salesperf._plan_views import plan_html  # here: it writes plans as documents
+
+        return plan_html(self)
+
     def problems(self, path: str = "plan") -> list[Problem]:
         """Every problem of the plan, each with its path: those of its parts, and what only
         the whole plan shows (its currency, duplicate ids, measures no rule credits)."""

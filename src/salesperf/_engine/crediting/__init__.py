@@ -9,6 +9,7 @@ rule, `clawbacks` how a reversal takes back what a record earned.
 
 from salesperf._engine.crediting.rows import (
     AMOUNT,
+    CREDIT_COLUMNS,
     DATE,
     FACTOR,
     KIND,
@@ -23,6 +24,7 @@ from salesperf._engine.crediting.rows import (
     WHOLE,
     Credit,
     CreditKind,
+    CreditList,
     CreditRow,
     Credits,
     Exclusion,
@@ -30,6 +32,6 @@ from salesperf._engine.crediting.rows import (
 )
 from salesperf._engine.crediting.stage import Crediting, Dates
 
-__all__ = ["AMOUNT", "DATE", "FACTOR", "KIND", "MEASURE", "PAYEE", "RECORD", "REVERSES",
-           "RULE", "SEQ", "SHARE", "SPIFFS", "WHOLE", "Credit", "CreditKind", "CreditRow",
-           "Crediting", "Credits", "Dates", "Exclusion", "Reversal"]
+__all__ = ["AMOUNT", "CREDIT_COLUMNS", "DATE", "FACTOR", "KIND", "MEASURE", "PAYEE", "RECORD",
+           "REVERSES", "RULE", "SEQ", "SHARE", "SPIFFS", "WHOLE", "Credit", "CreditKind",
+           "CreditList", "CreditRow", "Crediting", "Credits", "Dates", "Exclusion", "Reversal"]

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import itertools
+import operator
 from collections.abc import Collection, Mapping, Sequence
 from decimal import Decimal
-from typing import Final, NamedTuple
+from typing import Any, Final, NamedTuple
 
 import attrs
 
@@ -15,9 +17,10 @@ from salesperf._engine.lazy import Lazy
 from salesperf._errors import DataError
 from salesperf._records import CORE_FIELDS, Record
 
-__all__ = ["AMOUNT", "DATE", "FACTOR", "KIND", "MEASURE", "NO_SPIFFS", "PAYEE", "RECORD",
-           "REVERSES", "RULE", "SEQ", "SHARE", "SPIFFS", "WHOLE", "Credit", "CreditKind",
-           "CreditRow", "Credits", "Exclusion", "Reversal", "amount_of"]
+__all__ = ["AMOUNT", "CREDIT_COLUMNS", "DATE", "FACTOR", "KIND", "MEASURE", "NO_SPIFFS", "PAYEE",
+           "RECORD", "REVERSES", "RULE", "SEQ", "SHARE", "SPIFFS", "WHOLE", "Credit",
+           "CreditKind", "CreditList", "CreditRow", "Credits", "Exclusion", "Reversal",
+           "amount_of"]
 
 #: The share of a record credited to its one payee; a row's share *is* this object then.
 WHOLE = Decimal(1)
@@ -153,10 +156,16 @@ class Credits:
 
     def public(self) -> Sequence[Credit]:
         """The credits as `Credit` values, made when first read."""
-        return _Credits(self.by, self.records)
+        return CreditList(self.by, self.records)
 
 
-class _Credits(Lazy[Credit]):
+#: The columns of a table of credits, in `Credit`'s field order (without the attributes).
+CREDIT_COLUMNS = ("record", "payee", "measure", "date", "amount", "share", "factor", "rule",
+                  "kind")
+_CREDIT_FIELDS = (RECORD, PAYEE, MEASURE, DATE, AMOUNT, SHARE, FACTOR, RULE, KIND)
+
+
+class CreditList(Lazy[Credit]):
     """An evaluation's credits, as `Credit` values when first read."""
 
     __slots__ = ("_by", "_records")
@@ -173,6 +182,15 @@ class _Credits(Lazy[Credit]):
                 for bucket in self._by.values() for c in bucket]
         made.sort(key=lambda c: (c.date, c.record, c.payee, c.measure, c.kind.value, c.rule))
         return tuple(made)
+
+    def columns(self) -> dict[str, list[Any]]:
+        """The credits as columns (`CREDIT_COLUMNS`; the kind as its text), read from the
+        rows without making `Credit` values: by payee and measure, each payee's credits
+        for a measure in (date, record) order as crediting sorted them (sorting every
+        credit again, as the `Credit` values are, would cost more than the rest)."""
+        rows = list(itertools.chain.from_iterable(self._by[key] for key in sorted(self._by)))
+        return {name: list(map(operator.itemgetter(i), rows))
+                for name, i in zip(CREDIT_COLUMNS, _CREDIT_FIELDS, strict=True)}
 
 
 def _renumbered(row: CreditRow, seq: int) -> CreditRow:

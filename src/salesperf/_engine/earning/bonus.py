@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from salesperf._engine.crediting import Credits
-from salesperf._engine.explain import money, pct, prorated
+from salesperf._engine.explain import money, pct, permille, prorated, readable
 from salesperf._engine.inputs import Year
 from salesperf._engine.statements import Block, period_line
 from salesperf._engine.versions import Versions
@@ -16,6 +16,7 @@ from salesperf._errors import DataError
 from salesperf._goals import Goal, Scorecard, evaluate_goal, score_card
 from salesperf._money import DECIMAL_CONTEXT
 from salesperf._periods import Period
+from salesperf._plain import digits
 from salesperf._plans import Cap, Gate, KpiBonus, TargetBonus
 
 from .window import Memory, attainment, cap_limit
@@ -44,13 +45,13 @@ class TargetBonusEarner:
         incentive = year.incentive(pid, comp.id, k)
         fraction = comp.curve(att)
         value = _MUL(incentive, fraction)
-        how = (f"{comp.measure} {money(amount)} of quota {money(quota)} = {pct(att)} "
-               f"attainment → {pct(fraction)} of target incentive {money(incentive)}")
+        how = (f"{comp.measure} {money(amount)} of quota {money(quota)} = {pct(permille(att))} "
+               f"attainment → {pct(permille(fraction))} of target incentive {money(incentive)}")
         trace: dict[str, Any] = {"component": comp.id, "kind": "target_bonus",
-                                 "measure": comp.measure, "credited": str(amount),
-                                 "quota": str(quota), "attainment": str(att),
-                                 "payout_fraction": str(fraction),
-                                 "target_incentive": str(incentive)}
+                                 "measure": comp.measure, "credited": digits(amount),
+                                 "quota": digits(quota), "attainment": digits(att),
+                                 "payout_fraction": digits(fraction),
+                                 "target_incentive": digits(incentive)}
 
         def at(attained: Decimal) -> Decimal:
             return _MUL(incentive, comp.curve(attained))
@@ -65,7 +66,7 @@ class TargetBonusEarner:
             how += f" (quota ramped × {ramps[0]['factor']})"
         value, how = _limits(comp.gate, comp.cap, comp.id, comp.measure, pid, k, year, credited,
                              value, how, trace, att, at)
-        trace["exact"] = str(value)
+        trace["exact"] = digits(value)
         text = f"{comp.id}: {how} = {money(value)}"
         return [period_line(comp.id, p.last_day, value, trace, text)]
 
@@ -80,14 +81,15 @@ def _limits(gate: Gate | None, cap: Cap | None, comp: str, measure: str, pid: st
             _, _, att = attainment(pid, gate.measure, k, False, year, credited,
                                    f"component {comp!r}")
         passed = att >= gate.min_attainment
-        trace["gate"] = {"measure": gate.measure or measure, "attainment": str(att),
-                         "required": str(gate.min_attainment), "passed": passed}
+        trace["gate"] = {"measure": gate.measure or measure, "attainment": digits(att),
+                         "required": digits(gate.min_attainment), "passed": passed}
         if not passed:
-            return _ZERO, (f"{how}; gate closed ({gate.measure or measure} at {pct(att)}, "
+            return _ZERO, (f"{how}; gate closed ({gate.measure or measure} at "
+                           f"{pct(permille(att))}, "
                            f"below {pct(gate.min_attainment)})")
     limit = cap_limit(cap, at, _ONE, pid, comp, k, False, year)
     if limit is not None and value > limit:
-        trace["cap"] = str(limit)
+        trace["cap"] = digits(limit)
         return limit, f"{how}; capped at {money(limit)}"
     return value, how
 
@@ -129,15 +131,20 @@ class KpiBonusEarner:
             raise DataError(None, f"{comp.id}", f"no KPI of {pid!r} has data in {p}")
         fraction = comp.curve(scored.score)
         value = _MUL(incentive, fraction)
-        trace = {"component": comp.id, "kind": "kpi_bonus", "score": str(scored.score),
-                 "payout_fraction": str(fraction), "target_incentive": str(incentive),
-                 "items": [{"goal": r.goal, "actual": None if r.actual is None else str(r.actual),
-                            "target": str(r.target),
-                            "attainment": None if r.attainment is None else str(r.attainment),
-                            "score": None if r.score is None else str(r.score),
-                            "weight": str(scored.weights.get(r.goal, _ZERO)),
+        trace = {"component": comp.id, "kind": "kpi_bonus", "score": digits(scored.score),
+                 "payout_fraction": digits(fraction), "target_incentive": digits(incentive),
+                 "items": [{"goal": r.goal,
+                            "actual": None if r.actual is None else digits(r.actual),
+                            "target": digits(r.target),
+                            "attainment": None if r.attainment is None else digits(r.attainment),
+                            "score": None if r.score is None else digits(r.score),
+                            "weight": digits(scored.weights.get(r.goal, _ZERO)),
                             "records": list(r.records)} for r in results],
-                 "arithmetic": scored.explanation, "exact": str(value)}
-        text = (f"{comp.id}: {scored.explanation} → {pct(fraction)} of target incentive "
-                f"{money(incentive)} = {money(value)}")
+                 "arithmetic": scored.explanation, "exact": digits(value)}
+        # The trace keeps the exact arithmetic; the sentence shows three places.
+        parts = [f"{readable(scored.weights.get(r.goal, _ZERO))} × {readable(r.score)} "
+                 f"({r.goal})" for r in results if r.score is not None]
+        text = (f"{comp.id}: score = {' + '.join(parts)} = {readable(scored.score)} → "
+                f"{pct(permille(fraction))} of target incentive {money(incentive)} = "
+                f"{money(value)}")
         return [period_line(comp.id, p.last_day, value, trace, text)]

@@ -33,6 +33,7 @@ from salesperf._engine.statements import Block, period_line
 from salesperf._engine.versions import Versions
 from salesperf._errors import DataError
 from salesperf._money import DECIMAL_CONTEXT
+from salesperf._plain import digits
 from salesperf._plans import Application, BoundBasis, Commission, TierMode, Window
 
 from .window import Memory, attainment, between, cap_limit, total
@@ -78,10 +79,10 @@ class CommissionEarner:
         if gate is not None and gate.measure is not None:
             _, _, att = attainment(pid, gate.measure, k, to_date, year, credited, who)
             open_gate = att >= gate.min_attainment
-            mods["gate"] = {"measure": gate.measure, "attainment": str(att),
-                            "required": str(gate.min_attainment), "passed": open_gate}
+            mods["gate"] = {"measure": gate.measure, "attainment": digits(att),
+                            "required": digits(gate.min_attainment), "passed": open_gate}
             if not open_gate:
-                notes.append(f"gate closed: {gate.measure} at {pct(att)} of quota, "
+                notes.append(f"gate closed: {gate.measure} at {pct(permille(att))} of quota, "
                              f"below {pct(gate.min_attainment)}")
         factor = _ONE
         if comp.multiplier is not None:
@@ -90,13 +91,14 @@ class CommissionEarner:
             lowest = comp.multiplier.bands.points[0][0]
             if att < lowest:
                 raise DataError(None, "multiplier", f"{measure} attainment of payee {pid!r} in "
-                                f"{year.window(k, to_date)} is {pct(att)}, below the first "
+                                f"{year.window(k, to_date)} is {pct(permille(att))}, below the "
+                                "first "
                                 f"band ({pct(lowest)}) of {who}'s multiplier; add a band at 0")
             factor = comp.multiplier.bands(att)
-            mods["multiplier"] = {"measure": measure, "attainment": str(att),
-                                  "factor": str(factor)}
+            mods["multiplier"] = {"measure": measure, "attainment": digits(att),
+                                  "factor": digits(factor)}
             if factor != _ONE:
-                notes.append(f"× {factor} kicker ({measure} at {pct(att)})")
+                notes.append(f"× {factor} kicker ({measure} at {pct(permille(att))})")
         parts = year.prorated(pid, k, to_date)
         if parts and (quota is not None or (comp.cap is not None and comp.cap.
                                             target_incentive_multiple is not None)):
@@ -110,12 +112,12 @@ class CommissionEarner:
                 for r in ramps))
         cap = cap_limit(comp.cap, base, quota, pid, comp.id, k, to_date, year)
         if cap is not None:
-            mods["cap"] = str(cap)
+            mods["cap"] = digits(cap)
         threshold = None
         if gate is not None and gate.measure is None and quota is not None:
             threshold = _MUL(gate.min_attainment, quota)
-            mods["gate"] = {"measure": comp.measure, "required": str(gate.min_attainment),
-                            "threshold": str(threshold),
+            mods["gate"] = {"measure": comp.measure, "required": digits(gate.min_attainment),
+                            "threshold": digits(threshold),
                             "pay_from_first_unit": gate.pay_from_first_unit}
         return CommissionTerms(comp, base, quota, mods, tuple(notes), threshold,
                                gate is None or gate.pay_from_first_unit, open_gate, cap,
@@ -147,8 +149,8 @@ class CommissionEarner:
         opening = recomputed - earlier if self.to_date else _ZERO
         if opening != 0:
             trace = {"component": comp.id, "kind": "true-up", "measure": comp.measure,
-                     "cumulative": str(cumulative), "earned_before": str(earlier),
-                     "exact": str(opening), **terms.mods}
+                     "cumulative": digits(cumulative), "earned_before": digits(earlier),
+                     "exact": digits(opening), **terms.mods}
             text = (f"true-up: {comp.measure} year to date of {money(cumulative)} now earns "
                     f"{money(recomputed)} against {money(earlier)} earned before")
             blocks.append(period_line(comp.id, p.start, opening, trace, text))
@@ -191,8 +193,8 @@ class CommissionEarner:
         lift = comp.floor - earned
         if lift <= 0:
             return blocks
-        trace = {"component": comp.id, "kind": "floor", "floor": str(comp.floor),
-                 "earned": str(earned), "exact": str(lift)}
+        trace = {"component": comp.id, "kind": "floor", "floor": digits(comp.floor),
+                 "earned": digits(earned), "exact": digits(lift)}
         text = (f"floor: {comp.id} earned {money(earned)}, lifted to the floor of "
                 f"{money(comp.floor)}")
         return [*blocks, period_line(comp.id, day, lift, trace, text, floor=True)]
@@ -234,8 +236,9 @@ def _step(c: CreditRow, earned: Decimal, per_record_cap: Decimal | None,
         return _ZERO if earned_then is None else -_MUL(earned_then, undo.fraction)
     if per_record_cap is not None and earned > per_record_cap:
         earned = per_record_cap
-    if kept is not None:
-        kept[c[RECORD], c[RULE], c[KIND]] = earned
+    if kept is not None:  # what it earned in its own period, the first computed: a later
+        # year-to-date recompute may move it (a gate the grown quota moved), not what it paid
+        kept.setdefault((c[RECORD], c[RULE], c[KIND]), earned)
     return earned
 
 

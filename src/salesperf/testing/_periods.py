@@ -1,8 +1,7 @@
 """Hypothesis strategies for periods, calendars and proration inputs.
 
-One module for every property test that needs a calendar or a period (and, later, the seed of
-`salesperf.testing`). `calendars()` draws every kind of calendar with every setting, so a
-property given it holds for every kind. Dates stay in 1990..2100: wide enough to cross leap
+`calendars()` draws every kind of calendar with every setting, so a property given it holds
+for every kind. Dates stay in 1990..2100: wide enough to cross leap
 years, the 2000 and 2100 century rules and many 53-week retail years, narrow enough to stay
 fast.
 """
@@ -11,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Collection
-from decimal import Decimal
 from typing import NamedTuple
 
 from hypothesis import strategies as st
@@ -24,7 +22,6 @@ __all__ = [
     "MAX_DATE",
     "MIN_DATE",
     "ProrationCase",
-    "amounts",
     "any_periods",
     "calendar_years",
     "calendars",
@@ -244,10 +241,3 @@ def weekends() -> st.SearchStrategy[frozenset[int]]:
         st.frozensets(st.integers(0, 6), max_size=7)
     )
 
-
-def amounts() -> st.SearchStrategy[Decimal]:
-    """Amounts of money with cents, positive, negative or zero, up to a billion."""
-    return st.decimals(
-        min_value=Decimal("-1e9"), max_value=Decimal("1e9"), places=2,
-        allow_nan=False, allow_infinity=False,
-    )
