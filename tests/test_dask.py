@@ -32,9 +32,12 @@ import salesperf as sp
 import salesperf.dask as spd
 from salesperf._demo import example_inputs, example_plan, load_example
 
-# The engine's own generators of plans and records of every shape (with splits, refunds,
-# a payee who leaves, dates outside the year and clawbacks).
-from test_engine_stages import PAYEES, QUARTERS, inputs, plans, records
+# Plans and records of every shape (with splits, refunds, a payee who leaves, dates outside
+# the year and clawbacks).
+from salesperf.testing import plans, records
+
+# The inputs the engine's stage tests evaluate with.
+from test_engine_stages import PAYEES, QUARTERS, inputs
 
 Q1 = "2026-Q1"
 D = Decimal
