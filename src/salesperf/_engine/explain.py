@@ -159,14 +159,12 @@ class Point:
     j's point after it is line j + 1's point before it), so reading a block's lines in
     order writes each point once."""
 
-    __slots__ = ("attainment", "digits", "earned", "money", "raw", "shown", "terms", "tier",
-                 "x")
+    __slots__ = ("attainment", "digits", "earned", "money", "raw", "shown", "tier", "x")
     attainment: str  # with a quota (not 0), of a cumulative commission
     shown: str  # the attainment in a sentence
 
     def __init__(self, terms: CommissionTerms, x: Decimal, cumulative: bool) -> None:
-        self.terms, self.x = terms, x
-        self.tier = terms.base.tier_of(x)
+        self.x, self.tier = x, terms.base.tier_of(x)
         self.digits, self.money = digits(x), money(x)
         quota = terms.quota
         if cumulative and quota is not None and quota != 0:  # attainment of the quota
@@ -183,13 +181,14 @@ class LineFacts:
     slices of the rate table it crosses and its arithmetic in words."""
 
     __slots__ = ("after", "before", "c", "credited", "cumulative", "date", "how", "j", "slices",
-                 "terms", "value", "version")
+                 "terms", "value", "version", "words")
     j: int
     c: CreditRow
     value: Decimal  # the line's exact value
     date: str
     credited: str  # the credit in words
     terms: CommissionTerms
+    words: Words
     version: int | None  # the plan version's number, when the plan has versions
     cumulative: bool
     before: Point
@@ -238,8 +237,11 @@ class CommissionWriter(Writer):
         f.j, f.value, f.date = j, self.values[j], c[DATE].isoformat()
         f.credited = money(c[AMOUNT])
         versions = self.versions
-        terms = f.terms = versions.at(c[DATE])
-        f.version = None if versions.single else versions.number(c[DATE])
+        if len(versions.items) == 1:
+            terms, f.version = versions.items[0], None
+        else:
+            terms, f.version = versions.at(c[DATE]), versions.number(c[DATE])
+        f.terms, f.words = terms, terms.words()
         cumulative = f.cumulative = terms.comp.application is Application.CUMULATIVE
         if not cumulative:  # each record on its own: from nothing to its credit
             f.before, f.after = Point(terms, _ZERO, False), Point(terms, c[AMOUNT], False)
@@ -249,14 +251,15 @@ class CommissionWriter(Writer):
                                  else Point(terms, self._measure_before(j), True))
             f.after = Point(terms, DECIMAL_CONTEXT.add(before.x, c[AMOUNT]), True)
         if c[REVERSES] is None:  # a clawback's trace and sentence cite no tier
-            f.slices, f.how = _arithmetic(terms, f.before, f.after, c[AMOUNT], f.credited)
+            f.slices, f.how = _arithmetic(terms, f.words, f.before, f.after, c[AMOUNT],
+                                          f.credited)
         self._last = f
         return f
 
     def trace(self, j: int) -> dict[str, Any]:
         f = self.facts(j)
         c, terms, before, after = f.c, f.terms, f.before, f.after
-        words, undo = terms.words(), c[REVERSES]
+        words, undo = f.words, c[REVERSES]
         if undo is not None:
             trace = {"component": words.component, "kind": "clawback", "record": c[RECORD],
                      "date": f.date, "measure": words.measure, "rule": c[RULE],
@@ -289,7 +292,7 @@ class CommissionWriter(Writer):
     def text(self, j: int) -> str:
         f = self.facts(j)
         c, terms, before, after = f.c, f.terms, f.before, f.after
-        undo, words = c[REVERSES], terms.words()
+        undo, words = c[REVERSES], f.words
         if undo is not None:  # what it takes back of what the record it reverses earned
             fraction = pct(undo.fraction)
             return (f"{c[RECORD]} on {f.date}: reverses {fraction} of {undo.record} "
@@ -310,13 +313,13 @@ class CommissionWriter(Writer):
         return f"{text}: {f.how} = {money(f.value)}"
 
 
-def _arithmetic(terms: CommissionTerms, before: Point, after: Point, credit: Decimal,
-                credited: str) -> tuple[list[tuple[int, Decimal]], str]:
+def _arithmetic(terms: CommissionTerms, words: Words, before: Point, after: Point,
+                credit: Decimal, credited: str) -> tuple[list[tuple[int, Decimal]], str]:
     """The slices of the rate table a line crosses, and its arithmetic in words (a slice
     that is the whole credit shown as the credit is: `credited`)."""
     base = terms.base
-    slices = base.slices(before.x, after.x, (before.tier, after.tier))
-    mode, words = base.mode, terms.words()
+    slices = base.slices(before.x, after.x, before.tier, after.tier)
+    mode = base.mode
     if mode is TierMode.MARGINAL:
         how = " + ".join([f"{credited if part == credit else money(part)} at "
                           f"{words.rate(base, i)}" for i, part in slices])

@@ -67,22 +67,22 @@ class Rates:
             return _ADD(self.starts[i], _MUL(_SUB(x, self.bounds[i]), self.rates[i]))
         return _MUL(x, self.rates[i])
 
-    def slices(self, before: Decimal, after: Decimal,
-               tiers: tuple[int, int] | None = None) -> list[tuple[int, Decimal]]:
+    def slices(self, before: Decimal, after: Decimal, tier_before: int | None = None,
+               tier_after: int | None = None) -> list[tuple[int, Decimal]]:
         """How the move from `before` to `after` splits across tiers: (tier, slice).
-        `tiers`, when the caller knows them, are the tiers of `before` and `after`."""
-        low, high = min(before, after), max(before, after)
+        `tier_before` and `tier_after`, when the caller knows them, are their tiers."""
+        if tier_before is None or tier_after is None:
+            tier_before, tier_after = self.tier_of(before), self.tier_of(after)
         # Only the tiers from low's to high's: a line's explanation costs what it crosses,
-        # not the size of the table. (A tier never decreases as x grows, so low's tier is the
-        # lesser of the two.)
-        first, top = ((self.tier_of(low), self.tier_of(high)) if tiers is None
-                      else (min(tiers), max(tiers)))
+        # not the size of the table. (A tier never decreases as x grows.)
+        low, high, first, top = ((before, after, tier_before, tier_after) if before <= after
+                                 else (after, before, tier_after, tier_before))
         bounds, last = self.bounds, len(self.bounds) - 1
         out = []
         for i in range(first, top + 1):
             lo = bounds[i]
-            a = max(low, lo) if i else low
-            b = high if i == last else min(high, bounds[i + 1])
+            a = lo if i and lo > low else low
+            b = high if i == last or high <= bounds[i + 1] else bounds[i + 1]
             if b > a:
                 out.append((i, _SUB(b, a)))
         return out
