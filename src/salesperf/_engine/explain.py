@@ -25,6 +25,7 @@ __all__ = ["CommissionTerms", "CommissionWriter", "LineFacts", "Point", "SpiffWr
            "money", "pct", "permille", "prorated", "readable"]
 
 _ZERO = Decimal(0)
+_ONE = Decimal(1)
 _HUNDRED = Decimal(100)
 _CENT = Decimal("0.01")
 _PERMILLE = Decimal("0.001")
@@ -241,7 +242,7 @@ class CommissionWriter(Writer):
             terms, f.version = versions.items[0], None
         else:
             terms, f.version = versions.at(c[DATE]), versions.number(c[DATE])
-        f.terms, f.words = terms, terms.words()
+        f.terms, f.words = terms, terms._words or terms.words()  # written once per terms
         cumulative = f.cumulative = terms.comp.application is Application.CUMULATIVE
         if not cumulative:  # each record on its own: from nothing to its credit
             f.before, f.after = Point(terms, _ZERO, False), Point(terms, c[AMOUNT], False)
@@ -341,7 +342,7 @@ def credit_text(c: CreditRow, credited: str) -> str:
     """What a record credited (`credited`, its amount in words), with the share and factor
     when they are not 100 %."""
     text = f"credited {credited}"
-    if c[SHARE] != 1 or c[FACTOR] != 1:
+    if c[SHARE] != _ONE or c[FACTOR] != _ONE:  # a Decimal: cheaper to compare than 1
         text += f" ({pct(c[SHARE])} share × {pct(c[FACTOR])} credit)"
     return text
 
