@@ -160,7 +160,7 @@ class Point:
     j's point after it is line j + 1's point before it), so reading a block's lines in
     order writes each point once."""
 
-    __slots__ = ("attainment", "digits", "earned", "money", "raw", "shown", "tier", "x")
+    __slots__ = ("attainment", "digits", "money", "shown", "tier", "x")
     attainment: str  # with a quota (not 0), of a cumulative commission
     shown: str  # the attainment in a sentence
 
@@ -171,9 +171,6 @@ class Point:
         if cumulative and quota is not None and quota != 0:  # attainment of the quota
             attainment = _DIV(x, quota)
             self.attainment, self.shown = digits(attainment), pct(permille(attainment))
-        # What the caps need: the earnings at x, capped, and before the window's cap.
-        self.earned = terms.earn(x) if terms.per_record_cap is not None else _ZERO
-        self.raw = terms.earn(x, False) if cumulative and terms.cap is not None else _ZERO
 
 
 class LineFacts:
@@ -359,10 +356,11 @@ def _why(terms: CommissionTerms, before: Point, after: Point, value: Decimal,
             out.append(f"passes the gate at {money(threshold)}, paying "
                        + ("from the first unit" if terms.pay_all else "only above it"))
     cap, per_record_cap = terms.cap, terms.per_record_cap
-    if cap is not None and cumulative and after.raw > cap:
+    if cap is not None and cumulative and terms.earn(after.x, False) > cap:
         out.append(f"capped at {money(cap)} for the window")
-    if per_record_cap is not None and (_SUB(after.earned, before.earned) if cumulative
-                                       else after.earned) > per_record_cap:
+    if per_record_cap is not None and (
+            _SUB(terms.earn(after.x), terms.earn(before.x)) if cumulative
+            else terms.earn(after.x)) > per_record_cap:
         out.append(f"capped at {money(per_record_cap)} per record")
     # Each record on its own is capped per record, then for the period.
     if not cumulative and cap is not None and value != terms.per_record(after.x):
