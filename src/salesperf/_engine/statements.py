@@ -25,17 +25,13 @@ from salesperf._plain import digits, to_plain
 from salesperf._table import Table
 
 from .crediting import CREDIT_COLUMNS, DATE, RECORD, Credit, CreditList, CreditRow, Exclusion
+from .explain import Writer, pct, permille
 from .explain import money as _money
-from .explain import pct, permille
 from .lazy import Lazy
 
 __all__ = ["Block", "ComponentTotal", "Evaluation", "Line", "Statement", "Writer"]
 
 _ZERO = Decimal(0)
-
-#: Writes line `j` of a block: its trace and a sentence ending in its exact value.
-Writer = Callable[[int], tuple[dict[str, Any], str]]
-
 
 class LineSlots:
     """A line's values, filled in once by `new_line`, which then makes the object a `Line`:
@@ -71,7 +67,7 @@ class Line(LineSlots):
 
     def __new__(cls, component: str, payee: str, period: str, record: str | None,
                 date: dt.date, exact: Decimal, amount: Decimal) -> Line:
-        return new_line(component, payee, period, record, date, exact, amount, _no_detail, 0)
+        return new_line(component, payee, period, record, date, exact, amount, _BY_HAND, 0)
 
     def _values(self) -> tuple[object, ...]:
         return (self.component, self.payee, self.period, self.record, self.date, self.exact,
@@ -79,23 +75,31 @@ class Line(LineSlots):
 
     def details(self) -> tuple[dict[str, Any], str]:
         """The trace and the explanation, written together (read both at once this way)."""
-        # Written in salesperf's own decimal context, like the evaluation itself.
-        with decimal.localcontext(DECIMAL_CONTEXT):
-            trace, text = self._write(self._index)
-            exact, paid = _money(self.exact), _money(self.amount)
-        if exact != paid:
-            text += f", paid {paid} after rounding to the running total"
-        return {**trace, "rounded": str(self.amount)}, text
+        # Written in salesperf's own decimal context, like the evaluation itself: the
+        # writers compute in it by name (see `explain`).
+        write, j = self._write, self._index
+        trace = write.trace(j)
+        trace["rounded"] = str(self.amount)
+        return trace, self._paid(write.text(j))
 
     @property
     def trace(self) -> dict[str, Any]:
         """Structured, JSON-safe: component, inputs, quota, attainment, tier, rate, arithmetic."""
-        return self.details()[0]
+        trace = self._write.trace(self._index)
+        trace["rounded"] = str(self.amount)
+        return trace
 
     @property
     def explanation(self) -> str:
         """The line in a sentence a payee can follow."""
-        return self.details()[1]
+        return self._paid(self._write.text(self._index))
+
+    def _paid(self, text: str) -> str:
+        """The sentence, saying what was paid when it is not the exact value to the cent."""
+        exact, paid = _money(self.exact), _money(self.amount)
+        if exact != paid:
+            return f"{text}, paid {paid} after rounding to the running total"
+        return text
 
     def replace(self, **changes: Any) -> Line:
         """A copy with some fields changed (its explanation still the original's)."""
@@ -133,11 +137,6 @@ class Line(LineSlots):
         return {"component": self.component, "payee": self.payee, "period": self.period,
                 "record": self.record, "date": self.date.isoformat(), "exact": str(self.exact),
                 "amount": str(self.amount), "trace": trace, "explanation": text}
-
-
-def _no_detail(j: int) -> tuple[dict[str, Any], str]:
-    """The trace and sentence of a line made by hand, not by an evaluation."""
-    return {}, "a line given by hand"
 
 
 _blank = LineSlots.__new__
@@ -183,17 +182,24 @@ class Block:
         return len(self.values)
 
 
-class Given:
+class Given(Writer):
     """The trace and sentence of a period line (true-up, floor, bonus), written as it was
     computed."""
 
-    __slots__ = ("text", "trace")
+    __slots__ = ("_text", "_trace")
 
     def __init__(self, trace: dict[str, Any], text: str) -> None:
-        self.trace, self.text = trace, text
+        self._trace, self._text = trace, text
 
-    def __call__(self, j: int) -> tuple[dict[str, Any], str]:
-        return self.trace, self.text
+    def trace(self, j: int) -> dict[str, Any]:
+        return dict(self._trace)
+
+    def text(self, j: int) -> str:
+        return self._text
+
+
+#: The trace and sentence of a line made by hand, not by an evaluation.
+_BY_HAND = Given({}, "a line given by hand")
 
 
 def period_line(component: str, day: dt.date, value: Decimal, trace: dict[str, Any],
