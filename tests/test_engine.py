@@ -225,6 +225,20 @@ class TestRateTables:
         st = statement(plan, [deal("D-1", day(1), sales)], quotas=[quota(100_000)])
         assert st.lines[0].exact == D(expected)
 
+    def test_a_refund_s_slices_are_taken_back_and_say_so(self) -> None:
+        """A refund moves the measure down through the tiers: 110,000 → 90,000 takes back
+        10,000 at 8 % and 10,000 at 5 %. Its sentence read "10,000.00 at 5 % + 10,000.00
+        at 8 % = -1,300.00", as if it paid (found reading a refund in tests/golden/)."""
+        plan = compiled(sp.Commission("c", table((0, "0.05"), (100_000, "0.08"))))
+        st = statement(plan, [deal("D-1", day(1), 110_000), deal("R-1", day(2), -20_000)])
+        refund = st.lines[1]
+        assert refund.amount == D("-1300.00")
+        assert refund.explanation.endswith(
+            ": -10,000.00 at 5 % + -10,000.00 at 8 % = -1,300.00")
+        assert [t["slice"] for t in refund.trace["tiers"]] == ["-10000", "-10000"]
+        one_tier = statement(plan, [deal("D-1", day(1), 50_000), deal("R-1", day(2), -2_000)])
+        assert one_tier.lines[1].explanation.endswith(": -2,000.00 at 5 % = -100.00")
+
     def test_on_the_boundary_the_trace_names_the_higher_tier(self) -> None:
         plan = compiled(sp.Commission("c", table((0, "0.04"), (200_000, "0.06"))))
         st = statement(plan, [deal("D-1", day(1), 200_000)])

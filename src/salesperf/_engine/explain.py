@@ -319,10 +319,13 @@ class CommissionWriter(Writer):
 
 def _arithmetic(terms: CommissionTerms, words: Words, before: Point, after: Point,
                 credit: Decimal, credited: str) -> tuple[list[tuple[int, Decimal]], str]:
-    """The slices of the rate table a line crosses, and its arithmetic in words (a slice
-    that is the whole credit shown as the credit is: `credited`)."""
+    """The slices of the rate table a line crosses — negative where the measure falls — and
+    its arithmetic in words (a slice that is the whole credit shown as the credit is:
+    `credited`)."""
     base = terms.base
     slices = base.slices(before.x, after.x, before.tier, after.tier)
+    if after.x < before.x:  # the measure falls (a refund): each slice is taken back
+        slices = [(i, -part) for i, part in slices]
     mode = base.mode
     if mode is TierMode.MARGINAL:
         how = " + ".join([f"{credited if part == credit else money(part)} at "
