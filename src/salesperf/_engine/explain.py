@@ -325,7 +325,7 @@ def _arithmetic(terms: CommissionTerms, words: Words, before: Point, after: Poin
     base = terms.base
     slices = base.slices(before.x, after.x, before.tier, after.tier)
     if after.x < before.x:  # the measure falls (a refund): each slice is taken back
-        slices = [(i, -part) for i, part in slices]
+        slices = [(i, part.copy_negate()) for i, part in slices]
     mode = base.mode
     if mode is TierMode.MARGINAL:
         how = " + ".join([f"{credited if part == credit else money(part)} at "
