@@ -314,7 +314,8 @@ def _explain(args: argparse.Namespace) -> int:
 def _schema(args: argparse.Namespace) -> int:
     from salesperf import _people as people
     from salesperf._documents import plan_schema
-    from salesperf._requests import request_schema, response_schema
+    from salesperf._requests import request_schema
+    from salesperf._responses import response_schema
 
     schema = {"plan": plan_schema, "request": request_schema,
               "response": response_schema, "rules": people.rule_set_schema,

@@ -11,11 +11,11 @@ import datetime as dt
 import decimal
 import enum
 import operator
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from itertools import accumulate, islice, repeat
 from operator import methodcaller
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 import attrs
 
@@ -29,7 +29,8 @@ from .explain import money as _money
 from .explain import pct, permille
 from .lazy import Lazy
 
-__all__ = ["Block", "ComponentTotal", "Evaluation", "Line", "Statement", "Writer"]
+__all__ = ["Block", "ComponentTotal", "Evaluation", "Line", "LineChunk", "Statement", "Writer",
+           "line_details"]
 
 _ZERO = Decimal(0)
 
@@ -79,13 +80,7 @@ class Line(LineSlots):
 
     def details(self) -> tuple[dict[str, Any], str]:
         """The trace and the explanation, written together (read both at once this way)."""
-        # Written in salesperf's own decimal context, like the evaluation itself.
-        with decimal.localcontext(DECIMAL_CONTEXT):
-            trace, text = self._write(self._index)
-            exact, paid = _money(self.exact), _money(self.amount)
-        if exact != paid:
-            text += f", paid {paid} after rounding to the running total"
-        return {**trace, "rounded": str(self.amount)}, text
+        return line_details(self._write, self._index, self.exact, self.amount)
 
     @property
     def trace(self) -> dict[str, Any]:
@@ -133,6 +128,20 @@ class Line(LineSlots):
         return {"component": self.component, "payee": self.payee, "period": self.period,
                 "record": self.record, "date": self.date.isoformat(), "exact": str(self.exact),
                 "amount": str(self.amount), "trace": trace, "explanation": text}
+
+
+def line_details(write: Writer, index: int, exact: Decimal,
+                 amount: Decimal) -> tuple[dict[str, Any], str]:
+    """The trace and the explanation of line `index` of a block written by `write`, whose
+    exact value is `exact` and rounded amount `amount` (`Line.details`, and the response
+    stream, which writes them without making `Line` values)."""
+    # Written in salesperf's own decimal context, like the evaluation itself.
+    with decimal.localcontext(DECIMAL_CONTEXT):
+        trace, text = write(index)
+        exact_text, paid = _money(exact), _money(amount)
+    if exact_text != paid:
+        text += f", paid {paid} after rounding to the running total"
+    return {**trace, "rounded": str(amount)}, text
 
 
 def _no_detail(j: int) -> tuple[dict[str, Any], str]:
@@ -234,30 +243,64 @@ class Lines(Lazy[Line]):
                     before = rounded
         return tuple(lines)
 
+    def chunks(self, size: int = 1024) -> Iterator[LineChunk]:
+        """The lines' values, up to `size` lines of one block at a time, without making
+        `Line` values: the running totals and their rounding are computed a chunk at a time,
+        as `_make` computes them (fast path for tables and the response stream;
+        `tests/test_results_out.py::TestLinesTable::
+        test_the_columns_are_the_lines_values_for_every_plan` proves them equal). A chunk's
+        lists are new: the caller may keep them."""
+        quantum = self._quantum
+        for b in self._blocks:
+            quantize = methodcaller("quantize", quantum, b.mode, ROUNDING_CONTEXT)
+            running = b.start
+            for first in range(0, len(b.values), size):
+                values = list(islice(b.values, first, first + size))
+                if b.day is not None:  # one line for the period
+                    records: list[str | None] = [None]
+                    dates = [b.day]
+                else:
+                    rows = b.rows[first:first + size]
+                    records = list(map(_record_of, rows))
+                    dates = list(map(_date_of, rows))
+                totals = list(accumulate(values, _ADD, initial=running))
+                rounded = list(map(quantize, totals))
+                running = totals[-1]
+                yield LineChunk(b.component, self._payee, self._period, records, dates,
+                                values, list(map(_SUB, islice(rounded, 1, None), rounded)),
+                                b.write, first)
+
     def add_columns(self, columns: LineColumns) -> None:
         """Append the lines' values to `columns` (component, payee, period, record, date,
-        exact, amount), block by block, without making `Line` values: the running totals
-        and their rounding are computed a block at a time, as `_make` computes them (fast
-        path for tables; `tests/test_results_out.py::TestLinesTable::
-        test_the_columns_are_the_lines_values_for_every_plan` proves them equal)."""
+        exact, amount), a chunk at a time (`chunks`), without making `Line` values."""
         component_, payee_, period_, record_, date_, exact_, amount_ = columns
-        payee, period, quantum = self._payee, self._period, self._quantum
-        with decimal.localcontext(DECIMAL_CONTEXT):
-            for b in self._blocks:
-                n = len(b.values)
-                component_ += repeat(b.component, n)
-                payee_ += repeat(payee, n)
-                period_ += repeat(period, n)
-                exact_ += b.values
-                if b.day is not None:  # one line for the period
-                    record_.append(None)
-                    date_.append(b.day)
-                else:
-                    record_ += map(_record_of, b.rows)
-                    date_ += map(_date_of, b.rows)
-                rounded = list(map(methodcaller("quantize", quantum, b.mode, ROUNDING_CONTEXT),
-                                   accumulate(b.values, initial=b.start)))
-                amount_ += map(operator.sub, islice(rounded, 1, None), rounded)
+        for c in self.chunks(size=1 << 30):  # a block at a time
+            n = len(c.exact)
+            component_ += repeat(c.component, n)
+            payee_ += repeat(c.payee, n)
+            period_ += repeat(c.period, n)
+            record_ += c.records
+            date_ += c.dates
+            exact_ += c.exact
+            amount_ += c.amounts
+
+
+class LineChunk(NamedTuple):
+    """Consecutive lines of one block: their values as columns (`Lines.chunks`)."""
+
+    component: str
+    payee: str
+    period: str
+    records: list[str | None]  # None for a line for the period
+    dates: list[dt.date]
+    exact: list[Decimal]
+    amounts: list[Decimal]  # rounded cumulatively
+    write: Writer  # writes the trace and sentence of line `first + k` of the block
+    first: int
+
+
+_ADD = DECIMAL_CONTEXT.add
+_SUB = DECIMAL_CONTEXT.subtract
 
 
 #: The seven columns of a table of lines, in `Line._fields` order: component, payee, period,
