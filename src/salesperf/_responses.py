@@ -15,15 +15,15 @@ import datetime as dt
 import enum
 import json
 import json.encoder
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from itertools import islice
 from operator import itemgetter
-from typing import Any
+from typing import Any, cast
 
 import attrs
 
-from salesperf._documents import schema_for
+from salesperf._documents import kind_of, schema_for
 from salesperf._engine import Credit, Evaluation, Statement
 from salesperf._engine.crediting import (
     AMOUNT,
@@ -36,8 +36,10 @@ from salesperf._engine.crediting import (
     RULE,
     SHARE,
     CreditList,
+    CreditRow,
 )
 from salesperf._engine.statements import LineChunk, Lines, line_details
+from salesperf._errors import DefinitionError, Problem, shown
 from salesperf._plain import digits, to_plain
 from salesperf._table import TextSink
 
@@ -115,7 +117,8 @@ def response_lines(result: Evaluation, *, traces: bool = True,
     time, without making `Line` or `Credit` values.
     """
     for chunk in _chunks(result, traces, include_earlier):
-        yield from chunk
+        for text in chunk.split("\n")[:-1]:  # JSON text holds no raw newline
+            yield text + "\n"
 
 
 def write_response(result: Evaluation, out: TextSink, *, traces: bool = True,
@@ -137,19 +140,19 @@ def write_response(result: Evaluation, out: TextSink, *, traces: bool = True,
     """
     count = 0
     for chunk in _chunks(result, traces, include_earlier):
-        out.write("".join(chunk))
-        count += len(chunk)
+        out.write(chunk)
+        count += chunk.count("\n")
     return count
 
 
-def _chunks(result: Evaluation, traces: bool, include_earlier: bool) -> Iterator[list[str]]:
-    """The stream's entries as text, a few at a time."""
-    yield [_header(result, traces, include_earlier)]
+def _chunks(result: Evaluation, traces: bool, include_earlier: bool) -> Iterator[str]:
+    """The stream's entries as text (each ending in a newline), a chunk at a time."""
+    yield _header(result, traces, include_earlier)
     yield from _statements(result.statements, Entry.STATEMENT, traces)
     yield from _credits(result.credits)
     for start in range(0, len(result.exclusions), CHUNK):
-        yield [_entry(Entry.EXCLUSION, to_plain(e))
-               for e in islice(result.exclusions, start, start + CHUNK)]
+        yield "".join([_entry(Entry.EXCLUSION, to_plain(e))
+                       for e in islice(result.exclusions, start, start + CHUNK)])
     if include_earlier:
         yield from _statements(result.earlier, Entry.EARLIER_STATEMENT, traces)
 
@@ -180,10 +183,9 @@ def _header(result: Evaluation, traces: bool, include_earlier: bool) -> str:
 _STATEMENT_FIELDS = tuple(a.name for a in attrs.fields(Statement) if a.name != "lines")
 
 
-def _statements(statements: Iterable[Statement], kind: Entry,
-                traces: bool) -> Iterator[list[str]]:
+def _statements(statements: Iterable[Statement], kind: Entry, traces: bool) -> Iterator[str]:
     for st in statements:
-        yield [_entry(kind, {name: to_plain(getattr(st, name)) for name in _STATEMENT_FIELDS})]
+        yield _entry(kind, {name: to_plain(getattr(st, name)) for name in _STATEMENT_FIELDS})
         lines = st.lines
         if isinstance(lines, Lines):
             texts, dates = _Texts(), _Dates()
@@ -191,8 +193,8 @@ def _statements(statements: Iterable[Statement], kind: Entry,
                 yield _line_texts(chunk, traces, texts, dates)
         else:  # lines given as `Line` values
             for start in range(0, len(lines), CHUNK):
-                yield [_entry(Entry.LINE, _line_fields(line.__plain__(), traces))
-                       for line in islice(lines, start, start + CHUNK)]
+                yield "".join([_entry(Entry.LINE, _line_fields(line.__plain__(), traces))
+                               for line in islice(lines, start, start + CHUNK)])
 
 
 def _line_fields(plain: dict[str, Any], traces: bool) -> dict[str, Any]:
@@ -202,51 +204,77 @@ def _line_fields(plain: dict[str, Any], traces: bool) -> dict[str, Any]:
     return plain
 
 
-def _line_texts(c: LineChunk, traces: bool, texts: _Texts, dates: _Dates) -> list[str]:
+def _line_texts(c: LineChunk, traces: bool, texts: _Texts, dates: _Dates,
+                exact: Callable[[Decimal], str] = str) -> str:
     """A chunk's lines as the entries `_entry` would write for `Line.__plain__` (with the
-    exact value in plain digits, as `Statement.to_dict` writes it), without `Line` values."""
+    exact value in plain digits, as `Statement.to_dict` writes it), without `Line` values.
+
+    The exact values are written by `str`, which writes what `digits` writes unless it
+    writes an exponent; then the chunk is written again with `digits`."""
     head = (f'{{"type":"line","component":{texts[c.component]},"payee":{texts[c.payee]},'
             f'"period":{texts[c.period]},"record":')
-    columns = (map(_text_or_null, c.records), map(dates.__getitem__, c.dates),
-               _plain_digits(c.exact), map(str, c.amounts))  # a line's amount: str()
-    if not traces:
-        return [f'{head}{record},"date":"{date}","exact":"{exact}","amount":"{amount}"}}\n'
-                for record, date, exact, amount in zip(*columns, strict=True)]
-    out = []
-    for j, (record, date, exact, amount, value, rounded) in enumerate(
-            zip(*columns, c.exact, c.amounts, strict=True), start=c.first):
-        trace, text = line_details(c.write, j, value, rounded)
-        out.append(f'{head}{record},"date":"{date}","exact":"{exact}","amount":"{amount}",'
-                   f'"trace":{_encode(trace)},"explanation":{_text(text)}}}\n')
-    return out
+    records = (map(_text_or_null, c.records) if None in c.records
+               else map(_text, cast("list[str]", c.records)))
+    columns = zip(records,
+                  map(dates.__getitem__, c.dates), map(exact, c.exact), c.amounts,
+                  strict=True)
+    if not traces:  # a line's amount is written by str(), as `Line.__plain__` writes it
+        text = "".join([f'{head}{record},"date":"{date}","exact":"{value}",'
+                        f'"amount":"{amount!s}"}}\n'
+                        for record, date, value, amount in columns])
+    else:
+        out = []
+        for j, (record, date, value, amount) in enumerate(columns, start=c.first):
+            trace, sentence = line_details(c.write, j, c.exact[j - c.first], amount)
+            out.append(f'{head}{record},"date":"{date}","exact":"{value}","amount":'
+                       f'"{amount!s}","trace":{_encode(trace)},"explanation":'
+                       f'{_text(sentence)}}}\n')
+        text = "".join(out)
+    if exact is str and _exponent(text):
+        return _line_texts(c, traces, texts, dates, digits)
+    return text
 
 
-def _credits(given: Iterable[Credit]) -> Iterator[list[str]]:
+def _exponent(text: str) -> bool:
+    """Whether `text` may hold a number `str` wrote with an exponent (``1E+3``, ``1E-7``),
+    which `digits` never writes: a quick test, true too for a record id such as ``DE-1``
+    (then the chunk is written again with `digits`, to the same text)."""
+    return "E+" in text or "E-" in text
+
+
+def _credits(given: Iterable[Credit]) -> Iterator[str]:
     """Every credit: from a `CreditList`, by payee and measure and then by (date, record),
     read from its rows; credits given as values, in their order."""
     if not isinstance(given, CreditList):
         made = list(given)
         for start in range(0, len(made), CHUNK):
-            yield [_entry(Entry.CREDIT, {f.name: to_plain(getattr(c, f.name))
-                                         for f in attrs.fields(Credit)
-                                         if f.name != "attributes"})
-                   for c in made[start:start + CHUNK]]
+            yield "".join([_entry(Entry.CREDIT, {f.name: to_plain(getattr(c, f.name))
+                                                 for f in attrs.fields(Credit)
+                                                 if f.name != "attributes"})
+                           for c in made[start:start + CHUNK]])
         return
     rows, texts, dates = given.rows(), _Texts(), _Dates()
     while chunk := list(islice(rows, CHUNK)):
-        records, payees, measures, days, amounts, shares, factors, rules, kinds = (
-            list(map(itemgetter(field), chunk)) for field in _CREDIT_FIELDS)
-        yield [f'{{"type":"credit","record":{record},"payee":{payee},"measure":{measure},'
-               f'"date":"{date}","amount":"{amount}","share":"{share}","factor":"{factor}",'
-               f'"rule":{rule},"kind":{kind}}}\n'
-               for record, payee, measure, date, amount, share, factor, rule, kind in zip(
-                   map(_text, records), map(texts.__getitem__, payees),
-                   map(texts.__getitem__, measures), map(dates.__getitem__, days),
-                   _plain_digits(amounts), _plain_digits(shares), _plain_digits(factors),
-                   map(texts.__getitem__, rules), map(texts.__getitem__, kinds), strict=True)]
+        text = _credit_texts(chunk, texts, dates, str)
+        if _exponent(text):
+            text = _credit_texts(chunk, texts, dates, digits)
+        yield text
 
 
-_CREDIT_FIELDS = (RECORD, PAYEE, MEASURE, DATE, AMOUNT, SHARE, FACTOR, RULE, KIND)
+def _credit_texts(chunk: list[CreditRow], texts: _Texts, dates: _Dates,
+                  number: Callable[[Decimal], str]) -> str:
+    """Credit rows as the entries `_entry` would write for their `Credit` values, each row
+    read once; the amount, share and factor written by `number`."""
+    return "".join([
+        f'{{"type":"credit","record":{_text(record)},"payee":{texts[payee]},'
+        f'"measure":{texts[measure]},"date":"{dates[date]}","amount":"{number(amount)}",'
+        f'"share":"{number(share)}","factor":"{number(factor)}","rule":{texts[rule]},'
+        f'"kind":{texts[kind]}}}\n'
+        for record, payee, measure, date, amount, share, factor, rule, kind
+        in map(_CREDIT_FIELDS, chunk)])
+
+
+_CREDIT_FIELDS = itemgetter(RECORD, PAYEE, MEASURE, DATE, AMOUNT, SHARE, FACTOR, RULE, KIND)
 
 
 class _Texts(dict[str, str]):
@@ -265,39 +293,38 @@ class _Dates(dict[dt.date, str]):
         return text
 
 
-def _plain_digits(values: list[Decimal]) -> list[str]:
-    """Decimals as `digits` writes them (plain digits, never an exponent), the fast way:
-    `str` writes the same text unless it writes an exponent, which only a value too small
-    or with trailing zeros in its exponent gets (then every value of the chunk is written
-    by `digits`)."""
-    texts = list(map(str, values))
-    if "E" in "".join(texts):
-        return list(map(digits, values))
-    return texts
-
-
 def response_from_lines(lines: Iterable[str]) -> dict[str, Any]:
     """The response document a response stream (`response_lines`) makes, put back together:
     each statement with the lines that follow it, the credits in the document's order (by
     date, record, payee, measure, kind and rule), the earlier statements when the stream
-    has them. What `response_document` gives for the same evaluation."""
+    has them — what `response_document` gives for the same evaluation (with the stream's
+    traces). A line that is not an entry of a stream is a `DefinitionError` naming it.
+
+    >>> import salesperf as sp
+    >>> plan = sp.Plan("p", [sp.Commission("c", sp.RateTable.flat("0.1"))])
+    >>> ev = sp.compile_plan(plan).evaluate(
+    ...     [{"id": "D-1", "date": "2026-02-03", "payee": "ana", "amount": "1000.50"}],
+    ...     "2026-Q1", payees=[sp.Payee("ana")])
+    >>> sp.response_from_lines(sp.response_lines(ev)) == sp.response_document(ev)
+    True
+    """
     head: dict[str, Any] | None = None
-    doc: dict[str, Any] = {}
     lists: dict[str, list[dict[str, Any]]] = {
         "statements": [], "credits": [], "exclusions": [], "earlier": []}
     into = {Entry.STATEMENT: "statements", Entry.EARLIER_STATEMENT: "earlier",
             Entry.CREDIT: "credits", Entry.EXCLUSION: "exclusions"}
     statement: dict[str, Any] | None = None
-    for text in lines:
+    for number, text in enumerate(lines, start=1):
         if not text.strip():
             continue
-        entry = json.loads(text)
+        entry = _entry_of(number, text)
         kind = Entry(entry.pop("type"))
         if kind is Entry.RESPONSE:
             head = entry
         elif kind is Entry.LINE:
             if statement is None:
-                raise ValueError("a line entry before any statement")
+                raise DefinitionError([Problem(f"line {number}", "a line entry before any "
+                                               "statement entry")])
             statement["lines"].append(entry)
         else:
             if kind in (Entry.STATEMENT, Entry.EARLIER_STATEMENT):
@@ -305,14 +332,34 @@ def response_from_lines(lines: Iterable[str]) -> dict[str, Any]:
                 entry["lines"] = []
             lists[into[kind]].append(entry)
     if head is None:
-        raise ValueError("no header entry ('type': 'response')")
-    doc = {"format": RESPONSE_FORMAT, "format_version": 1, "plan": head["plan"],
-           "version": head["version"], "period": head["period"], **lists}
-    doc["credits"].sort(key=lambda c: (c["date"], c["record"], c["payee"], c["measure"],
+        raise DefinitionError([Problem("", "no header entry ({\"type\": \"response\", ...}): "
+                                       "not a response stream")])
+    lists["credits"].sort(key=lambda c: (c["date"], c["record"], c["payee"], c["measure"],
                                        c["kind"], c["rule"]))
     if "earlier_statements" not in head:
-        del doc["earlier"]
-    return doc
+        del lists["earlier"]
+    return {"format": RESPONSE_FORMAT, "format_version": 1, "plan": head.get("plan"),
+            "version": head.get("version"), "period": head.get("period"), **lists}
+
+
+_TYPES = ", ".join(repr(e.value) for e in Entry)
+
+
+def _entry_of(number: int, text: str) -> dict[str, Any]:
+    """A line of a stream as its entry, or a `DefinitionError` naming the line."""
+    try:
+        entry = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise DefinitionError([Problem(f"line {number}", f"not JSON: {err.msg} (column "
+                                       f"{err.colno})")]) from None
+    if not isinstance(entry, dict) or entry.get("type") not in _VALUES:
+        got = shown(entry.get("type")) if isinstance(entry, dict) else kind_of(entry)
+        raise DefinitionError([Problem(f"line {number}", f"expected an entry object whose "
+                                       f"type is one of {_TYPES}, got {got}")])
+    return entry
+
+
+_VALUES = {e.value for e in Entry}
 
 
 # -- schemas -------------------------------------------------------------------------------
