@@ -19,7 +19,7 @@ ENGINE_TESTS = frozenset({
     "test_engine.py", "test_engine_stages.py", "test_engine_properties.py",
     "test_engine_defects.py", "test_clawbacks.py", "test_holdbacks.py", "test_payments.py",
     "test_proration.py", "test_ramps.py", "test_versions.py", "test_pay_currency.py",
-    "test_engine_golden.py",
+    "test_engine_golden.py", "test_results_out.py",
 })
 
 

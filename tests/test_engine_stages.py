@@ -159,7 +159,8 @@ class TestStagesApart:
         assert paid(ana.merge(cy)) == ["ana", "cy"]
         assert paid(ana.merge(plan.credit([], Q1, payees=team))) == ["ana", "ben", "cy"]
         assert plan.earn(whole, only=["cy"]).statement("cy").payable == D("100.00")
-        assert sorted(ana.payees) == ["ana"] and len(ana.credits) == 1
+        assert sorted(ana.payees) == ["ana"]
+        assert len(ana.credits) == 1
 
     def test_a_record_in_two_parts_is_an_error_as_in_one_pass(self) -> None:
         plan = sp.compile_plan(sp.Plan("p", [sp.Commission("c", sp.RateTable(
