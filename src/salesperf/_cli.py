@@ -339,10 +339,11 @@ def _schema(args: argparse.Namespace) -> int:
     from salesperf import _people as people
     from salesperf._documents import plan_schema
     from salesperf._requests import request_schema
-    from salesperf._responses import response_schema
+    from salesperf._responses import response_lines_schema, response_schema
 
     schema = {"plan": plan_schema, "request": request_schema,
-              "response": response_schema, "rules": people.rule_set_schema,
+              "response": response_schema, "response-lines": response_lines_schema,
+              "rules": people.rule_set_schema,
               "review-template": people.review_template_schema,
               "scorecard": people.scorecard_schema,
               "improvement-plan": people.improvement_plan_schema,
@@ -441,8 +442,8 @@ def _parser() -> argparse.ArgumentParser:
     people.add_argument("--format", choices=("table", "json"), default="table")
     people.set_defaults(run=_review)
     schema = commands.add_parser("schema", help="print a JSON Schema")
-    kinds = ("plan", "request", "response", "rules", "review-template", "scorecard",
-             "improvement-plan", "performance-request", "performance-response")
+    kinds = ("plan", "request", "response", "response-lines", "rules", "review-template",
+             "scorecard", "improvement-plan", "performance-request", "performance-response")
     schema.add_argument("which", choices=kinds, nargs="?", default="plan", metavar="document",
                         help=f"one of {', '.join(kinds)} (default: plan)")
     schema.set_defaults(run=_schema)
