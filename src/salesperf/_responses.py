@@ -150,14 +150,17 @@ def write_response(result: Evaluation, out: TextSink, *, traces: bool = True,
 
 def _chunks(result: Evaluation, traces: bool, include_earlier: bool) -> Iterator[str]:
     """The stream's entries as text (each ending in a newline), a chunk at a time."""
+    # Text that repeats — payees, components, rules, dates — is written once: these grow
+    # with the payees and the days of the period, not with the lines.
+    texts, dates = _Texts(), _Dates()
     yield _header(result, traces, include_earlier)
-    yield from _statements(result.statements, Entry.STATEMENT, traces)
-    yield from _credits(result.credits)
+    yield from _statements(result.statements, Entry.STATEMENT, traces, texts, dates)
+    yield from _credits(result.credits, texts, dates)
     for start in range(0, len(result.exclusions), CHUNK):
         yield "".join([_entry(Entry.EXCLUSION, to_plain(e))
                        for e in islice(result.exclusions, start, start + CHUNK)])
     if include_earlier:
-        yield from _statements(result.earlier, Entry.EARLIER_STATEMENT, traces)
+        yield from _statements(result.earlier, Entry.EARLIER_STATEMENT, traces, texts, dates)
 
 
 def _entry(kind: Entry, fields: Mapping[str, Any]) -> str:
@@ -186,12 +189,12 @@ def _header(result: Evaluation, traces: bool, include_earlier: bool) -> str:
 _STATEMENT_FIELDS = tuple(a.name for a in attrs.fields(Statement) if a.name != "lines")
 
 
-def _statements(statements: Iterable[Statement], kind: Entry, traces: bool) -> Iterator[str]:
+def _statements(statements: Iterable[Statement], kind: Entry, traces: bool, texts: _Texts,
+                dates: _Dates) -> Iterator[str]:
     for st in statements:
         yield _entry(kind, {name: to_plain(getattr(st, name)) for name in _STATEMENT_FIELDS})
         lines = st.lines
         if isinstance(lines, Lines):
-            texts, dates = _Texts(), _Dates()
             for chunk in lines.chunks(CHUNK):
                 yield _line_texts(chunk, traces, texts, dates)
         else:  # lines given as `Line` values
@@ -245,7 +248,7 @@ def _exponent(text: str) -> bool:
     return "E+" in text or "E-" in text
 
 
-def _credits(given: Iterable[Credit]) -> Iterator[str]:
+def _credits(given: Iterable[Credit], texts: _Texts, dates: _Dates) -> Iterator[str]:
     """Every credit: from a `CreditList`, by payee and measure and then by (date, record),
     read from its rows; credits given as values, in their order."""
     if not isinstance(given, CreditList):
@@ -256,7 +259,7 @@ def _credits(given: Iterable[Credit]) -> Iterator[str]:
                                                  if f.name != "attributes"})
                            for c in made[start:start + CHUNK]])
         return
-    rows, texts, dates = given.rows(), _Texts(), _Dates()
+    rows = given.rows()
     while chunk := list(islice(rows, CHUNK)):
         text = _credit_texts(chunk, texts, dates, str)
         if _exponent(text):
