@@ -12,6 +12,7 @@ or `Credit` values, so that its memory does not grow with the number of lines wr
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import enum
 import json
 import json.encoder
@@ -30,8 +31,6 @@ from salesperf._engine.crediting import (
     DATE,
     FACTOR,
     KIND,
-    MEASURE,
-    PAYEE,
     RECORD,
     RULE,
     SHARE,
@@ -40,6 +39,7 @@ from salesperf._engine.crediting import (
 )
 from salesperf._engine.statements import LineChunk, Lines, line_details
 from salesperf._errors import DefinitionError, Problem, shown
+from salesperf._money import DECIMAL_CONTEXT
 from salesperf._plain import digits, to_plain
 from salesperf._table import TextSink
 
@@ -109,8 +109,9 @@ def response_lines(result: Evaluation, *, traces: bool = True,
     (``"type": "line"``), every credit, every exclusion, and with `include_earlier` the
     earlier periods' statements (``"earlier_statement"``), each followed by its lines.
     Amounts are exact decimal text as in `response_document`. With `traces` (the default)
-    each line carries its trace and explanation, as the document's lines do; without, the
-    stream costs a small part of the evaluation (docs/performance.md, *The service path*).
+    each line carries its trace and explanation, as the document's lines do — most of the
+    stream's cost; without, the stream costs about what the evaluation costs
+    (docs/performance.md, *The service path*).
 
     `response_from_lines` turns the stream back into the document; its schema is
     `response_lines_schema`. Lines and credits are read from the evaluation a chunk at a
@@ -181,8 +182,9 @@ def _header(result: Evaluation, traces: bool, include_earlier: bool) -> str:
         head["earlier_statements"] = len(result.earlier)
         head["earlier_lines"] = sum(len(st.lines) for st in result.earlier)
     head["currency"] = currencies.pop() if len(currencies) == 1 else None
-    for name in ("earned", "payable", "paid"):
-        head[name] = digits(sum((getattr(st, name) for st in statements), Decimal(0)))
+    with decimal.localcontext(DECIMAL_CONTEXT):  # totals in salesperf's own context
+        for name in ("earned", "payable", "paid"):
+            head[name] = digits(sum((getattr(st, name) for st in statements), Decimal(0)))
     return _entry(Entry.RESPONSE, head)
 
 
@@ -259,28 +261,29 @@ def _credits(given: Iterable[Credit], texts: _Texts, dates: _Dates) -> Iterator[
                                                  if f.name != "attributes"})
                            for c in made[start:start + CHUNK]])
         return
-    rows = given.rows()
-    while chunk := list(islice(rows, CHUNK)):
-        text = _credit_texts(chunk, texts, dates, str)
-        if _exponent(text):
-            text = _credit_texts(chunk, texts, dates, digits)
-        yield text
+    for (payee, measure), rows in given.buckets():
+        # Between the record and the date, the same text for every credit of the bucket.
+        middle = f',"payee":{texts[payee]},"measure":{texts[measure]},"date":"'
+        for start in range(0, len(rows), CHUNK):
+            chunk = rows[start:start + CHUNK]
+            text = _credit_texts(chunk, middle, texts, dates, str)
+            if _exponent(text):
+                text = _credit_texts(chunk, middle, texts, dates, digits)
+            yield text
 
 
-def _credit_texts(chunk: list[CreditRow], texts: _Texts, dates: _Dates,
+def _credit_texts(chunk: list[CreditRow], middle: str, texts: _Texts, dates: _Dates,
                   number: Callable[[Decimal], str]) -> str:
-    """Credit rows as the entries `_entry` would write for their `Credit` values, each row
-    read once; the amount, share and factor written by `number`."""
+    """Credit rows of one payee and measure as the entries `_entry` would write for their
+    `Credit` values, each row read once; the amount, share and factor written by `number`."""
     return "".join([
-        f'{{"type":"credit","record":{_text(record)},"payee":{texts[payee]},'
-        f'"measure":{texts[measure]},"date":"{dates[date]}","amount":"{number(amount)}",'
-        f'"share":"{number(share)}","factor":"{number(factor)}","rule":{texts[rule]},'
-        f'"kind":{texts[kind]}}}\n'
-        for record, payee, measure, date, amount, share, factor, rule, kind
-        in map(_CREDIT_FIELDS, chunk)])
+        f'{{"type":"credit","record":{_text(record)}{middle}{dates[date]}",'
+        f'"amount":"{number(amount)}","share":"{number(share)}","factor":"{number(factor)}",'
+        f'"rule":{texts[rule]},"kind":{texts[kind]}}}\n'
+        for record, date, amount, share, factor, rule, kind in map(_CREDIT_FIELDS, chunk)])
 
 
-_CREDIT_FIELDS = itemgetter(RECORD, PAYEE, MEASURE, DATE, AMOUNT, SHARE, FACTOR, RULE, KIND)
+_CREDIT_FIELDS = itemgetter(RECORD, DATE, AMOUNT, SHARE, FACTOR, RULE, KIND)
 
 
 class _Texts(dict[str, str]):

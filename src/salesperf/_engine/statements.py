@@ -263,12 +263,14 @@ class Lines(Lazy[Line]):
                     rows = b.rows[first:first + size]
                     records = list(map(_record_of, rows))
                     dates = list(map(_date_of, rows))
-                totals = list(accumulate(values, _ADD, initial=running))
-                rounded = list(map(quantize, totals))
+                # In salesperf's context, left before the chunk is handed over.
+                with decimal.localcontext(DECIMAL_CONTEXT):
+                    totals = list(accumulate(values, initial=running))
+                    rounded = list(map(quantize, totals))
+                    amounts = list(map(operator.sub, islice(rounded, 1, None), rounded))
                 running = totals[-1]
                 yield LineChunk(b.component, self._payee, self._period, records, dates,
-                                values, list(map(_SUB, islice(rounded, 1, None), rounded)),
-                                b.write, first)
+                                values, amounts, b.write, first)
 
     def add_columns(self, columns: LineColumns) -> None:
         """Append the lines' values to `columns` (component, payee, period, record, date,
@@ -298,9 +300,6 @@ class LineChunk(NamedTuple):
     write: Writer  # writes the trace and sentence of line `first + k` of the block
     first: int
 
-
-_ADD = DECIMAL_CONTEXT.add
-_SUB = DECIMAL_CONTEXT.subtract
 
 
 #: The seven columns of a table of lines, in `Line._fields` order: component, payee, period,
