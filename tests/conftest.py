@@ -9,7 +9,7 @@ settings.register_profile("ci", max_examples=200, deadline=None, derandomize=Tru
                           suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("dev", max_examples=40, deadline=None)
 # Mutation testing runs each test many times in one process, its examples fixed.
-settings.register_profile("mutation", max_examples=15, deadline=None, derandomize=True,
+settings.register_profile("mutation", max_examples=5, deadline=None, derandomize=True,
                           database=None, suppress_health_check=list(HealthCheck))
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 

@@ -42,9 +42,10 @@ def check(name: str, data: object) -> None:
 
 # -- crediting: rules, splits, overlays, roll-ups, assignments, currencies, clawbacks ----------
 
-TEAM = [sp.Payee("lea", "Lea Marsh"), sp.Payee("ana", "Ana Ruiz", manager="lea"),
+TEAM = [sp.Payee("lea", "Lea Marsh"), sp.Payee("ana", "Ana Ruiz", manager="lea", team="west"),
         sp.Payee("ben", "Ben Okafor", manager="lea", end=day(2, 15)),
-        sp.Payee("ops", "Ops Pool"), sp.Payee("cy", "Cy Tan", manager="lea", start=day(2, 1))]
+        sp.Payee("ops", "Ops Pool"), sp.Payee("cy", "Cy Tan", manager="lea", start=day(2, 1)),
+        sp.Payee("sam", "Sam Reyes"), sp.Payee("west", "West team")]
 EUR = sp.ExchangeRates.of([sp.ExchangeRate("EUR", "USD", "1.10", day(1, 1)),
                            sp.ExchangeRate("EUR", "USD", "1.20", day(3, 1))])
 
@@ -65,8 +66,10 @@ def crediting_plan() -> sp.CompiledPlan:
             sp.CreditRule("all"),
         ],
         extra_credit=[
-            sp.Overlay("ops-cloud", ["ops"], where=sp.Eq("category", "cloud"), share="0.1"),
+            sp.Overlay("ops-cloud", ["ops", "sam"], where=sp.Eq("category", "cloud"),
+                       share="0.1"),
             sp.Rollup("to-manager", levels=1, share="0.5"),
+            sp.Rollup("to-team", by=sp.RollupBy.TEAM),
         ]))
 
 
@@ -75,8 +78,10 @@ def crediting_inputs() -> dict[str, Any]:
         "payees": TEAM,
         "assignments": [sp.Assignment("lea"), sp.Assignment("ana"),
                         sp.Assignment("ben", end=day(2, 15)), sp.Assignment("cy", day(2, 1)),
-                        sp.Assignment("ops", end=day(3, 15))],
-        "quotas": [sp.Quota(p, "revenue", q, 100_000) for p in ("lea", "ana", "ben", "cy", "ops")
+                        sp.Assignment("ops", end=day(3, 15)), sp.Assignment("sam"),
+                        sp.Assignment("west")],
+        "quotas": [sp.Quota(p, "revenue", q, 100_000)
+                   for p in ("lea", "ana", "ben", "cy", "ops", "sam", "west")
                    for q in ("2026-Q1", "2026-Q2")],
         "rates": EUR,
     }
@@ -105,6 +110,8 @@ def crediting_records() -> list[Any]:
         {"id": "X-01", "date": day(4, 20), "payee": "ana", "reverses": "D-02"},
         {"id": "D-10", "date": day(5, 2), "payee": "cy", "amount": D("90000"),
          "category": "hardware"},
+        {"id": "D-11", "date": day(3, 28), "payee": "zoe", "amount": D("10000"),
+         "currency": "EUR", "category": "cloud"},  # credits only the overlay: sam
     ]
 
 
@@ -119,8 +126,11 @@ class TestCrediting:
     - Q1 lea: half of the direct credits of ana, ben and cy roll up to her: ana 80,000, ben
       20,000 (D-03 × 0.4; D-04 after he left is excluded), cy 24,000 (20,000 EUR × 1.20
       from 1 March) → 62,000, 62 % → 3,100.00.
-    - Q1 ops: 10 % overlays of cloud deals while assigned: D-01 4,000, D-03 5,000, D-05
-      2,400 → 11,400, under the gate (25 % of 100,000): nothing.
+    - Q1 ops: 10 % overlays of cloud deals while assigned: D-01 4,000, D-03 5,000, D-04 900,
+      D-05 2,400 → 12,300, under the gate (25 % of 100,000): nothing. sam has the same and
+      D-07 (1,000, an unknown payee's) and D-11 (10,000 EUR at 1.20), after ops's assignment
+      ended: 12,300 + 100 + 1,200 = 13,600, under the gate too.
+    - Q1 west, ana's team, is credited with all of her direct credits: 80,000 → 4,000.00.
     - Q2 ana: D-09 80,000 takes her from 80,000 to 160,000 of a 200,000 quota year to date:
       8,000 − 4,000 = 4,000.00; the reversal of D-02 takes back the 750.00 D-02 was paid in
       Q1 (15,000 × 5 %): 3,250.00.
@@ -131,11 +141,15 @@ class TestCrediting:
 
     def test_first_quarter(self) -> None:
         ev = self.evaluation("2026-Q1")
-        ana, lea, ops = (ev.statement(p) for p in ("ana", "lea", "ops"))
+        ana, lea, ops, west = (ev.statement(p) for p in ("ana", "lea", "ops", "west"))
         assert [c.earned for c in ana.components] == [D("4000.00"), D("150.00")]
         assert [c.earned for c in lea.components] == [D("3100.00"), D("0.00")]
         assert ops.earned == 0
+        assert west.earned == D("4000.00")
+        sam = [c.amount for c in ev.credits if c.payee == "sam"]
+        assert sum(sam) == D("13600")
         check("crediting-q1", ev.to_dict())
+        check("crediting-q1-explained", {s.payee: s.explain() for s in ev.statements})
 
     def test_second_quarter_with_the_year_so_far(self) -> None:
         ev = self.evaluation("2026-Q2")
@@ -146,18 +160,18 @@ class TestCrediting:
 
 # -- bonuses: target bonus with gate, cap and multiplier; KPI bonus; SPIFF by rate -------------
 
-def bonus_plan() -> sp.CompiledPlan:
+def bonus_plan(missing: sp.MissingData = sp.MissingData.FAIL) -> sp.CompiledPlan:
     return sp.compile_plan(sp.Plan("bonus", [
         sp.TargetBonus("target", sp.Curve([(0, 0), ("0.5", "0.25"), (1, 1), (2, "2.5")],
-                                          cap=2), gate=sp.Gate("0.5"),
-                       cap=sp.Cap(target_incentive_multiple="1.8")),
+                                          cap=2), gate=sp.Gate("0.5", measure="margin"),
+                       cap=sp.Cap(target_incentive_multiple="1.5")),
         sp.KpiBonus("mbo", [
             sp.KpiItem(sp.metrics.revenue(), "0.5", "revenue target"),
             sp.KpiItem(sp.metrics.win_rate(), "0.2", "win rate"),
             sp.KpiItem(sp.Supplied("days to close"), "0.3", "days to close",
                        direction=sp.Direction.LOWER_IS_BETTER),
         ], sp.Curve([(0, 0), (1, 1), (2, 2)]),
-            item_curve=sp.Curve([("0.5", 0), (1, 1), ("1.5", "1.5")])),
+            item_curve=sp.Curve([("0.5", 0), (1, 1), ("1.5", "1.5")]), missing=missing),
         sp.Spiff("renewals", sp.Eq("kind", "renewal", sp.Missing.FALSE), rate="0.02"),
         sp.Commission("margin", sp.RateTable([sp.Tier(0, "0.1"), sp.Tier(10_000, "0.2")],
                                              mode=sp.TierMode.RETROACTIVE),
@@ -167,6 +181,17 @@ def bonus_plan() -> sp.CompiledPlan:
                           [(0, 1), (1, "1.1"), ("1.2", "1.25")], kind=sp.CurveKind.STEPS))),
     ], credit_rules=[sp.CreditRule("all"),
                      sp.CreditRule("margin", measure="margin", where=sp.IsSet("margin"))]))
+
+
+def bonus_inputs(days_to_close: object = 30) -> dict[str, Any]:
+    return {"payees": [sp.Payee("ana")],
+            "quotas": [sp.Quota("ana", "revenue", "2026-Q1", 100_000),
+                       sp.Quota("ana", "margin", "2026-Q1", 200_000),
+                       sp.Quota("ana", "revenue target", "2026-Q1", 100_000),
+                       sp.Quota("ana", "win rate", "2026-Q1", "0.9"),
+                       sp.Quota("ana", "days to close", "2026-Q1", 40)],
+            "target_incentives": [sp.TargetIncentive("ana", "2026-Q1", 10_000)],
+            "supplied": {("days to close", "ana", "2026-Q1"): days_to_close}}
 
 
 def bonus_records() -> list[sp.Record]:
@@ -184,43 +209,50 @@ class TestBonuses:
 
     - target bonus: revenue credited 140,000 (the lost deal is credited too: crediting has one
       rule for all records; the revenue *metric* counts won deals only): 140 % → curve
-      1 + 0.4 × (2.5 − 1) = 1.6 → 16,000, under the cap of 1.8 × 10,000: 16,000.00.
+      1 + 0.4 × (2.5 − 1) = 1.6 → 16,000, capped at 1.5 × 10,000: 15,000.00. Its gate reads
+      another measure: margin 105,000 of 200,000 = 52.5 %, above 50 %.
     - KPI: won revenue 130,000 of 100,000 → 1.3, through the item curve 1.3; win rate 3 of 4
-      = 0.75 of 0.6 → 1.25; days to close 30 against 40, lower is better: 2 − 30 / 40 = 1.25;
-      score 0.5 × 1.3 + 0.2 × 1.25 + 0.3 × 1.25 = 1.275 → 12,750.00.
+      = 0.75 of 0.9 → 0.8333…, through the item curve (0.8333… − 0.5) / 0.5 = 0.6666…;
+      days to close 30 against 40, lower is better: 2 − 30 / 40 = 1.25; score 0.5 × 1.3 +
+      0.2 × 0.6666… + 0.3 × 1.25 = 1.1583… → 11,583.33.
     - renewals SPIFF: 2 % of 45,000 and of 25,000: 900.00 + 500.00.
     - margin, per record: the rule credits the measure with the record's amount (a credit
       rule credits amounts; `margin` only decides which records it credits): W-1 60,000 and
       W-2 45,000, each at 20 % (retroactive, above 10,000) × the 1.25 kicker of revenue at
       140 %, capped at 1,500.00 per record: 3,000.00.
+    - Without the supplied days to close, a KPI bonus that renormalises scores the other two
+      items: (0.5 × 1.3 + 0.2 × 0.6666…) / 0.7 = 1.1190… → 11,190.48.
     """
 
     def test_a_quarter_of_bonuses(self) -> None:
-        ev = bonus_plan().evaluate(
-            bonus_records(), "2026-Q1", payees=[sp.Payee("ana")],
-            quotas=[sp.Quota("ana", "revenue", "2026-Q1", 100_000),
-                    sp.Quota("ana", "revenue target", "2026-Q1", 100_000),
-                    sp.Quota("ana", "win rate", "2026-Q1", "0.6"),
-                    sp.Quota("ana", "days to close", "2026-Q1", 40)],
-            target_incentives=[sp.TargetIncentive("ana", "2026-Q1", 10_000)],
-            supplied={("days to close", "ana", "2026-Q1"): 30})
+        ev = bonus_plan().evaluate(bonus_records(), "2026-Q1", **bonus_inputs())
         ana = ev.statement("ana")
         target, mbo, renewals, margin = ana.components
-        assert target.earned == D("16000.00")
+        assert target.earned == D("15000.00")
+        assert mbo.earned == D("11583.33")
         assert renewals.earned == D("1400.00")
-        assert mbo.earned == D("12750.00")
         assert margin.earned == D("3000.00")
         check("bonuses", ev.to_dict())
+        check("bonuses-explained", ana.explain(traces=True).splitlines())
+
+    def test_a_kpi_without_a_supplied_value_renormalises(self) -> None:
+        ev = bonus_plan(sp.MissingData.RENORMALISE).evaluate(
+            bonus_records(), "2026-Q1", **bonus_inputs(days_to_close=None))
+        mbo = ev.statement("ana").components[1]
+        assert mbo.earned == D("11190.48")
+        check("bonuses-renormalised", ev.statement("ana").to_dict()["lines"][1])
 
 
 # -- across periods: holdbacks, draws, balances, pay currency, proration, ramps ----------------
 
-def pay_plan() -> sp.CompiledPlan:
+ON_CASH = sp.Holdback("0.5")  # half of each line, until the customer pays
+
+
+def pay_plan(*more: sp.Component, holdback: sp.Holdback = ON_CASH) -> sp.CompiledPlan:
     return sp.compile_plan(sp.Plan(
         "pay", [sp.Commission("c", sp.RateTable([sp.Tier(0, "0.05"), sp.Tier(1, "0.10")],
                                                 basis=sp.BoundBasis.ATTAINMENT),
-                              window=sp.Window.YEAR_TO_DATE,
-                              holdback=sp.Holdback("0.5"))],
+                              window=sp.Window.YEAR_TO_DATE, holdback=holdback), *more],
         payments=sp.PaymentTerms(recovery_limit=2000),
         proration=sp.ProrationBasis.CALENDAR_DAYS, ramp=("0.5", "0.75")))
 
@@ -288,6 +320,29 @@ class TestAcrossPeriods:
                                                                 D("2025.00"))
         check("across-periods-q2", q2.to_dict())
 
+    def test_a_bonus_beside_a_commission_held_until_the_quarter_s_last_day(self) -> None:
+        """A target bonus is a period line, never held; it is prorated and ramped like the
+        quota (ben: 59 of 90 days, his first months × 50 % and × 75 %). Held until 31 March,
+        the commission is released on that day, the last of Q1: all of it paid in Q1. A
+        refund in Q2 (−2,000 → −100.00) has nothing to collect and is released at once."""
+        compiled = pay_plan(sp.TargetBonus("bonus", sp.Curve([(0, 0), (1, 1), (2, 2)])),
+                            holdback=sp.Holdback("0.5", until=day(3, 31)))
+        inputs = pay_inputs()
+        inputs["target_incentives"] = [sp.TargetIncentive(p, q, 1000) for p in ("ana", "ben")
+                                       for q in ("2026-Q1", "2026-Q2")]
+        records = [*pay_records(), {"id": "P-5", "date": day(5, 5), "payee": "ana",
+                                    "amount": D("-2000")}]
+        q1 = compiled.evaluate(records, "2026-Q1", **inputs)
+        ana, ben = q1.statement("ana"), q1.statement("ben")
+        assert (ana.released, ana.held) == (ana.earned, D("0.00"))
+        (bonus,) = [line for line in ben.lines if line.component == "bonus"]
+        assert {"proration", "ramp"} <= set(bonus.trace)
+        assert (ben.released, ben.held) == (ben.earned, D("0.00"))
+        q2 = compiled.evaluate(records, "2026-Q2", **inputs)
+        (refund,) = [line for line in q2.statement("ana").lines if line.record == "P-5"]
+        assert refund.amount == D("-100.00")
+        check("across-periods-bonus", {"q1": q1.to_dict(), "q2": q2.to_dict()})
+
 
 # -- errors: the type, the record or path, and the words of each ------------------------------
 
@@ -306,9 +361,16 @@ def run(plan: sp.Plan, records: list[Any], period: str = "2026-Q1", **kw: Any) -
     return sp.compile_plan(plan).evaluate(records, period, **kw)
 
 
-def kpi_plan() -> sp.Plan:
+def kpi_plan(missing: sp.MissingData = sp.MissingData.FAIL) -> sp.Plan:
     return sp.Plan("p", [sp.KpiBonus("mbo", [sp.KpiItem(sp.Supplied("csat"), 1, "csat")],
-                                     sp.Curve([(0, 0), (1, 1)]))])
+                                     sp.Curve([(0, 0), (1, 1)]), missing=missing)])
+
+
+TARGET_BONUS = sp.Plan("p", [sp.TargetBonus("b", sp.Curve([(0, 0), (1, 1)]))])
+
+
+def twice(part: sp.Credited) -> sp.Credited:
+    return part.merge(part)
 
 
 def versions(first: dict[str, Any], second: dict[str, Any]) -> object:
@@ -342,11 +404,9 @@ ERRORS: dict[str, Any] = {
     "kicker without quota": lambda: run(sp.Plan("p", [sp.Commission(
         "c", sp.RateTable([sp.Tier(0, "0.1")]), multiplier=sp.Multiplier(
             "revenue", sp.Curve([(0, 1), (1, 2)])))]), one()),
-    "no target incentive": lambda: run(sp.Plan("p", [sp.TargetBonus(
-        "b", sp.Curve([(0, 0), (1, 1)]))]), one(),
-        quotas=[sp.Quota("ana", "revenue", "2026-Q1", 100)]),
-    "second target incentive": lambda: run(sp.Plan("p", [sp.TargetBonus(
-        "b", sp.Curve([(0, 0), (1, 1)]))]), one(),
+    "no target incentive": lambda: run(TARGET_BONUS, one(),
+                                       quotas=[sp.Quota("ana", "revenue", "2026-Q1", 100)]),
+    "second target incentive": lambda: run(TARGET_BONUS, one(),
         quotas=[sp.Quota("ana", "revenue", "2026-Q1", 100)],
         target_incentives=[sp.TargetIncentive("ana", "2026-Q1", 1),
                            sp.TargetIncentive("ana", "2026-Q1", 2)]),
@@ -355,6 +415,18 @@ ERRORS: dict[str, Any] = {
                                     quotas=[sp.Quota("ana", "csat", "2026-Q1", 90)],
                                     target_incentives=[sp.TargetIncentive("ana", "2026-Q1",
                                                                           1000)]),
+    "KPI without a target incentive": lambda: run(
+        kpi_plan(), one(), quotas=[sp.Quota("ana", "csat", "2026-Q1", 90)],
+        supplied={("csat", "ana", "2026-Q1"): 95}),
+    "KPI with no data at all": lambda: run(
+        kpi_plan(sp.MissingData.RENORMALISE), one(),
+        quotas=[sp.Quota("ana", "csat", "2026-Q1", 90)],
+        target_incentives=[sp.TargetIncentive("ana", "2026-Q1", 1000)]),
+    "target bonus without a quota": lambda: run(
+        TARGET_BONUS, one(), target_incentives=[sp.TargetIncentive("ana", "2026-Q1", 1)]),
+    "target bonus on a zero quota": lambda: run(
+        TARGET_BONUS, one(), quotas=[sp.Quota("ana", "revenue", "2026-Q1", 0)],
+        target_incentives=[sp.TargetIncentive("ana", "2026-Q1", 1)]),
     "assignment of an unknown payee": lambda: run(FLAT, one(),
                                                   assignments=[sp.Assignment("zoe")]),
     "assignment ending before it starts": lambda: sp.Assignment("ana", day(3, 1), day(2, 1)),
@@ -367,7 +439,12 @@ ERRORS: dict[str, Any] = {
     "period of another grain": lambda: run(FLAT, one(), "2026-03"),
     "payees and a hierarchy": lambda: run(FLAT, one(), hierarchy=sp.Hierarchy.of(ANA)),
     "no statement": lambda: sp.compile_plan(FLAT).evaluate(
-        one(), "2026-Q1", payees=ANA).statement("zoe"),
+        one(), "2026-Q1", payees=[sp.Payee("ana", "Ana Ruiz"), sp.Payee("ben")]).statement("zoe"),
+    "a name two payees share": lambda: sp.compile_plan(FLAT).evaluate(
+        one(), "2026-Q1", payees=[sp.Payee("ana", "Sam"), sp.Payee("ben", "sam")]
+    ).statement("SAM"),
+    "parts with one record": lambda: twice(sp.compile_plan(FLAT).credit(one(), "2026-Q1",
+                                                                         payees=ANA)),
     "version not later": lambda: versions({}, {"effective_from": day(4, 1)}),
     "version without a date": lambda: versions({}, {"version": 2}),
     "version dates out of order": lambda: versions(
@@ -392,3 +469,11 @@ def test_every_error_says_what_and_where() -> None:
             said[name] = "no error"
     assert "no error" not in said.values()
     check("errors", said)
+
+
+def test_a_statement_is_found_by_id_or_by_the_one_payee_of_that_name() -> None:
+    ev = sp.compile_plan(FLAT).evaluate(one(), "2026-Q1", payees=[
+        sp.Payee("ana", "Ana Ruiz"), sp.Payee("ben", "Ben"), sp.Payee("Ben", "someone")])
+    assert ev.statement("ana RUIZ").payee == "ana"
+    assert ev.statement("Ben").payee == "Ben"  # an id before a name
+    assert ev.statement("BEN").payee == "ben"

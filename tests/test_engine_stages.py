@@ -140,6 +140,24 @@ class TestStagesApart:
                                                             payees=ana).to_dict()
         assert plan.earn(merged).statement("ana").payable == D("50.00")
 
+    def test_a_detached_part_travels_without_the_roster_and_earns_once_merged(self) -> None:
+        """Pickled, a detached part leaves the hierarchy behind (its size grows with the
+        payees, a part's with its credits); merged into credits with the roster, made where
+        it arrives, it earns what it would have. Alone, `earn` refuses it."""
+        plan = sp.compile_plan(sp.Plan("p", [sp.Commission("c", sp.RateTable(
+            [sp.Tier(0, "0.1")]))]))
+        team = sp.Hierarchy.of([sp.Payee("ana"), *(sp.Payee(f"rep-{i}") for i in range(500))])
+        deal = {"id": "D-1", "date": dt.date(2026, 1, 5), "payee": "ana", "amount": D("1000")}
+        part = plan.credit([deal], Q1, hierarchy=team).only(["ana"])
+        sent = pickle.dumps(part.detached())
+        assert len(sent) * 10 < len(pickle.dumps(part))
+        arrived = pickle.loads(sent)  # noqa: S301 - our own data
+        here = plan.credit([], Q1, hierarchy=team).only(["ana"])
+        assert plan.earn(here.merge(arrived)).to_dict() == plan.earn(part).to_dict()
+        assert plan.earn(here.merge(arrived)).statement("ana").payable == D("100.00")
+        with pytest.raises(sp.DefinitionError, match="credits sent detached"):
+            plan.earn(arrived)
+
     def test_narrowed_parts_pay_the_payees_they_were_narrowed_to(self) -> None:
         """`only` narrows whom `earn` pays, `only` again narrows further, and merging
         narrowed parts pays each part's payees; a part not narrowed pays everyone."""

@@ -52,6 +52,27 @@ def legend(ax: Axes) -> list[str]:
 
 
 class TestPayoutCurve:
+    def test_a_cap_of_three_times_the_pay_at_quota_is_marked_and_other_quotas_are_given(
+            self) -> None:
+        """The plan of the example notebook's kind: capped at 3 × what 100 % pays (10,000 →
+        30,000), gated on another measure whose quota the curve needs (the notebook could
+        not draw such a plan before; found by the notebook's author)."""
+        plan = sp.compile_plan(sp.Plan("ae", [sp.Commission("c", sp.RateTable(
+            [sp.Tier(0, "0.10"), sp.Tier(1, "0.15")], basis=sp.BoundBasis.ATTAINMENT),
+            cap=sp.Cap(earnings_at_attainment=1, multiple=3),
+            gate=sp.Gate("0.5", measure="margin"))],
+            credit_rules=[sp.CreditRule("all"), sp.CreditRule("m", measure="margin")]))
+        margin = [sp.Quota("payee", "margin", "2026-Q1", 100_000)]
+        with pytest.raises(sp.DataError, match="no quota for payee 'payee', measure 'margin'"):
+            spp.payout_points(plan, 100_000, ["1"], period="2026-Q1")
+        ax = spp.payout_curve(plan, 100_000, ax=axes(), period="2026-Q1",
+                              attainments=["1", "2", "3"], quotas=margin)
+        assert "cap of c: 30,000.00" in legend(ax)
+        (cap,) = [line for line in ax.get_lines() if line.get_linestyle() == ":"]
+        assert ys(cap) == [30_000.0, 30_000.0]
+        assert spp.payout_points(plan, 100_000, ["3"], period="2026-Q1", quotas=margin) == [
+            (D(3), D("30000.00"))]
+
     def test_points_are_what_the_plan_pays_at_each_attainment(self) -> None:
         points = spp.payout_points(CAPPED, 100_000, ["0", "0.5", "1", "1.5", "2"],
                                    period="2026-Q1")

@@ -258,7 +258,7 @@ def test_all_is_sorted_and_importable() -> None:
 
 #: Documented subpackages imported on their own (each needs an extra); once imported, Python
 #: sets each as an attribute of the package.
-SUBPACKAGES = {"pandas", "plot", "testing"}
+SUBPACKAGES = {"dask", "pandas", "plot", "testing"}
 
 
 def test_no_other_public_names() -> None:
@@ -267,16 +267,24 @@ def test_no_other_public_names() -> None:
 
 
 def test_the_optional_subpackages_are_not_imported_by_the_package() -> None:
-    """`import salesperf` needs neither pandas, matplotlib nor hypothesis."""
+    """`import salesperf` needs neither pandas, matplotlib, hypothesis nor Dask."""
     import subprocess
     import sys
 
     code = ("import sys, salesperf; print(sorted(m for m in ('pandas', 'matplotlib', "
-            "'hypothesis', 'salesperf.pandas', 'salesperf.plot', 'salesperf.testing') "
+            "'hypothesis', 'dask', 'salesperf.dask', 'salesperf.pandas', 'salesperf.plot', "
+            "'salesperf.testing') "
             "if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_the_dask_subpackage_pins_its_names() -> None:
+    import salesperf.dask
+
+    assert salesperf.dask.__all__ == ["COLUMNS", "NAMES", "ORDER", "Frames", "Results",
+                                      "evaluate", "frames", "group_of"]
 
 
 def test_typed_marker_ships() -> None:

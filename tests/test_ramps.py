@@ -43,7 +43,16 @@ class TestRamp:
         ev = plan().evaluate([], Q1, payees=[hired], **INPUTS)
         line = ev.statement("ana").lines[0]
         assert line.trace["ramp"] == [{"period": Q1, "factor": "0.50"}]
-        assert "(quota ramped × 0.50)" in line.explanation
+        assert "quota ramped: 2026-Q1 × 50 %" in line.explanation
+
+    def test_a_bonus_says_its_ramp_as_a_commission_does_not_in_34_digits(self) -> None:
+        """Hired 1 February: the ramp blends February (25 %) and March (50 %) by days,
+        (0.25 × 28 + 0.5 × 31) / 59 = 0.3813…; the target bonus wrote the factor's 34 digits
+        where a commission writes "× 38.1 %" (found reading tests/golden/)."""
+        hired = sp.Payee("ana", start=dt.date(2026, 2, 1))
+        line = plan().evaluate([], Q1, payees=[hired], **INPUTS).statement("ana").lines[0]
+        assert line.trace["ramp"][0]["factor"].startswith("0.38135593220338983")
+        assert "quota ramped: 2026-Q1 × 38.1 %" in line.explanation
 
     def test_after_the_ramp_the_full_quota_applies(self) -> None:
         hired = sp.Payee("ana", start=dt.date(2026, 1, 1))

@@ -80,11 +80,11 @@ def example_plan() -> Plan:
     )
 
 
-def build_report(data: Mapping[str, Any]) -> str:
-    """Render the demo report for example data shaped like `load_example()`."""
-    cal = CalendarYear()
-    quarter = cal.parse("2026-Q1")
-    fiscal = FiscalYear(start_month=7)
+def example_inputs(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The demo's evaluation of the example team, as the keyword arguments of
+    `CompiledPlan.evaluate`: records, the 2026-Q1 period, the hierarchy, assignments,
+    quotas and target incentives prorated to each rep's days in the quarter, and the rates."""
+    quarter = CalendarYear().parse("2026-Q1")
     home = currency(data["currency"])
     rates = ExchangeRates.of(
         ExchangeRate(r["base"], r["quote"], r["rate"], dt.date.fromisoformat(r["effective"]))
@@ -101,13 +101,6 @@ def build_report(data: Mapping[str, Any]) -> str:
     # A split deal belongs to the people its split names (its owner may be someone else).
     records = [Record.from_mapping({**d, "payees": sorted(d["split"])} if "split" in d
                                    else {**d, "payee": d["owner"]}) for d in data["deals"]]
-
-    fiscal_quarter = fiscal.format(fiscal.period(Grain.QUARTER, quarter.start))
-    out = [f"salesperf demo — {data['description']}",
-           (f"Quarter {quarter} ({quarter.start} to {quarter.last_day}), which is "
-            f"{fiscal_quarter} in a {fiscal.describe()}."),
-           ""]
-
     # Quotas and targets, prorated to each rep's days of employment in the quarter.
     quotas, incentives = [], []
     for rep in reps:
@@ -118,11 +111,28 @@ def build_report(data: Mapping[str, Any]) -> str:
         quotas.append(Quota(rep.id, "new customers", str(quarter), Decimal(4)))
         incentives.append(TargetIncentive(rep.id, str(quarter),
                                           home.round(share.apply(TARGET_INCENTIVE))))
+    return {"records": records, "period": quarter, "hierarchy": hierarchy, "quotas": quotas,
+            "assignments": [Assignment(r.id, r.start, r.end) for r in reps],
+            "target_incentives": incentives, "rates": rates}
+
+
+def build_report(data: Mapping[str, Any]) -> str:
+    """Render the demo report for example data shaped like `load_example()`."""
+    fiscal = FiscalYear(start_month=7)
+    home = currency(data["currency"])
+    given = example_inputs(data)
+    quarter, hierarchy, rates = given["period"], given["hierarchy"], given["rates"]
+    quotas, records = given["quotas"], given["records"]
+    reps = [hierarchy.payees[p["id"]] for p in data["payees"]]
+
+    fiscal_quarter = fiscal.format(fiscal.period(Grain.QUARTER, quarter.start))
+    out = [f"salesperf demo — {data['description']}",
+           (f"Quarter {quarter} ({quarter.start} to {quarter.last_day}), which is "
+            f"{fiscal_quarter} in a {fiscal.describe()}."),
+           ""]
 
     plan = compile_plan(example_plan())
-    result = plan.evaluate(records, quarter, hierarchy=hierarchy, quotas=quotas,
-                           assignments=[Assignment(r.id, r.start, r.end) for r in reps],
-                           target_incentives=incentives, rates=rates)
+    result = plan.evaluate(**given)
     credited: dict[str, Decimal] = defaultdict(Decimal)
     for c in result.credits:
         credited[c.payee] += c.amount

@@ -90,9 +90,16 @@ class Credited:
     plan: str  # the plan's id
     period: Period
     _rows: Credits = attrs.field(repr=False)
-    _roster: Roster = attrs.field(repr=False)
+    _roster: Roster | None = attrs.field(repr=False)  # None: detached, and sent
     _rates: ExchangeRates | None = attrs.field(repr=False)
     _payees: frozenset[str] | None = None  # whom `earn` pays: everyone on the plan if None
+    _detached: bool = False
+
+    def __reduce__(self) -> tuple[type[Credited], tuple[object, ...]]:
+        # A detached part is sent without the roster and rates: what it is merged into has them.
+        roster, rates = (None, None) if self._detached else (self._roster, self._rates)
+        return (Credited, (self.plan, self.period, self._rows, roster, rates, self._payees,
+                           self._detached))
 
     @property
     def payees(self) -> frozenset[str]:
@@ -114,6 +121,14 @@ class Credited:
         they read and the exclusions of their shares; `earn` then pays these payees only."""
         wanted = frozenset(payees) if self._payees is None else self._payees & set(payees)
         return attrs.evolve(self, rows=self._rows.only(wanted), payees=wanted)
+
+    def detached(self) -> Credited:
+        """These credits to send elsewhere without the roster (hierarchy, assignments) and
+        rates they were credited with, which grow with the number of payees: pickled, a
+        detached part holds only its credits and the records they read. Merge it into credits
+        that have them — `merge` keeps its own — such as ``plan.credit((), period, ...)``
+        with the same arguments, made where it arrives; `earn` cannot earn it alone."""
+        return attrs.evolve(self, detached=True)
 
     def merge(self, *others: Credited) -> Credited:
         """These credits and the others', credited apart for the same period: each record in
@@ -273,6 +288,9 @@ class CompiledPlan:
     ) -> Evaluation:
         plan = self.plan
         target, roster, rates = credited.period, credited._roster, credited._rates
+        if roster is None:
+            raise DefinitionError([Problem("credited", "credits sent detached: merge them into "
+                                           "credits with their roster first")])
         if only is not None:
             credited = credited.only(only)
         rows, only = credited._rows, credited._payees

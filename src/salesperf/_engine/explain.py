@@ -16,7 +16,7 @@ from .rates import Rates
 from .versions import Versions
 
 __all__ = ["CommissionTerms", "CommissionWriter", "SpiffWriter", "money", "pct", "permille",
-           "prorated", "readable"]
+           "prorated", "ramped", "readable"]
 
 _ZERO = Decimal(0)
 _CENT = Decimal("0.01")
@@ -35,6 +35,12 @@ def prorated(parts: Sequence[Mapping[str, str]]) -> str:
     return ", ".join(f"{p['period']} {p['active']} of {p['total']} "
                      + ("working days" if p["basis"] == "working_days" else "days")
                      for p in parts)
+
+
+def ramped(ramps: Sequence[Mapping[str, str]]) -> str:
+    """What a trace's ramp says, in words: '2026-Q1 × 63.1 %' (the trace keeps the exact
+    factor, blended over the months of a period by days)."""
+    return ", ".join(f"{r['period']} × {pct(permille(Decimal(r['factor'])))}" for r in ramps)
 
 
 def permille(value: Decimal) -> Decimal:

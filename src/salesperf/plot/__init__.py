@@ -29,11 +29,12 @@ except ImportError as err:  # pragma: no cover - the tests run with the extra in
     raise ImportError("salesperf.plot needs matplotlib: pip install 'salesperf[plot]'"
                       ) from err
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 
+from salesperf._ahead import PayoutCurve
 from salesperf._ahead import payout_curve as payout_curve_of
-from salesperf._engine import CompiledPlan, Evaluation, Statement
+from salesperf._engine import CompiledPlan, Evaluation, Quota, Statement
 from salesperf._errors import DefinitionError, Problem
 from salesperf._goals import GoalResult, PerformanceReport
 from salesperf._money import to_decimal
@@ -75,6 +76,7 @@ def payout_points(plan: CompiledPlan, quota: object,
                   period: Period | str | None = None, measure: str | None = None,
                   target_incentive: object = None,
                   attributes: Mapping[str, object] | None = None, breakpoints: bool = False,
+                  quotas: Sequence[Quota] = (),
                   ) -> list[tuple[Decimal, Decimal]]:
     """What the plan pays for each attainment of `quota` in one period: (attainment, earned),
     in order of attainment.
@@ -84,18 +86,31 @@ def payout_points(plan: CompiledPlan, quota: object,
     them) through `CompiledPlan.evaluate` — exact, caps, gates and floors included — and,
     with `breakpoints`, the plan's own attainments where pay changes slope too. `period`
     defaults to the period holding the plan's ``effective_from``; `measure` to the plan's
-    first.
+    first; `quotas` gives other measures' quotas (a gate's, a KPI bonus's) for the payee
+    ``"payee"``.
     """
-    curve = payout_curve_of(plan, _period_of(plan, period), quota=quota,
-                            target_incentive=target_incentive, measure=measure,
-                            attainments=attainments, breakpoints=breakpoints,
-                            record=attributes)
+    curve = _curve(plan, quota, attainments, period=period, measure=measure,
+                   target_incentive=target_incentive, attributes=attributes,
+                   breakpoints=breakpoints, quotas=quotas)
     return [(p.attainment, p.earned) for p in curve.points]
 
 
+def _curve(plan: CompiledPlan, quota: object, attainments: Iterable[object], *,
+           period: Period | str | None, measure: str | None, target_incentive: object,
+           attributes: Mapping[str, object] | None, breakpoints: bool,
+           quotas: Sequence[Quota]) -> PayoutCurve:
+    return payout_curve_of(plan, _period_of(plan, period), quota=quota,
+                           target_incentive=target_incentive, measure=measure,
+                           attainments=attainments, breakpoints=breakpoints,
+                           record=attributes, quotas=quotas)
+
+
 def _marks(plan: CompiledPlan, quota: Decimal, incentive: Decimal | None,
+           earned_at: Callable[[str, Decimal], Decimal],
            ) -> tuple[list[tuple[Decimal, str]], list[tuple[Decimal, str]]]:
-    """Where tiers start (attainment) and where caps stop earnings (amount), with labels."""
+    """Where tiers start (attainment) and where caps stop earnings (amount), with labels;
+    `earned_at(component, attainment)` reads what a component pays at an attainment, for a
+    cap set as a multiple of it."""
     tiers: list[tuple[Decimal, str]] = []
     caps: list[tuple[Decimal, str]] = []
     for c in plan.plan.components:
@@ -109,6 +124,9 @@ def _marks(plan: CompiledPlan, quota: Decimal, incentive: Decimal | None,
             if c.cap.target_incentive_multiple is not None and incentive is not None:
                 level = c.cap.target_incentive_multiple * incentive
                 caps.append((level, f"cap of {c.id}: {level:,}"))
+            if c.cap.earnings_at_attainment is not None:
+                level = c.cap.multiple * earned_at(c.id, c.cap.earnings_at_attainment)
+                caps.append((level, f"cap of {c.id}: {level:,}"))
     return sorted(set(tiers)), caps
 
 
@@ -116,19 +134,30 @@ def payout_curve(plan: CompiledPlan, quota: object, *, ax: Axes | None = None,
                  attainments: Iterable[object] = DEFAULT_ATTAINMENTS,
                  period: Period | str | None = None, measure: str | None = None,
                  target_incentive: object = None,
-                 attributes: Mapping[str, object] | None = None) -> Axes:
+                 attributes: Mapping[str, object] | None = None,
+                 quotas: Sequence[Quota] = ()) -> Axes:
     """The plan's payout against attainment of `quota` (`payout_points`, with the plan's
     breakpoints, so that every kink is drawn where it is), with a dashed
     vertical line where each commission tier starts and a dotted horizontal line at each
-    cap (per period, or a multiple of `target_incentive`)."""
+    cap (per period, a multiple of `target_incentive`, or a multiple of what a component
+    pays at an attainment). `quotas` gives other measures' quotas, as for `payout_points`."""
     amount = to_decimal(quota, path="quota")
     incentive = None if target_incentive is None else to_decimal(target_incentive,
                                                                  path="target_incentive")
-    points = payout_points(plan, amount, attainments, period=period, measure=measure,
-                           target_incentive=incentive, attributes=attributes, breakpoints=True)
+
+    def curve(at: Iterable[object], breakpoints: bool) -> PayoutCurve:
+        return _curve(plan, amount, at, period=period, measure=measure,
+                      target_incentive=incentive, attributes=attributes,
+                      breakpoints=breakpoints, quotas=quotas)
+
+    def earned_at(component: str, attainment: Decimal) -> Decimal:
+        (point,) = curve([attainment], False).points
+        return dict(point.components)[component]
+
+    points = [(p.attainment, p.earned) for p in curve(attainments, True).points]
+    tiers, caps = _marks(plan, amount, incentive, earned_at)
     ax = _axes(ax)
     ax.plot([float(a) for a, _ in points], [float(p) for _, p in points], label="payout")
-    tiers, caps = _marks(plan, amount, incentive)
     for at, text in tiers:
         ax.axvline(float(at), linestyle="--", color="grey", linewidth=0.8, label=text)
     for level, text in caps:

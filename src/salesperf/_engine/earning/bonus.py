@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from salesperf._engine.crediting import Credits
-from salesperf._engine.explain import money, pct, permille, prorated, readable
+from salesperf._engine.explain import money, pct, permille, prorated, ramped, readable
 from salesperf._engine.inputs import Year
 from salesperf._engine.statements import Block, period_line
 from salesperf._engine.versions import Versions
@@ -63,7 +63,7 @@ class TargetBonusEarner:
         ramps = year.ramped(pid, k, False)
         if ramps:
             trace["ramp"] = ramps
-            how += f" (quota ramped × {ramps[0]['factor']})"
+            how += f" (quota ramped: {ramped(ramps)})"
         value, how = _limits(comp.gate, comp.cap, comp.id, comp.measure, pid, k, year, credited,
                              value, how, trace, att, at)
         trace["exact"] = digits(value)

@@ -26,6 +26,7 @@ from salesperf._engine.explain import (
     pct,
     permille,
     prorated,
+    ramped,
 )
 from salesperf._engine.inputs import Year
 from salesperf._engine.rates import Rates
@@ -107,9 +108,7 @@ class CommissionEarner:
         ramps = year.ramped(pid, k, to_date)
         if ramps and quota is not None:
             mods["ramp"] = ramps
-            notes.append("quota ramped: " + ", ".join(
-                f"{r['period']} × {pct(permille(Decimal(r['factor'])))}"
-                for r in ramps))
+            notes.append(f"quota ramped: {ramped(ramps)}")
         cap = cap_limit(comp.cap, base, quota, pid, comp.id, k, to_date, year)
         if cap is not None:
             mods["cap"] = digits(cap)
