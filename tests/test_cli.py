@@ -213,6 +213,13 @@ class TestPublishedSchemas:
                                         "json").stdout)
         jsonschema.Draft202012Validator(sp.response_schema()).validate(response)
 
+    def test_every_entry_of_the_example_s_response_stream_is_valid(self) -> None:
+        jsonschema = pytest.importorskip("jsonschema")
+        validator = jsonschema.Draft202012Validator(sp.response_lines_schema())
+        stream = salesperf("run", str(EXAMPLES / "request.json"), "--format", "jsonl").stdout
+        for line in stream.split("\n")[:-1]:
+            validator.validate(json.loads(line))
+
 
 # -- what a newcomer met (issue 15) ---------------------------------------------------------------
 

@@ -246,23 +246,18 @@ class Lines(Lazy[Line]):
     def chunks(self, size: int = 1024) -> Iterator[LineChunk]:
         """The lines' values, up to `size` lines of one block at a time, without making
         `Line` values: the running totals and their rounding are computed a chunk at a time,
-        as `_make` computes them (fast path for tables and the response stream;
-        `tests/test_results_out.py::TestLinesTable::
-        test_the_columns_are_the_lines_values_for_every_plan` proves them equal). A chunk's
-        lists are new: the caller may keep them."""
+        as `_make` computes them (fast path for tables and the response stream; `tests/
+        test_results_out.py::TestLinesTable::test_the_columns_are_the_lines_values_for_every_plan`
+        proves them equal). A chunk's lists are new: the caller may keep them."""
         quantum = self._quantum
         for b in self._blocks:
             quantize = methodcaller("quantize", quantum, b.mode, ROUNDING_CONTEXT)
             running = b.start
             for first in range(0, len(b.values), size):
                 values = list(islice(b.values, first, first + size))
-                if b.day is not None:  # one line for the period
-                    records: list[str | None] = [None]
-                    dates = [b.day]
-                else:
-                    rows = b.rows[first:first + size]
-                    records = list(map(_record_of, rows))
-                    dates = list(map(_date_of, rows))
+                rows = b.rows[first:first + size]  # none for the one line for the period
+                records = list(map(_record_of, rows)) if b.day is None else [None]
+                dates = list(map(_date_of, rows)) if b.day is None else [b.day]
                 # In salesperf's context, left before the chunk is handed over.
                 with decimal.localcontext(DECIMAL_CONTEXT):
                     totals = list(accumulate(values, initial=running))
@@ -299,7 +294,6 @@ class LineChunk(NamedTuple):
     amounts: list[Decimal]  # rounded cumulatively
     write: Writer  # writes the trace and sentence of line `first + k` of the block
     first: int
-
 
 
 #: The seven columns of a table of lines, in `Line._fields` order: component, payee, period,
