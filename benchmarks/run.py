@@ -9,9 +9,11 @@ several times; the per-rep totals must be identical. The engine is timed twice: 
 alone (statements, credits, exclusions; lines made when read) and `evaluate()` followed by
 making every statement line — like for like with the reference, which makes its lines. The
 report gives the median of each, the ratios to the reference, deals per second, peak memory
-(tracemalloc, in separate runs), the cost of writing every line's trace and explanation, and
-the cost of exporting every line as columns (`Evaluation.lines_table`, target ≤ 0.5× the
-evaluation) and as a pandas DataFrame (when pandas is installed).
+(tracemalloc, in separate runs), the cost of writing every line's trace and explanation, the
+µs per line of reading every line's trace and explanation and of reading its explanation
+alone (issue 17's target: ≤ 5 µs a line), and the cost of exporting every line as columns
+(`Evaluation.lines_table`, target ≤ 0.5× the evaluation) and as a pandas DataFrame (when
+pandas is installed).
 Targets, on the like-for-like figures: ≤ 1.25× the reference's median time and ≤ 2× its
 peak memory. The exit code is 1 when a target is missed (unless --no-targets) and 2 when
 the results differ.
@@ -107,6 +109,22 @@ def read_everything(result: sp.Evaluation) -> int:
     return n
 
 
+def explain_lines(lines: Sequence[sp.Line], *, traces: bool) -> float:
+    """µs per line to read each line's trace and explanation (or, without `traces`, its
+    explanation alone), in statement order, the lines already made. CPU time of this process
+    (`time.process_time`), which other jobs on a shared machine disturb less than the clock."""
+    gc.collect()
+    start = time.process_time()
+    if traces:
+        for line in lines:
+            line.trace  # noqa: B018 - read, as a host reads it
+            line.explanation  # noqa: B018
+    else:
+        for line in lines:
+            line.explanation  # noqa: B018
+    return (time.process_time() - start) / max(len(lines), 1) * 1e6
+
+
 def with_lines(engine: Callable[[Any], sp.Evaluation], deals: Any) -> sp.Evaluation:
     """Evaluate, then make every statement line, as the reference makes its lines."""
     result = engine(deals)
@@ -143,11 +161,20 @@ def bench(deals_count: int, repeats: int, *, memory: bool) -> dict[str, Any]:
     row_frame = None if to_frame is None else statistics.median(
         timed(partial(to_frame, final))[0] for _ in range(repeats))
     read_time, _ = timed(partial(read_everything, final))
-    del final
+    # Explanations: every line's trace and explanation, and the explanation alone, a pass
+    # each in turn over the same lines (a line keeps nothing of what was read).
+    lines = [line for st in final.statements for line in st.lines]
+    explained: dict[str, list[float]] = {"both": [], "alone": []}
+    for _ in range(repeats):
+        explained["both"].append(explain_lines(lines, traces=True))
+        explained["alone"].append(explain_lines(lines, traces=False))
+    del final, lines
     streamed = same_totals(engine(workload.deals(deals_count)), ref_totals)  # read once
     row: dict[str, Any] = {name: statistics.median(values) for name, values in times.items()}
     row.update(deals=deals_count, same_totals=same and streamed, accounted=accounted,
-               read_all=read_time, export=row_export, frame=row_frame)
+               read_all=read_time, export=row_export, frame=row_frame,
+               explain_us=statistics.median(explained["both"]),
+               explain_alone_us=statistics.median(explained["alone"]))
     row["ratio"] = row["engine"] / row["reference"]
     row["export_ratio"] = row["export"] / row["engine"]
     row["lines_ratio"] = row["with_lines"] / row["reference"]
@@ -162,12 +189,14 @@ def bench(deals_count: int, repeats: int, *, memory: bool) -> dict[str, Any]:
 
 def report(rows: Sequence[dict[str, Any]]) -> str:
     """One line per size: time (s) and ratio of the evaluation alone and with every line made,
-    then peak memory (MiB) and its ratios, the time to write every trace, the time to export
+    then peak memory (MiB) and its ratios, the time to write every trace, the µs per line of
+    reading a line's trace and explanation and its explanation alone, the time to export
     every line as columns and its ratio to the evaluation, and the time to make the lines'
     DataFrame (with pandas installed)."""
     head = (f"{'deals':>9} {'ref s':>7} {'eval s':>7} {'ratio':>5} {'+lines s':>8} "
             f"{'ratio':>5} {'deals/s':>9} {'ref MiB':>7} {'eval':>6} {'ratio':>5} "
-            f"{'+lines':>6} {'ratio':>5} {'traces s':>8} {'export s':>8} {'÷eval':>5} "
+            f"{'+lines':>6} {'ratio':>5} {'traces s':>8} {'µs/line':>7} {'expl µs':>7} "
+            f"{'export s':>8} {'÷eval':>5} "
             f"{'frame s':>7}  results")
     out = [head]
     for r in rows:
@@ -179,6 +208,7 @@ def report(rows: Sequence[dict[str, Any]]) -> str:
         out.append(f"{r['deals']:>9,} {r['reference']:>7.3f} {r['engine']:>7.3f} "
                    f"{r['ratio']:>5.2f} {r['with_lines']:>8.3f} {r['lines_ratio']:>5.2f} "
                    f"{r['deals'] / r['with_lines']:>9,.0f} {mem} {r['read_all']:>8.3f} "
+                   f"{r['explain_us']:>7.1f} {r['explain_alone_us']:>7.1f} "
                    f"{r['export']:>8.3f} {r['export_ratio']:>5.2f} "
                    f"{'-' if r['frame'] is None else format(r['frame'], '.3f'):>7}  {ok}")
     return "\n".join(out)

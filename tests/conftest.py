@@ -3,14 +3,16 @@
 import os
 from pathlib import Path
 
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 
 settings.register_profile("ci", max_examples=200, deadline=None, derandomize=True,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("dev", max_examples=40, deadline=None)
-# Mutation testing runs each test many times in one process, its examples fixed.
+# Mutation testing runs each test thousands of times, its examples fixed; a failing example
+# is enough, unshrunk (shrinking took minutes a mutant).
 settings.register_profile("mutation", max_examples=5, deadline=None, derandomize=True,
-                          database=None, suppress_health_check=list(HealthCheck))
+                          database=None, suppress_health_check=list(HealthCheck),
+                          phases=[Phase.explicit, Phase.generate])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 # Mutation testing (`benchmarks/mutation.sh`, mutmut): the engine's tests only. The others test

@@ -8,18 +8,20 @@ Issue "The engine in stages", "Defects to fix on the way" and "One rule, one pla
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import pickle
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import salesperf as sp
 from salesperf._engine.compiled import without_fast_paths
-from salesperf.testing import plans, records
+from salesperf.testing import plans, rate_tables, records
 
 D = Decimal
 Q1 = "2026-Q1"
@@ -307,6 +309,119 @@ class TestExplanations:
         assert lines[1].explanation.endswith(
             "= 0.33, paid 0.34 after rounding to the running total")
         assert lines[1].trace["rounded"] == "0.34"
+
+    @staticmethod
+    def _versioned(plan: sp.Plan, table: sp.RateTable) -> list[sp.Plan]:
+        """The plan, and from mid-May a second version whose commission pays `table`."""
+        comp = plan.components[0]
+        assert isinstance(comp, sp.Commission)  # `plans()` draws the commission first
+        later = [attrs.evolve(comp, rates=table) if c is comp else c for c in plan.components]
+        return [attrs.evolve(plan, version=1),
+                attrs.evolve(plan, version=2, effective_from=dt.date(2026, 5, 15),
+                             components=later)]
+
+    @given(plans(), records(), st.sampled_from(QUARTERS), st.booleans(), rate_tables(), st.data())
+    def test_lines_read_in_any_order_say_what_they_say_read_in_order(
+            self, plan: sp.Plan, recs: list[Any], period: str, versioned: bool,
+            table: sp.RateTable, data: st.DataObject) -> None:
+        """Fast path: a commission block's writer starts a line from the point after the line
+        read just before it (`CommissionWriter.facts`), and writes a line's trace and sentence
+        from one set of facts; read in any other order, a line starts from its own measure
+        before. Every order, and the trace or the sentence first or alone, says the same."""
+        first = plan.components[0]
+        if versioned and isinstance(first, sp.Commission) and first.rates.basis is table.basis:
+            compiled = sp.compile_plan(self._versioned(plan, table))
+        else:
+            compiled = sp.compile_plan(plan)
+        try:
+            in_order = compiled.evaluate(recs, period, **inputs(40_000))
+        except sp.SalesperfError:
+            return
+        expected = [line.details() for st_ in in_order.statements for line in st_.lines]
+        lines = [line for st_ in compiled.evaluate(recs, period, **inputs(40_000)).statements
+                 for line in st_.lines]
+        got: dict[int, tuple[dict[str, Any], str]] = {}
+        for i in data.draw(st.permutations(range(len(lines)))):
+            how = data.draw(st.sampled_from(["both", "trace first", "sentence first"]))
+            line = lines[i]
+            if how == "both":
+                got[i] = line.details()
+            elif how == "trace first":
+                got[i] = line.trace, line.explanation
+            else:
+                text = line.explanation
+                got[i] = line.trace, text
+        assert [got[i] for i in range(len(lines))] == expected
+
+    def test_the_first_line_under_a_new_version_reads_its_measure_before_under_it(self) -> None:
+        """The point after a line under version 1 is not the next line's point before when
+        that line earns under version 2: retroactive tiers at 1,000 (v1) and at 100 (v2,
+        from 15 May); 500.00 before the change, then 100.00: v2 pays 600 × 10 % − 500 × 10 %
+        = 10.00, read in order or not."""
+        def version(number: int, bound: int, start: dt.date | None = None) -> sp.Plan:
+            return sp.Plan("p", [sp.Commission("c", sp.RateTable(
+                [sp.Tier(0, "0.05"), sp.Tier(bound, "0.1")], mode=sp.TierMode.RETROACTIVE))],
+                version=number, effective_from=start)
+
+        plan = sp.compile_plan([version(1, 1000), version(2, 100, dt.date(2026, 5, 15))])
+        deals = [{"id": "D-1", "date": dt.date(2026, 4, 10), "payee": "ana", "amount": D(500)},
+                 {"id": "D-2", "date": dt.date(2026, 5, 20), "payee": "ana", "amount": D(100)}]
+        expected = ("D-2 on 2026-05-20: credited 100.00; revenue from 500.00 to 600.00: "
+                    "600.00 at 10 % − 500.00 at 10 %; under plan version 2 = 10.00")
+        for order in ((0, 1), (1, 0)):
+            lines = plan.evaluate(deals, "2026-Q2", payees=[sp.Payee("ana")]).statement(
+                "ana").lines
+            texts = {j: lines[j].explanation for j in order}
+            assert texts[1] == expected
+            assert texts[0].endswith("500.00 at 5 % − 0.00 at 5 %; under plan version 1 = 25.00")
+
+    @given(plans(), records(), st.sampled_from(QUARTERS))
+    def test_the_callers_decimal_context_changes_no_trace_or_sentence(
+            self, plan: sp.Plan, recs: list[Any], period: str) -> None:
+        """Writers compute in salesperf's context by name, not by entering it for each line
+        read: under a caller's context that traps any rounding at one digit, every trace,
+        sentence and statement text is the one written in the default context."""
+        compiled = sp.compile_plan(plan)
+        try:
+            evaluations = [compiled.evaluate(recs, period, **inputs(40_000)) for _ in "ab"]
+        except sp.SalesperfError:
+            return
+
+        def written(ev: sp.Evaluation) -> list[object]:
+            return [(st_.explain(traces=True), [line.details() for line in st_.lines])
+                    for st_ in ev.statements]
+
+        expected = written(evaluations[0])
+        with decimal.localcontext() as ctx:
+            ctx.prec, ctx.rounding = 1, decimal.ROUND_DOWN
+            ctx.traps[decimal.Inexact] = ctx.traps[decimal.Rounded] = True
+            assert written(evaluations[1]) == expected
+
+    def test_a_block_read_in_order_places_each_point_of_its_measure_once(
+            self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """Counted, not timed: 20 lines read in order find the tier of 21 points (line j's
+        point after it is line j + 1's before it); read backwards, 40."""
+        from salesperf._engine.rates import Rates
+
+        plan = sp.compile_plan(sp.Plan("p", [sp.Commission("c", sp.RateTable(
+            [sp.Tier(0, "0.05"), sp.Tier(500, "0.1")]))]))
+        deals = [{"id": f"D-{i:02}", "date": dt.date(2026, 1, 1 + i), "payee": "ana",
+                  "amount": D(50)} for i in range(20)]
+        calls: list[Decimal] = []
+        tier_of = Rates.tier_of
+
+        def counted(self: Rates, x: Decimal) -> int:
+            calls.append(x)
+            return tier_of(self, x)
+
+        monkeypatch.setattr(Rates, "tier_of", counted)
+        for order, expected in ((range(20), 21), (range(19, -1, -1), 40)):
+            lines = plan.evaluate(deals, Q1, payees=[sp.Payee("ana")]).statement("ana").lines
+            calls.clear()
+            texts = {j: lines[j].details() for j in order}
+            assert len(calls) == expected
+            assert texts[10][1].startswith("D-10 on 2026-01-11: credited 50.00; revenue from "
+                                           "500.00 to 550.00: 50.00 at 10 % = 5.00")
 
 
 class TestSuppliedMetricsInRequests:

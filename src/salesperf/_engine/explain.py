@@ -1,5 +1,11 @@
 """Explanations: the trace and the sentence of a line, written from the line's facts when
-someone reads them (a large evaluation does not pay for sentences nobody reads)."""
+someone reads them (a large evaluation does not pay for sentences nobody reads).
+
+Everything here computes in salesperf's decimal context by name (``DECIMAL_CONTEXT.subtract``
+rather than ``-``), so a trace read in any caller's context is the same, without the cost
+of entering a context for every line read (`tests/test_engine_stages.py::TestExplanations`
+reads traces under a context that traps every rounding).
+"""
 
 from __future__ import annotations
 
@@ -15,19 +21,22 @@ from .crediting import AMOUNT, DATE, FACTOR, RECORD, REVERSES, RULE, SHARE, Cred
 from .rates import Rates
 from .versions import Versions
 
-__all__ = ["CommissionTerms", "CommissionWriter", "SpiffWriter", "money", "pct", "permille",
-           "prorated", "ramped", "readable"]
+__all__ = ["CommissionTerms", "CommissionWriter", "LineFacts", "Point", "SpiffWriter", "Writer",
+           "money", "pct", "permille", "prorated", "ramped", "readable"]
 
 _ZERO = Decimal(0)
+_ONE = Decimal(1)
+_HUNDRED = Decimal(100)
 _CENT = Decimal("0.01")
 _PERMILLE = Decimal("0.001")
 _MUL = DECIMAL_CONTEXT.multiply
 _DIV = DECIMAL_CONTEXT.divide
+_SUB = DECIMAL_CONTEXT.subtract
 
 
 def pct(value: Decimal) -> str:
     """A fraction as a percentage for a sentence: 0.125 → '12.5 %'."""
-    return f"{(value * 100).normalize():f} %"
+    return f"{_MUL(value, _HUNDRED).normalize(DECIMAL_CONTEXT):f} %"
 
 
 def prorated(parts: Sequence[Mapping[str, str]]) -> str:
@@ -50,7 +59,7 @@ def permille(value: Decimal) -> Decimal:
 
 def readable(value: Decimal) -> str:
     """A score or fraction for a sentence, to three places: 0.94444… → '0.944', 1.0 → '1'."""
-    return f"{permille(value).normalize():f}"
+    return f"{permille(value).normalize(DECIMAL_CONTEXT):f}"
 
 
 def money(value: Decimal) -> str:
@@ -65,8 +74,8 @@ class CommissionTerms:
     One per payee and window, so kept to plain slots.
     """
 
-    __slots__ = ("base", "cap", "comp", "factor", "gate_value", "mods", "notes", "open_gate",
-                 "pay_all", "per_record_cap", "plain", "quota", "threshold")
+    __slots__ = ("_words", "base", "cap", "comp", "factor", "gate_value", "mods", "notes",
+                 "open_gate", "pay_all", "per_record_cap", "plain", "quota", "threshold")
 
     def __init__(self, comp: Commission, base: Rates, quota: Decimal | None,
                  mods: Mapping[str, Any], notes: tuple[str, ...], threshold: Decimal | None,
@@ -79,6 +88,7 @@ class CommissionTerms:
         self.plain = open_gate and threshold is None and factor == 1
         # What the table pays at the gate's threshold, taken off when paying only above it.
         self.gate_value = base(threshold) if threshold is not None else _ZERO
+        self._words: Words | None = None  # written when a line is first read
 
     def earn(self, x: Decimal, capped: bool = True) -> Decimal:
         """Earnings at cumulative measure x, after gate, multiplier and cap."""
@@ -91,7 +101,7 @@ class CommissionTerms:
                 return _ZERO
             value = self.base(x)
             if not self.pay_all and threshold is not None:
-                value = value - self.gate_value
+                value = _SUB(value, self.gate_value)
             value = _MUL(value, self.factor)
         return value if cap is None or not capped or value <= cap else cap
 
@@ -101,19 +111,118 @@ class CommissionTerms:
         limit = self.per_record_cap
         return limit if limit is not None and value > limit else value
 
+    def words(self) -> Words:
+        """What the terms say in every line's trace and sentence."""
+        words = self._words
+        if words is None:
+            words = self._words = Words(self)
+        return words
 
-class CommissionWriter:
+
+class Words:
+    """What one version's terms say in every line's trace and sentence, written once per
+    payee and window when one of its lines is first read; a tier's rate in words when a line
+    first crosses it (a line costs the tiers it crosses, not the size of the table)."""
+
+    __slots__ = ("component", "measure", "mode", "quota", "quota_money", "rates")
+
+    def __init__(self, terms: CommissionTerms) -> None:
+        comp, quota = terms.comp, terms.quota
+        self.component, self.measure, self.mode = comp.id, comp.measure, terms.base.mode.value
+        # A line of a cumulative commission shows the attainment of a quota that is not 0.
+        self.quota: str | None = None
+        self.quota_money = ""
+        if quota is not None and quota != 0:
+            self.quota, self.quota_money = digits(quota), money(quota)
+        self.rates: dict[int, str] = {}
+
+    def rate(self, base: Rates, i: int) -> str:
+        """Tier i's rate in a sentence."""
+        shown = self.rates.get(i)
+        if shown is None:
+            shown = self.rates[i] = pct(base.rates[i])
+        return shown
+
+
+class Writer:
+    """Writes the trace and the sentence of a block's lines, from a line's place in its
+    block, when someone reads them. `trace` gives a new dict on every call (the reader may
+    change it)."""
+
+    __slots__ = ()
+
+    def trace(self, j: int) -> dict[str, Any]:
+        """Line j's trace."""
+        raise NotImplementedError
+
+    def text(self, j: int) -> str:
+        """Line j's sentence, ending in its exact value."""
+        raise NotImplementedError
+
+
+class Point:
+    """The cumulative measure at one end of a line, under the terms of the line's version,
+    and what a trace and a sentence say of it. Consecutive lines of a block share one (line
+    j's point after it is line j + 1's point before it), so reading a block's lines in
+    order writes each point once."""
+
+    __slots__ = ("attainment", "digits", "money", "shown", "tier", "x")
+    attainment: str  # with a quota (not 0), of a cumulative commission
+    shown: str  # the attainment in a sentence
+
+    def __init__(self, terms: CommissionTerms, x: Decimal, cumulative: bool) -> None:
+        self.x, self.tier = x, terms.base.tier_of(x)
+        self.digits, self.money = digits(x), money(x)
+        quota = terms.quota
+        if cumulative and quota is not None and quota != 0:  # attainment of the quota
+            attainment = _DIV(x, quota)
+            self.attainment, self.shown = digits(attainment), pct(permille(attainment))
+
+
+class LineFacts:
+    """What line j of a commission block says, shared by its trace and its sentence: the
+    credit, its value, the version's terms and number, the points before and after it, the
+    slices of the rate table it crosses and its arithmetic in words."""
+
+    __slots__ = ("after", "before", "c", "credited", "cumulative", "date", "how", "j", "slices",
+                 "terms", "value", "version", "words")
+    j: int
+    c: CreditRow
+    value: Decimal  # the line's exact value
+    date: str
+    credited: str  # the credit in words
+    terms: CommissionTerms
+    words: Words
+    version: int | None  # the plan version's number, when the plan has versions
+    cumulative: bool
+    before: Point
+    after: Point
+    slices: list[tuple[int, Decimal]]  # not for a clawback
+    how: str  # not for a clawback
+
+
+class CommissionWriter(Writer):
     """Writes the lines of one commission block: from its credits, their values and the
-    cumulative measure before the first, each line's measure before and after it."""
+    cumulative measure before the first, each line's measure before and after it.
 
-    __slots__ = ("_before", "rows", "start", "values", "versions")
+    Keeps the last line's facts: its trace and its sentence are written from one set, and
+    the next line starts from its point after (fast path for reading a block in order;
+    `tests/test_engine_stages.py::TestExplanations` proves that lines read in any order
+    say the same). A line read out of order starts from its measure before, summed once for
+    the block.
+    """
+
+    __slots__ = ("_before", "_last", "rows", "start", "values", "versions")
 
     def __init__(self, versions: Versions[CommissionTerms], rows: Sequence[CreditRow],
                  values: Sequence[Decimal], start: Decimal) -> None:
         self.versions, self.rows, self.values, self.start = versions, rows, values, start
         self._before: list[Decimal] | None = None
+        self._last: LineFacts | None = None
 
     def _measure_before(self, j: int) -> Decimal:
+        if j == 0:
+            return self.start
         if self._before is None:
             running, before = self.start, []
             for c in self.rows:
@@ -122,112 +231,150 @@ class CommissionWriter:
             self._before = before
         return self._before[j]
 
-    def __call__(self, j: int) -> tuple[dict[str, Any], str]:
-        c, value, versions = self.rows[j], self.values[j], self.versions
-        terms = versions.at(c[DATE])
-        comp = terms.comp
-        cumulative = comp.application is Application.CUMULATIVE
-        if cumulative:
-            before = self._measure_before(j)
-            after = DECIMAL_CONTEXT.add(before, c[AMOUNT])
-            uncapped = terms.earn(after) - terms.earn(before)
-            period_capped = False
-        else:  # each record on its own, capped per record, then for the period
-            before, after = _ZERO, c[AMOUNT]
-            uncapped = terms.earn(after)
-            period_capped = terms.cap is not None and value != terms.per_record(after)
-        base, quota = terms.base, terms.quota
-        slices = base.slices(before, after)
-        tier = base.tier_of(after)
-        if base.mode is TierMode.MARGINAL:
-            parts = [f"{money(part)} at {pct(base.rates[i])}" for i, part in slices]
-            how = " + ".join(parts) or "nothing"
-        elif base.mode is TierMode.RETROACTIVE:
-            how = (f"{money(after)} at {pct(base.rates[tier])} − "
-                   f"{money(before)} at {pct(base.rates[base.tier_of(before)])}")
+    def facts(self, j: int) -> LineFacts:
+        """Line j's facts."""
+        last = self._last
+        if last is not None and last.j == j:  # its trace, then its sentence
+            return last
+        f = LineFacts()
+        c = f.c = self.rows[j]
+        f.j, f.value, f.date = j, self.values[j], c[DATE].isoformat()
+        f.credited = money(c[AMOUNT])
+        versions = self.versions
+        if len(versions.items) == 1:
+            terms, f.version = versions.items[0], None
         else:
-            how = (f"{money(base(after))} on {money(after)} − {money(base(before))} on "
-                   f"{money(before)} (retroactive through tier {(base.retro_through or 0) + 1}, "
-                   "marginal above)")
-        undo = c[REVERSES]
-        trace: dict[str, Any] = {
-            "component": comp.id, "kind": "commission" if undo is None else "clawback",
-            "record": c[RECORD],
-            "date": c[DATE].isoformat(), "measure": comp.measure, "rule": c[RULE],
-            "credit": digits(c[AMOUNT]), "share": digits(c[SHARE]), "factor": digits(c[FACTOR]),
-            "cumulative_before": digits(before), "cumulative_after": digits(after),
-            "mode": base.mode.value, "tiers": base.slice_facts(slices), "tier": str(tier + 1),
-            "rate": digits(base.rates[tier]), "arithmetic": how,
-            "exact": digits(value), **terms.mods,
-        }
-        if not versions.single:
-            trace["version"] = versions.number(c[DATE])
+            terms, f.version = versions.at(c[DATE]), versions.number(c[DATE])
+        f.terms, f.words = terms, terms._words or terms.words()  # written once per terms
+        cumulative = f.cumulative = terms.comp.application is Application.CUMULATIVE
+        if not cumulative:  # each record on its own: from nothing to its credit
+            f.before, f.after = Point(terms, _ZERO, False), Point(terms, c[AMOUNT], False)
+        else:
+            before = f.before = (last.after if last is not None and last.j == j - 1
+                                 and last.terms is terms
+                                 else Point(terms, self._measure_before(j), True))
+            f.after = Point(terms, DECIMAL_CONTEXT.add(before.x, c[AMOUNT]), True)
+        if c[REVERSES] is None:  # a clawback's trace and sentence cite no tier
+            f.slices, f.how = _arithmetic(terms, f.words, f.before, f.after, c[AMOUNT],
+                                          f.credited)
+        self._last = f
+        return f
+
+    def trace(self, j: int) -> dict[str, Any]:
+        f = self.facts(j)
+        c, terms, before, after = f.c, f.terms, f.before, f.after
+        words, undo = f.words, c[REVERSES]
         if undo is not None:
-            return _clawback(trace, c, undo, value, before, after, comp.measure)
-        text = f"{c[RECORD]} on {c[DATE]}: {credit_text(c)}"
-        if cumulative:
-            text += f"; {comp.measure} from {money(before)} to {money(after)}"
-            if quota is not None and quota != 0:
-                start, end = _DIV(before, quota), _DIV(after, quota)
-                trace["quota"] = digits(quota)
-                trace["attainment_before"] = digits(start)
-                trace["attainment_after"] = digits(end)
-                text += (f" ({pct(permille(start))} → {pct(permille(end))}"
-                         f" of quota {money(quota)})")
-        text += f": {how}"
-        notes = _why(terms, before, after, uncapped, period_capped, cumulative)
-        if not versions.single:
-            notes.append(f"under plan version {versions.number(c[DATE])}")
+            trace = {"component": words.component, "kind": "clawback", "record": c[RECORD],
+                     "date": f.date, "measure": words.measure, "rule": c[RULE],
+                     "credit": digits(c[AMOUNT]), "share": digits(c[SHARE]),
+                     "factor": digits(c[FACTOR]), "cumulative_before": before.digits,
+                     "cumulative_after": after.digits, "mode": words.mode,
+                     "exact": digits(f.value), **terms.mods}
+            if f.version is not None:
+                trace["version"] = f.version
+            trace.update(reverses=undo.record, fraction=digits(undo.fraction),
+                         original_earned=digits(_taken_from(f.value, undo)))
+            return trace
+        base = terms.base
+        tier = base.tier_fact(after.tier)
+        trace = {"component": words.component, "kind": "commission", "record": c[RECORD],
+                 "date": f.date, "measure": words.measure, "rule": c[RULE],
+                 "credit": digits(c[AMOUNT]), "share": digits(c[SHARE]),
+                 "factor": digits(c[FACTOR]), "cumulative_before": before.digits,
+                 "cumulative_after": after.digits, "mode": words.mode,
+                 "tiers": base.slice_facts(f.slices), "tier": tier["tier"], "rate": tier["rate"],
+                 "arithmetic": f.how, "exact": digits(f.value), **terms.mods}
+        if f.version is not None:
+            trace["version"] = f.version
+        if f.cumulative and words.quota is not None:
+            trace["quota"] = words.quota
+            trace["attainment_before"] = before.attainment
+            trace["attainment_after"] = after.attainment
+        return trace
+
+    def text(self, j: int) -> str:
+        f = self.facts(j)
+        c, terms, before, after = f.c, f.terms, f.before, f.after
+        undo, words = c[REVERSES], f.words
+        if undo is not None:  # what it takes back of what the record it reverses earned
+            fraction = pct(undo.fraction)
+            return (f"{c[RECORD]} on {f.date}: reverses {fraction} of {undo.record} "
+                    f"({f.credited} of {words.measure}, which goes from {before.money} "
+                    f"to {after.money}): takes back {fraction} of the "
+                    f"{money(_taken_from(f.value, undo))} {undo.record} earned = "
+                    f"{money(f.value)}")
+        text = f"{c[RECORD]} on {f.date}: {credit_text(c, f.credited)}"
+        if f.cumulative:
+            text += f"; {words.measure} from {before.money} to {after.money}"
+            if words.quota is not None:
+                text += f" ({before.shown} → {after.shown} of quota {words.quota_money})"
+        notes = _why(terms, before, after, f.value, f.cumulative)
+        if f.version is not None:
+            notes.append(f"under plan version {f.version}")
         if notes:
-            text += "; " + "; ".join(notes)
-        text += f" = {money(value)}"
-        return trace, text
+            return f"{text}: {f.how}; {'; '.join(notes)} = {money(f.value)}"
+        return f"{text}: {f.how} = {money(f.value)}"
 
 
-def _clawback(trace: dict[str, Any], c: CreditRow, undo: Reversal, value: Decimal,
-              before: Decimal, after: Decimal, measure: str) -> tuple[dict[str, Any], str]:
-    """A clawback line: what it takes back of what the record it reverses earned."""
-    earned = _DIV(-value, undo.fraction) if undo.fraction else _ZERO
-    trace.update(reverses=undo.record, fraction=digits(undo.fraction),
-                 original_earned=digits(earned))
-    for key in ("tiers", "tier", "rate", "arithmetic"):
-        trace.pop(key, None)
-    text = (f"{c[RECORD]} on {c[DATE]}: reverses {pct(undo.fraction)} of {undo.record} "
-            f"({money(c[AMOUNT])} of {measure}, which goes from {money(before)} to "
-            f"{money(after)}): takes back {pct(undo.fraction)} of the {money(earned)} "
-            f"{undo.record} earned = {money(value)}")
-    return trace, text
+def _arithmetic(terms: CommissionTerms, words: Words, before: Point, after: Point,
+                credit: Decimal, credited: str) -> tuple[list[tuple[int, Decimal]], str]:
+    """The slices of the rate table a line crosses, and its arithmetic in words (a slice
+    that is the whole credit shown as the credit is: `credited`)."""
+    base = terms.base
+    slices = base.slices(before.x, after.x, before.tier, after.tier)
+    mode = base.mode
+    if mode is TierMode.MARGINAL:
+        how = " + ".join([f"{credited if part == credit else money(part)} at "
+                          f"{words.rate(base, i)}" for i, part in slices])
+        return slices, how or "nothing"
+    if mode is TierMode.RETROACTIVE:
+        return slices, (f"{after.money} at {words.rate(base, after.tier)} − "
+                        f"{before.money} at {words.rate(base, before.tier)}")
+    return slices, (f"{money(base(after.x))} on {after.money} − {money(base(before.x))} on "
+                    f"{before.money} (retroactive through tier {(base.retro_through or 0) + 1}, "
+                    "marginal above)")
 
 
-def credit_text(c: CreditRow) -> str:
-    """What a record credited, with the share and factor when they are not 100 %."""
-    text = f"credited {money(c[AMOUNT])}"
-    if c[SHARE] != 1 or c[FACTOR] != 1:
+def _taken_from(value: Decimal, undo: Reversal) -> Decimal:
+    """What the record a clawback reverses earned, from what the clawback takes back."""
+    return _DIV(DECIMAL_CONTEXT.minus(value), undo.fraction) if undo.fraction else _ZERO
+
+
+def credit_text(c: CreditRow, credited: str) -> str:
+    """What a record credited (`credited`, its amount in words), with the share and factor
+    when they are not 100 %."""
+    text = f"credited {credited}"
+    if c[SHARE] != _ONE or c[FACTOR] != _ONE:  # a Decimal: cheaper to compare than 1
         text += f" ({pct(c[SHARE])} share × {pct(c[FACTOR])} credit)"
     return text
 
 
-def _why(terms: CommissionTerms, before: Decimal, after: Decimal, uncapped: Decimal,
-         period_capped: bool, cumulative: bool) -> list[str]:
+def _why(terms: CommissionTerms, before: Point, after: Point, value: Decimal,
+         cumulative: bool) -> list[str]:
     """What the gate and the caps did to a line, for its explanation."""
     out = list(terms.notes)
     threshold = terms.threshold
     if threshold is not None and terms.open_gate:
-        if after < threshold:
+        if after.x < threshold:
             out.append(f"below the gate at {money(threshold)}")
-        elif before < threshold:
+        elif before.x < threshold:
             out.append(f"passes the gate at {money(threshold)}, paying "
                        + ("from the first unit" if terms.pay_all else "only above it"))
-    if terms.cap is not None and cumulative and terms.earn(after, capped=False) > terms.cap:
-        out.append(f"capped at {money(terms.cap)} for the window")
-    if terms.per_record_cap is not None and uncapped > terms.per_record_cap:
-        out.append(f"capped at {money(terms.per_record_cap)} per record")
-    if period_capped and terms.cap is not None:
-        out.append(f"capped at {money(terms.cap)} for the period")
+    cap, per_record_cap = terms.cap, terms.per_record_cap
+    if cap is not None and cumulative and terms.earn(after.x, False) > cap:
+        out.append(f"capped at {money(cap)} for the window")
+    if per_record_cap is not None and (
+            _SUB(terms.earn(after.x), terms.earn(before.x)) if cumulative
+            else terms.earn(after.x)) > per_record_cap:
+        out.append(f"capped at {money(per_record_cap)} per record")
+    # Each record on its own is capped per record, then for the period.
+    if not cumulative and cap is not None and value != terms.per_record(after.x):
+        out.append(f"capped at {money(cap)} for the period")
     return out
 
 
-class SpiffWriter:
+class SpiffWriter(Writer):
     """Writes the lines of one SPIFF block."""
 
     __slots__ = ("rows", "values", "versions")
@@ -236,8 +383,8 @@ class SpiffWriter:
                  values: Sequence[Decimal]) -> None:
         self.versions, self.rows, self.values = versions, rows, values
 
-    def __call__(self, j: int) -> tuple[dict[str, Any], str]:
-        c, value = self.rows[j], self.values[j]
+    def _how(self, j: int) -> tuple[CreditRow, Spiff, str]:
+        c = self.rows[j]
         comp = self.versions.at(c[DATE])
         undo = c[REVERSES]
         if comp.amount is not None:
@@ -246,10 +393,21 @@ class SpiffWriter:
                 how = f"− {how} × {pct(undo.fraction)} reversed"
         else:
             how = f"{money(c[AMOUNT])} × {pct(comp.rate or _ZERO)}"
+        return c, comp, how
+
+    def trace(self, j: int) -> dict[str, Any]:
+        c, comp, how = self._how(j)
         trace = {"component": comp.id, "kind": "spiff", "record": c[RECORD],
                  "date": c[DATE].isoformat(), "share": digits(c[SHARE]), "arithmetic": how,
-                 "exact": digits(value)}
+                 "exact": digits(self.values[j])}
+        undo = c[REVERSES]
         if undo is not None:
             trace.update(kind="clawback", reverses=undo.record, fraction=digits(undo.fraction))
+        return trace
+
+    def text(self, j: int) -> str:
+        c, comp, how = self._how(j)
+        undo = c[REVERSES]
+        if undo is not None:
             how = f"reverses {undo.record}: {how}"
-        return trace, f"{c[RECORD]} on {c[DATE]}: SPIFF {comp.id}: {how} = {money(value)}"
+        return f"{c[RECORD]} on {c[DATE]}: SPIFF {comp.id}: {how} = {money(self.values[j])}"

@@ -15,6 +15,7 @@ __all__ = ["Rates"]
 _ZERO = Decimal(0)
 _ADD = DECIMAL_CONTEXT.add
 _MUL = DECIMAL_CONTEXT.multiply
+_SUB = DECIMAL_CONTEXT.subtract
 
 
 class Rates:
@@ -25,7 +26,7 @@ class Rates:
     and window (attainment bounds scale with the quota), so kept to plain slots.
     """
 
-    __slots__ = ("bounds", "mode", "rates", "retro_through", "starts")
+    __slots__ = ("_facts", "bounds", "mode", "rates", "retro_through", "starts")
 
     def __init__(self, table: RateTable, quota: Decimal | None) -> None:
         tiers = table.tiers
@@ -46,6 +47,7 @@ class Rates:
             for i in range(first + 1, len(bounds)):
                 starts[i] = _ADD(starts[i - 1], _MUL(bounds[i] - bounds[i - 1], rates[i - 1]))
         self.starts = tuple(starts)
+        self._facts: dict[int, dict[str, str]] | None = None  # when a trace first cites one
 
     def tier_of(self, x: Decimal) -> int:
         """The tier x falls in; a value on a boundary belongs to the higher tier."""
@@ -62,27 +64,44 @@ class Rates:
     def __call__(self, x: Decimal) -> Decimal:
         i = self.tier_of(x)
         if self.marginal_from(i):
-            return _ADD(self.starts[i], _MUL(x - self.bounds[i], self.rates[i]))
+            return _ADD(self.starts[i], _MUL(_SUB(x, self.bounds[i]), self.rates[i]))
         return _MUL(x, self.rates[i])
 
-    def slices(self, before: Decimal, after: Decimal) -> list[tuple[int, Decimal]]:
-        """How the move from `before` to `after` splits across tiers: (tier, slice)."""
-        low, high = min(before, after), max(before, after)
+    def slices(self, before: Decimal, after: Decimal, tier_before: int | None = None,
+               tier_after: int | None = None) -> list[tuple[int, Decimal]]:
+        """How the move from `before` to `after` splits across tiers: (tier, slice).
+        `tier_before` and `tier_after`, when the caller knows them, are their tiers."""
+        if tier_before is None or tier_after is None:
+            tier_before, tier_after = self.tier_of(before), self.tier_of(after)
+        # Only the tiers from low's to high's: a line's explanation costs what it crosses,
+        # not the size of the table. (A tier never decreases as x grows.)
+        low, high, first, top = ((before, after, tier_before, tier_after) if before <= after
+                                 else (after, before, tier_after, tier_before))
         bounds, last = self.bounds, len(self.bounds) - 1
         out = []
-        # Only the tiers from low's to high's: a line's explanation costs what it crosses,
-        # not the size of the table.
-        for i in range(self.tier_of(low), self.tier_of(high) + 1):
+        for i in range(first, top + 1):
             lo = bounds[i]
-            a = max(low, lo) if i else low
-            b = high if i == last else min(high, bounds[i + 1])
+            a = lo if i and lo > low else low
+            b = high if i == last or high <= bounds[i + 1] else bounds[i + 1]
             if b > a:
-                out.append((i, b - a))
+                out.append((i, _SUB(b, a)))
         return out
+
+    def tier_fact(self, i: int) -> dict[str, str]:
+        """Tier i as a trace gives it: its number, its bounds and its rate (written the first
+        time a line's trace cites it)."""
+        facts = self._facts
+        if facts is None:
+            facts = self._facts = {}
+        fact = facts.get(i)
+        if fact is None:
+            bounds = self.bounds
+            fact = facts[i] = {
+                "tier": str(i + 1), "lower": digits(bounds[i]),
+                "upper": "" if i == len(bounds) - 1 else digits(bounds[i + 1]),
+                "rate": digits(self.rates[i])}
+        return fact
 
     def slice_facts(self, slices: list[tuple[int, Decimal]]) -> list[dict[str, str]]:
         """The slices as a trace gives them: tier, its bounds and rate, the slice."""
-        bounds, last = self.bounds, len(self.bounds) - 1
-        return [{"tier": str(i + 1), "lower": digits(bounds[i]),
-                 "upper": "" if i == last else digits(bounds[i + 1]),
-                 "rate": digits(self.rates[i]), "slice": digits(part)} for i, part in slices]
+        return [{**self.tier_fact(i), "slice": digits(part)} for i, part in slices]

@@ -25,18 +25,14 @@ from salesperf._plain import digits, to_plain
 from salesperf._table import Table
 
 from .crediting import CREDIT_COLUMNS, DATE, RECORD, Credit, CreditList, CreditRow, Exclusion
+from .explain import Writer, pct, permille
 from .explain import money as _money
-from .explain import pct, permille
 from .lazy import Lazy
 
 __all__ = ["Block", "ComponentTotal", "Evaluation", "Line", "LineChunk", "Statement", "Writer",
            "line_details"]
 
 _ZERO = Decimal(0)
-
-#: Writes line `j` of a block: its trace and a sentence ending in its exact value.
-Writer = Callable[[int], tuple[dict[str, Any], str]]
-
 
 class LineSlots:
     """A line's values, filled in once by `new_line`, which then makes the object a `Line`:
@@ -72,7 +68,7 @@ class Line(LineSlots):
 
     def __new__(cls, component: str, payee: str, period: str, record: str | None,
                 date: dt.date, exact: Decimal, amount: Decimal) -> Line:
-        return new_line(component, payee, period, record, date, exact, amount, _no_detail, 0)
+        return new_line(component, payee, period, record, date, exact, amount, _BY_HAND, 0)
 
     def _values(self) -> tuple[object, ...]:
         return (self.component, self.payee, self.period, self.record, self.date, self.exact,
@@ -85,12 +81,14 @@ class Line(LineSlots):
     @property
     def trace(self) -> dict[str, Any]:
         """Structured, JSON-safe: component, inputs, quota, attainment, tier, rate, arithmetic."""
-        return self.details()[0]
+        trace = self._write.trace(self._index)
+        trace["rounded"] = str(self.amount)
+        return trace
 
     @property
     def explanation(self) -> str:
         """The line in a sentence a payee can follow."""
-        return self.details()[1]
+        return paid_text(self._write.text(self._index), self.exact, self.amount)
 
     def replace(self, **changes: Any) -> Line:
         """A copy with some fields changed (its explanation still the original's)."""
@@ -132,21 +130,20 @@ class Line(LineSlots):
 
 def line_details(write: Writer, index: int, exact: Decimal,
                  amount: Decimal) -> tuple[dict[str, Any], str]:
-    """The trace and the explanation of line `index` of a block written by `write`, whose
-    exact value is `exact` and rounded amount `amount` (`Line.details`, and the response
-    stream, which writes them without making `Line` values)."""
-    # Written in salesperf's own decimal context, like the evaluation itself.
-    with decimal.localcontext(DECIMAL_CONTEXT):
-        trace, text = write(index)
-        exact_text, paid = _money(exact), _money(amount)
+    """The trace and sentence of line `index` of a block written by `write` (`Line.details`,
+    and the response stream, which writes them without making `Line` values)."""
+    # In salesperf's own decimal context: the writers compute in it by name (`explain`).
+    trace = write.trace(index)
+    trace["rounded"] = str(amount)
+    return trace, paid_text(write.text(index), exact, amount)
+
+
+def paid_text(text: str, exact: Decimal, amount: Decimal) -> str:
+    """A line's sentence, saying what was paid when it is not the exact value to the cent."""
+    exact_text, paid = _money(exact), _money(amount)
     if exact_text != paid:
-        text += f", paid {paid} after rounding to the running total"
-    return {**trace, "rounded": str(amount)}, text
-
-
-def _no_detail(j: int) -> tuple[dict[str, Any], str]:
-    """The trace and sentence of a line made by hand, not by an evaluation."""
-    return {}, "a line given by hand"
+        return f"{text}, paid {paid} after rounding to the running total"
+    return text
 
 
 _blank = LineSlots.__new__
@@ -192,17 +189,24 @@ class Block:
         return len(self.values)
 
 
-class Given:
+class Given(Writer):
     """The trace and sentence of a period line (true-up, floor, bonus), written as it was
     computed."""
 
-    __slots__ = ("text", "trace")
+    __slots__ = ("_text", "_trace")
 
     def __init__(self, trace: dict[str, Any], text: str) -> None:
-        self.trace, self.text = trace, text
+        self._trace, self._text = trace, text
 
-    def __call__(self, j: int) -> tuple[dict[str, Any], str]:
-        return self.trace, self.text
+    def trace(self, j: int) -> dict[str, Any]:
+        return dict(self._trace)
+
+    def text(self, j: int) -> str:
+        return self._text
+
+
+#: The trace and sentence of a line made by hand, not by an evaluation.
+_BY_HAND = Given({}, "a line given by hand")
 
 
 def period_line(component: str, day: dt.date, value: Decimal, trace: dict[str, Any],
@@ -270,16 +274,13 @@ class Lines(Lazy[Line]):
     def add_columns(self, columns: LineColumns) -> None:
         """Append the lines' values to `columns` (component, payee, period, record, date,
         exact, amount), a chunk at a time (`chunks`), without making `Line` values."""
-        component_, payee_, period_, record_, date_, exact_, amount_ = columns
         for c in self.chunks(size=1 << 30):  # a block at a time
             n = len(c.exact)
-            component_ += repeat(c.component, n)
-            payee_ += repeat(c.payee, n)
-            period_ += repeat(c.period, n)
-            record_ += c.records
-            date_ += c.dates
-            exact_ += c.exact
-            amount_ += c.amounts
+            parts: tuple[Iterable[Any], ...] = (repeat(c.component, n), repeat(c.payee, n),
+                                                repeat(c.period, n), c.records, c.dates,
+                                                c.exact, c.amounts)
+            for column, values in zip(columns, parts, strict=True):
+                column.extend(values)
 
 
 class LineChunk(NamedTuple):
