@@ -54,6 +54,38 @@ class TestRun:
         table = salesperf("run", str(EXAMPLES / "request.json")).stdout
         assert total == _paid(table)
 
+    def test_jsonl_output_is_the_response_streamed(self) -> None:
+        """`--format jsonl` writes the response as JSON lines: put back together, it is
+        what `--format json` prints."""
+        done = salesperf("run", str(EXAMPLES / "request.json"), "--format", "jsonl")
+        assert done.returncode == 0, done.stderr
+        document = json.loads(salesperf("run", str(EXAMPLES / "request.json"), "--format",
+                                        "json").stdout)
+        lines = [line + "\n" for line in done.stdout.split("\n")[:-1]]
+        assert json.loads(lines[0])["lines"] == 194
+        assert sp.response_from_lines(lines) == document
+
+    def test_jsonl_without_traces_leaves_out_each_line_s_trace(self, tmp_path: Path) -> None:
+        out = tmp_path / "response.jsonl"
+        done = salesperf("run", str(EXAMPLES / "request.json"), "--format", "jsonl",
+                         "--no-traces", "--output", str(out))
+        assert (done.returncode, done.stdout) == (0, "")
+        lines = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+        assert lines[0]["traces"] is False
+        assert {tuple(e) for e in lines if e["type"] == "line"} == {(
+            "type", "component", "payee", "period", "record", "date", "exact", "amount")}
+
+    def test_output_writes_any_format_to_a_file(self, tmp_path: Path) -> None:
+        out = tmp_path / "table.txt"
+        done = salesperf("run", str(EXAMPLES / "request.json"), "--output", str(out))
+        assert (done.returncode, done.stdout) == (0, "")
+        assert out.read_text("utf-8") == salesperf("run", str(EXAMPLES / "request.json")).stdout
+
+    def test_no_traces_goes_with_jsonl_only(self) -> None:
+        done = salesperf("run", str(EXAMPLES / "request.json"), "--no-traces")
+        assert done.returncode == 2
+        assert "--no-traces goes with --format jsonl" in done.stderr
+
     def test_csv_output_has_a_line_per_statement_line(self) -> None:
         done = salesperf("run", str(EXAMPLES / "request.json"), "--format", "csv")
         rows = list(csv.DictReader(io.StringIO(done.stdout)))
@@ -130,7 +162,7 @@ class TestExplainAndSchema:
         assert done.returncode == 1
         assert "no statement for 'zed'" in done.stderr
 
-    @pytest.mark.parametrize("which", ["plan", "request", "response"])
+    @pytest.mark.parametrize("which", ["plan", "request", "response", "response-lines"])
     def test_schema_prints_json_schema(self, which: str) -> None:
         done = salesperf("schema", which)
         assert json.loads(done.stdout)["$schema"].endswith("2020-12/schema")
@@ -163,8 +195,9 @@ class TestRequestsInPython:
 class TestPublishedSchemas:
     """The request and response schemas ship in the package, and the examples satisfy them."""
 
-    @pytest.mark.parametrize(("name", "make"), [("request-v1", sp.request_schema),
-                                                ("response-v1", sp.response_schema)])
+    @pytest.mark.parametrize(("name", "make"), [
+        ("request-v1", sp.request_schema), ("response-v1", sp.response_schema),
+        ("response-lines-v1", sp.response_lines_schema)])
     def test_the_shipped_file_is_the_generated_schema(
         self, name: str, make: Callable[[], dict[str, Any]],
     ) -> None:
@@ -179,6 +212,13 @@ class TestPublishedSchemas:
         response = json.loads(salesperf("run", str(EXAMPLES / "request.json"), "--format",
                                         "json").stdout)
         jsonschema.Draft202012Validator(sp.response_schema()).validate(response)
+
+    def test_every_entry_of_the_example_s_response_stream_is_valid(self) -> None:
+        jsonschema = pytest.importorskip("jsonschema")
+        validator = jsonschema.Draft202012Validator(sp.response_lines_schema())
+        stream = salesperf("run", str(EXAMPLES / "request.json"), "--format", "jsonl").stdout
+        for line in stream.split("\n")[:-1]:
+            validator.validate(json.loads(line))
 
 
 # -- what a newcomer met (issue 15) ---------------------------------------------------------------

@@ -222,6 +222,9 @@ EXPECTED = [
     "records_from_json_lines",
     "request_schema",
     "response_document",
+    "response_from_lines",
+    "response_lines",
+    "response_lines_schema",
     "response_schema",
     "review",
     "review_template_schema",
@@ -239,6 +242,7 @@ EXPECTED = [
     "whatif_request",
     "whatif_request_schema",
     "whatif_response_schema",
+    "write_response",
 ]
 
 

@@ -246,9 +246,15 @@ from salesperf._requests import (
     records_from_csv,
     records_from_json_lines,
     request_schema,
-    response_document,
-    response_schema,
     run_request,
+)
+from salesperf._responses import (
+    response_document,
+    response_from_lines,
+    response_lines,
+    response_lines_schema,
+    response_schema,
+    write_response,
 )
 from salesperf._scoring import (
     Curve,
@@ -484,6 +490,9 @@ __all__ = [
     "records_from_json_lines",
     "request_schema",
     "response_document",
+    "response_from_lines",
+    "response_lines",
+    "response_lines_schema",
     "response_schema",
     "review",
     "review_template_schema",
@@ -501,4 +510,5 @@ __all__ = [
     "whatif_request",
     "whatif_request_schema",
     "whatif_response_schema",
+    "write_response",
 ]

@@ -7,6 +7,7 @@ Exit codes: 0 success, 1 invalid input (every problem is printed to stderr with 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -24,7 +25,7 @@ if TYPE_CHECKING:  # types only: each command imports what it runs where it runs
     from salesperf._records import Record
     from salesperf._requests import ColumnMapping, EvaluationRequest
 
-_FORMATS = ("table", "json", "csv")
+_FORMATS = ("table", "json", "csv", "jsonl")
 
 
 def _read(path: str) -> str:
@@ -163,25 +164,48 @@ def _lines(path: str) -> Iterator[str]:
 
 def _run(args: argparse.Namespace) -> int:
     from salesperf._requests import evaluate_request
+    from salesperf._responses import write_response
 
+    if args.no_traces and args.format != "jsonl":
+        raise _UsageError("--no-traces goes with --format jsonl", show_usage=True)
     request, records = _load_request(args)
+    if args.format == "jsonl":  # streamed: lines written a chunk at a time
+        evaluation = request.evaluate(_progress(records, sys.stderr))
+        with _output(args.output) as out:
+            write_response(evaluation, out, traces=not args.no_traces,
+                           include_earlier=request.options.include_earlier)
+        return 0
     response = evaluate_request(request, _progress(records, sys.stderr))
-    out = sys.stdout
-    if args.format == "json":
-        json.dump(response, out, indent=2, ensure_ascii=False)
-        out.write("\n")
-    elif args.format == "csv":
-        writer = csv.writer(out)
-        writer.writerow(["payee", "period", "component", "record", "date", "amount",
-                         "explanation"])
-        for st in response["statements"]:
-            for line in st["lines"]:
-                writer.writerow([st["payee"], st["period"], line["component"],
-                                 line["record"] or "", line["date"], line["amount"],
-                                 line["explanation"]])
-    else:
-        out.write(_table(response, request))
+    with _output(args.output) as out:
+        if args.format == "json":
+            json.dump(response, out, indent=2, ensure_ascii=False)
+            out.write("\n")
+        elif args.format == "csv":
+            writer = csv.writer(out)
+            writer.writerow(["payee", "period", "component", "record", "date", "amount",
+                             "explanation"])
+            for st in response["statements"]:
+                for line in st["lines"]:
+                    writer.writerow([st["payee"], st["period"], line["component"],
+                                     line["record"] or "", line["date"], line["amount"],
+                                     line["explanation"]])
+        else:
+            out.write(_table(response, request))
     return 0
+
+
+@contextlib.contextmanager
+def _output(path: str | None) -> Iterator[TextIO]:
+    """Standard output, or the file `path` (UTF-8), opened once the evaluation is done."""
+    if path is None or path == "-":
+        yield sys.stdout
+        return
+    try:
+        stream = Path(path).open("w", encoding="utf-8", newline="")  # noqa: SIM115 - closed below
+    except OSError as err:
+        raise _UsageError(f"cannot write {path}: {err}") from None
+    with stream:
+        yield stream
 
 
 def _table(response: dict[str, Any], request: EvaluationRequest) -> str:
@@ -314,10 +338,12 @@ def _explain(args: argparse.Namespace) -> int:
 def _schema(args: argparse.Namespace) -> int:
     from salesperf import _people as people
     from salesperf._documents import plan_schema
-    from salesperf._requests import request_schema, response_schema
+    from salesperf._requests import request_schema
+    from salesperf._responses import response_lines_schema, response_schema
 
     schema = {"plan": plan_schema, "request": request_schema,
-              "response": response_schema, "rules": people.rule_set_schema,
+              "response": response_schema, "response-lines": response_lines_schema,
+              "rules": people.rule_set_schema,
               "review-template": people.review_template_schema,
               "scorecard": people.scorecard_schema,
               "improvement-plan": people.improvement_plan_schema,
@@ -389,7 +415,14 @@ def _parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("run", help="evaluate a plan over records for a period")
     inputs(run)
-    run.add_argument("--format", choices=_FORMATS, default="table")
+    run.add_argument("--format", choices=_FORMATS, default="table",
+                     help="table (default), json (the response document), csv (a row per "
+                     "line) or jsonl (the response streamed as JSON lines: a header, each "
+                     "statement followed by its lines, the credits and exclusions)")
+    run.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout")
+    run.add_argument("--no-traces", action="store_true",
+                     help="with --format jsonl: leave out each line's trace and explanation "
+                     "(the stream then costs a fraction of the evaluation)")
     run.set_defaults(run=_run, usage=run.format_usage())
     validate = commands.add_parser(
         "validate", help="check a plan, an evaluation request or a people document and print "
@@ -409,8 +442,8 @@ def _parser() -> argparse.ArgumentParser:
     people.add_argument("--format", choices=("table", "json"), default="table")
     people.set_defaults(run=_review)
     schema = commands.add_parser("schema", help="print a JSON Schema")
-    kinds = ("plan", "request", "response", "rules", "review-template", "scorecard",
-             "improvement-plan", "performance-request", "performance-response")
+    kinds = ("plan", "request", "response", "response-lines", "rules", "review-template",
+             "scorecard", "improvement-plan", "performance-request", "performance-response")
     schema.add_argument("which", choices=kinds, nargs="?", default="plan", metavar="document",
                         help=f"one of {', '.join(kinds)} (default: plan)")
     schema.set_defaults(run=_schema)

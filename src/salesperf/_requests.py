@@ -2,7 +2,8 @@
 
 This is the contract other teams' services wrap. The request carries the plan (or a plan id
 and the plans), payees, quotas and targets, records, the period, an as-of date and options;
-the response carries statements, lines, credits, exclusions and traces as plain data.
+the response (`salesperf._responses`) carries statements, lines, credits, exclusions and
+traces as plain data.
 
 The module is over 500 lines because the request and the record files it refers to (CSV with
 a column mapping, JSON lines) are one contract, checked together; reading records from files
@@ -51,9 +52,9 @@ from salesperf._errors import (
     shown,
 )
 from salesperf._money import ExchangeRate, ExchangeRates, to_decimal
-from salesperf._plain import to_plain
 from salesperf._plans import Plan
 from salesperf._records import Hierarchy, Payee, Record, ReportingChange
+from salesperf._responses import response_document
 
 __all__ = [
     "ColumnMapping",
@@ -64,13 +65,10 @@ __all__ = [
     "records_from_csv",
     "records_from_json_lines",
     "request_schema",
-    "response_document",
-    "response_schema",
     "run_request",
 ]
 
 REQUEST_FORMAT = "salesperf.request"
-RESPONSE_FORMAT = "salesperf.response"
 CORE_COLUMNS = ("id", "date", "payee", "payees", "amount", "currency", "split")
 _TYPES = ("text", "decimal", "integer", "boolean", "date")
 
@@ -511,24 +509,6 @@ def evaluate_request(request: EvaluationRequest, records: Iterable[Record]) -> d
                              include_earlier=request.options.include_earlier)
 
 
-def response_document(result: Evaluation, *, include_earlier: bool = False) -> dict[str, Any]:
-    """An evaluation as a response document (plain JSON-safe data)."""
-    # A credit's attributes are the host's own record fields, not results: they are left out
-    # before conversion (a host's field may hold values that are not plain data).
-    body: dict[str, Any] = {}
-    for a in attrs.fields(type(result)):
-        if a.name == "credits":
-            body[a.name] = [{f.name: to_plain(getattr(c, f.name))
-                             for f in attrs.fields(type(c)) if f.name != "attributes"}
-                            for c in result.credits]
-        elif a.name in ("statements", "earlier"):
-            if include_earlier or a.name != "earlier":
-                body[a.name] = [s.to_dict() for s in getattr(result, a.name)]
-        elif not a.name.startswith("_"):
-            body[a.name] = to_plain(getattr(result, a.name))
-    return {"format": RESPONSE_FORMAT, "format_version": 1, **body}
-
-
 def request_schema() -> dict[str, Any]:
     """The JSON Schema of evaluation request documents."""
     schema = schema_for(EvaluationRequest, "salesperf evaluation request", "request-v1")
@@ -549,21 +529,4 @@ def request_schema() -> dict[str, Any]:
     props["format"] = {"const": REQUEST_FORMAT}
     props["format_version"] = {"const": 1}
     schema["$defs"]["plan"] = plan_schema()
-    return schema
-
-
-def response_schema() -> dict[str, Any]:
-    """The JSON Schema of evaluation response documents."""
-    schema = schema_for(Evaluation, "salesperf evaluation response", "response-v1")
-    # A line's trace and explanation are written when read.
-    line = schema["$defs"]["Line"]
-    line["properties"]["trace"] = {"type": "object"}
-    line["properties"]["explanation"] = {"type": "string"}
-    line["required"] += ["trace", "explanation"]
-    for cls in ("Credit", "Statement", "Evaluation"):  # results may be as long as the data
-        for prop in schema["$defs"][cls]["properties"].values():
-            prop.pop("maxItems", None)
-    props = schema["$defs"]["Evaluation"]["properties"]
-    props["format"] = {"const": RESPONSE_FORMAT}
-    props["format_version"] = {"const": 1}
     return schema

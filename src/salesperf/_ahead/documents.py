@@ -17,7 +17,8 @@ from salesperf._errors import DataError, DefinitionError, Problem, shown
 from salesperf._money import ExchangeRates, to_decimal
 from salesperf._periods import ProrationBasis
 from salesperf._records import Hierarchy, Payee, Record
-from salesperf._requests import EvaluationRequest, load_request, request_schema, response_schema
+from salesperf._requests import EvaluationRequest, load_request, request_schema
+from salesperf._responses import response_schema
 
 from .baseline import Baseline
 from .forecast import ForecastOutcome, TeamForecast, team_forecast

@@ -11,11 +11,11 @@ import datetime as dt
 import decimal
 import enum
 import operator
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from itertools import accumulate, islice, repeat
 from operator import methodcaller
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 import attrs
 
@@ -29,7 +29,8 @@ from .explain import Writer, pct, permille
 from .explain import money as _money
 from .lazy import Lazy
 
-__all__ = ["Block", "ComponentTotal", "Evaluation", "Line", "Statement", "Writer"]
+__all__ = ["Block", "ComponentTotal", "Evaluation", "Line", "LineChunk", "Statement", "Writer",
+           "line_details"]
 
 _ZERO = Decimal(0)
 
@@ -75,12 +76,7 @@ class Line(LineSlots):
 
     def details(self) -> tuple[dict[str, Any], str]:
         """The trace and the explanation, written together (read both at once this way)."""
-        # Written in salesperf's own decimal context, like the evaluation itself: the
-        # writers compute in it by name (see `explain`).
-        write, j = self._write, self._index
-        trace = write.trace(j)
-        trace["rounded"] = str(self.amount)
-        return trace, self._paid(write.text(j))
+        return line_details(self._write, self._index, self.exact, self.amount)
 
     @property
     def trace(self) -> dict[str, Any]:
@@ -92,14 +88,7 @@ class Line(LineSlots):
     @property
     def explanation(self) -> str:
         """The line in a sentence a payee can follow."""
-        return self._paid(self._write.text(self._index))
-
-    def _paid(self, text: str) -> str:
-        """The sentence, saying what was paid when it is not the exact value to the cent."""
-        exact, paid = _money(self.exact), _money(self.amount)
-        if exact != paid:
-            return f"{text}, paid {paid} after rounding to the running total"
-        return text
+        return paid_text(self._write.text(self._index), self.exact, self.amount)
 
     def replace(self, **changes: Any) -> Line:
         """A copy with some fields changed (its explanation still the original's)."""
@@ -137,6 +126,24 @@ class Line(LineSlots):
         return {"component": self.component, "payee": self.payee, "period": self.period,
                 "record": self.record, "date": self.date.isoformat(), "exact": str(self.exact),
                 "amount": str(self.amount), "trace": trace, "explanation": text}
+
+
+def line_details(write: Writer, index: int, exact: Decimal,
+                 amount: Decimal) -> tuple[dict[str, Any], str]:
+    """The trace and sentence of line `index` of a block written by `write` (`Line.details`,
+    and the response stream, which writes them without making `Line` values)."""
+    # In salesperf's own decimal context: the writers compute in it by name (`explain`).
+    trace = write.trace(index)
+    trace["rounded"] = str(amount)
+    return trace, paid_text(write.text(index), exact, amount)
+
+
+def paid_text(text: str, exact: Decimal, amount: Decimal) -> str:
+    """A line's sentence, saying what was paid when it is not the exact value to the cent."""
+    exact_text, paid = _money(exact), _money(amount)
+    if exact_text != paid:
+        return f"{text}, paid {paid} after rounding to the running total"
+    return text
 
 
 _blank = LineSlots.__new__
@@ -240,30 +247,54 @@ class Lines(Lazy[Line]):
                     before = rounded
         return tuple(lines)
 
+    def chunks(self, size: int = 1024) -> Iterator[LineChunk]:
+        """The lines' values, up to `size` lines of one block at a time, without making
+        `Line` values: the running totals and their rounding are computed a chunk at a time,
+        as `_make` computes them (fast path for tables and the response stream; `tests/
+        test_results_out.py::TestLinesTable::test_the_columns_are_the_lines_values_for_every_plan`
+        proves them equal). A chunk's lists are new: the caller may keep them."""
+        quantum = self._quantum
+        for b in self._blocks:
+            quantize = methodcaller("quantize", quantum, b.mode, ROUNDING_CONTEXT)
+            running = b.start
+            for first in range(0, len(b.values), size):
+                values = list(islice(b.values, first, first + size))
+                rows = b.rows[first:first + size]  # none for the one line for the period
+                records = list(map(_record_of, rows)) if b.day is None else [None]
+                dates = list(map(_date_of, rows)) if b.day is None else [b.day]
+                # In salesperf's context, left before the chunk is handed over.
+                with decimal.localcontext(DECIMAL_CONTEXT):
+                    totals = list(accumulate(values, initial=running))
+                    rounded = list(map(quantize, totals))
+                    amounts = list(map(operator.sub, islice(rounded, 1, None), rounded))
+                running = totals[-1]
+                yield LineChunk(b.component, self._payee, self._period, records, dates,
+                                values, amounts, b.write, first)
+
     def add_columns(self, columns: LineColumns) -> None:
         """Append the lines' values to `columns` (component, payee, period, record, date,
-        exact, amount), block by block, without making `Line` values: the running totals
-        and their rounding are computed a block at a time, as `_make` computes them (fast
-        path for tables; `tests/test_results_out.py::TestLinesTable::
-        test_the_columns_are_the_lines_values_for_every_plan` proves them equal)."""
-        component_, payee_, period_, record_, date_, exact_, amount_ = columns
-        payee, period, quantum = self._payee, self._period, self._quantum
-        with decimal.localcontext(DECIMAL_CONTEXT):
-            for b in self._blocks:
-                n = len(b.values)
-                component_ += repeat(b.component, n)
-                payee_ += repeat(payee, n)
-                period_ += repeat(period, n)
-                exact_ += b.values
-                if b.day is not None:  # one line for the period
-                    record_.append(None)
-                    date_.append(b.day)
-                else:
-                    record_ += map(_record_of, b.rows)
-                    date_ += map(_date_of, b.rows)
-                rounded = list(map(methodcaller("quantize", quantum, b.mode, ROUNDING_CONTEXT),
-                                   accumulate(b.values, initial=b.start)))
-                amount_ += map(operator.sub, islice(rounded, 1, None), rounded)
+        exact, amount), a chunk at a time (`chunks`), without making `Line` values."""
+        for c in self.chunks(size=1 << 30):  # a block at a time
+            n = len(c.exact)
+            parts: tuple[Iterable[Any], ...] = (repeat(c.component, n), repeat(c.payee, n),
+                                                repeat(c.period, n), c.records, c.dates,
+                                                c.exact, c.amounts)
+            for column, values in zip(columns, parts, strict=True):
+                column.extend(values)
+
+
+class LineChunk(NamedTuple):
+    """Consecutive lines of one block: their values as columns (`Lines.chunks`)."""
+
+    component: str
+    payee: str
+    period: str
+    records: list[str | None]  # None for a line for the period
+    dates: list[dt.date]
+    exact: list[Decimal]
+    amounts: list[Decimal]  # rounded cumulatively
+    write: Writer  # writes the trace and sentence of line `first + k` of the block
+    first: int
 
 
 #: The seven columns of a table of lines, in `Line._fields` order: component, payee, period,

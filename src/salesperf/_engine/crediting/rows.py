@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import itertools
 import operator
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Final, NamedTuple
 
@@ -183,12 +182,17 @@ class CreditList(Lazy[Credit]):
         made.sort(key=lambda c: (c.date, c.record, c.payee, c.measure, c.kind.value, c.rule))
         return tuple(made)
 
+    def buckets(self) -> Iterator[tuple[tuple[str, str], list[CreditRow]]]:
+        """Each (payee, measure) in order with its credit rows in (date, record) order: the
+        order of `columns`, with nothing copied."""
+        return ((key, self._by[key]) for key in sorted(self._by))
+
     def columns(self) -> dict[str, list[Any]]:
         """The credits as columns (`CREDIT_COLUMNS`; the kind as its text), read from the
         rows without making `Credit` values: by payee and measure, each payee's credits
         for a measure in (date, record) order as crediting sorted them (sorting every
         credit again, as the `Credit` values are, would cost more than the rest)."""
-        rows = list(itertools.chain.from_iterable(self._by[key] for key in sorted(self._by)))
+        rows = [row for _, bucket in self.buckets() for row in bucket]
         return {name: list(map(operator.itemgetter(i), rows))
                 for name, i in zip(CREDIT_COLUMNS, _CREDIT_FIELDS, strict=True)}
 
