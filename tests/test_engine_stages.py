@@ -65,6 +65,49 @@ class TestFastPaths:
         assert outcome(fast, recs, period, **inputs(quota)) == outcome(
             general, recs, period, **inputs(quota))
 
+    @given(plans(), records(payees=("ana", "bo", "cy")),
+           st.lists(st.sampled_from([D("40000"), D("40000.00"), D("4E+4"), D("150000")]),
+                    min_size=3, max_size=3), st.sampled_from(QUARTERS))
+    def test_payees_with_equal_quotas_share_terms_and_keep_their_own_digits(
+            self, plan: sp.Plan, recs: list[Any], amounts: list[Decimal], period: str) -> None:
+        """Terms are shared between payees whose quotas are written alike (fast path of
+        `CommissionEarner.terms`): each payee's statement — amounts, traces, sentences — is
+        what earning for them alone gives, and what the general path gives, even when equal
+        quotas are written differently."""
+        people = [sp.Payee("ana"), sp.Payee("bo"), sp.Payee("cy")]
+        kw: dict[str, Any] = {
+            "quotas": [sp.Quota(p.id, "revenue", q, a) for p, a in zip(people, amounts,
+                                                                        strict=True)
+                       for q in QUARTERS],
+            "target_incentives": [sp.TargetIncentive(p.id, q, 5000) for p in people
+                                  for q in QUARTERS]}
+        fast = sp.compile_plan(plan)
+        together = outcome(fast, recs, period, payees=people, **kw)
+        assert together == outcome(without_fast_paths(fast), recs, period, payees=people, **kw)
+        if not isinstance(together, dict):
+            return
+        credited = fast.credit(recs, period, payees=people)
+        for p in people:
+            alone = fast.earn(credited, only=[p.id], **kw).to_dict()
+            assert [s for s in together["statements"] if s["payee"] == p.id] == alone[
+                "statements"]
+
+    def test_equal_quotas_written_differently_are_not_shared(self) -> None:
+        """40000 and 40000.00 are equal, yet each payee's tier bounds keep their quota's
+        places (the shared terms are keyed by the quota as written)."""
+        plan = sp.compile_plan(sp.Plan("p", [sp.Commission("c", sp.RateTable(
+            [sp.Tier(0, "0.02"), sp.Tier("0.5", "0.05")], basis=sp.BoundBasis.ATTAINMENT))]))
+        deals = [{"id": f"D-{p}", "date": dt.date(2026, 1, 5), "payee": p,
+                  "amount": D("30000")} for p in ("ana", "bo", "cy")]
+        quotas = [sp.Quota("ana", "revenue", Q1, D("40000")),
+                  sp.Quota("bo", "revenue", Q1, D("40000.00")),
+                  sp.Quota("cy", "revenue", Q1, D("40000"))]
+        ev = plan.evaluate(deals, Q1, payees=[sp.Payee(p) for p in ("ana", "bo", "cy")],
+                           quotas=quotas)
+        uppers = {p: ev.statement(p).lines[0].trace["tiers"][0]["upper"]
+                  for p in ("ana", "bo", "cy")}
+        assert uppers == {"ana": "20000.0", "bo": "20000.000", "cy": "20000.0"}
+
     def test_a_first_line_s_measure_before_is_written_alike_on_both_paths(self) -> None:
         """The marginal fast loop used to write `cumulative_before` as "0.00", the general
         path as "0"."""

@@ -8,6 +8,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
+from typing import Any
 
 import attrs
 
@@ -223,6 +224,8 @@ class Year:
     labels: tuple[str, ...] = attrs.field(init=False)
     _shares: dict[tuple[str, int], Proration | None] = attrs.field(init=False, factory=dict)
     _ramps: dict[tuple[str, int], Decimal | None] = attrs.field(init=False, factory=dict)
+    # What earners share between payees in this evaluation (terms of equal quotas).
+    shared: dict[object, Any] = attrs.field(init=False, factory=dict)
     to_date: tuple[tuple[Period, str], ...] = attrs.field(init=False)  # windows and labels
 
     @labels.default

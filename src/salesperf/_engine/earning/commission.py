@@ -61,7 +61,14 @@ class CommissionEarner:
     def terms(self, comp: Commission, pid: str, k: int, year: Year,
               credited: Credits) -> CommissionTerms:
         """The rate table, gate, multiplier and caps of a version of the commission, for the
-        payee's window through `k`."""
+        payee's window through `k`.
+
+        Fast path: terms that depend on nothing of the payee's but their quota — no gate on
+        another measure, no multiplier, no cap by target incentive, no proration or ramp —
+        are made once per quota (exactly as written: 100 and 100.00 are two) and shared by
+        every payee with that quota in the evaluation (`Year.shared`); proved equal by
+        `test_engine_stages.py::TestFastPaths`.
+        """
         to_date = self.to_date
         who = f"component {comp.id!r}"
         needs_quota = (comp.rates.basis is BoundBasis.ATTAINMENT
@@ -72,6 +79,19 @@ class CommissionEarner:
             raise DataError(None, "quotas", f"the quota of payee {pid!r} for "
                             f"{comp.measure!r} in {year.window(k, to_date)} is 0; {who} has "
                             "attainment tiers")
+        if not (self.fast and _quota_only(comp) and not year.ramp
+                and (year.proration is None or pid in year.roster.whole_year)):
+            return self._terms(comp, pid, k, year, credited, quota)
+        key = (id(comp), k, None if quota is None else quota.as_tuple())
+        shared = year.shared.get(key)
+        if shared is None:
+            shared = year.shared[key] = self._terms(comp, pid, k, year, credited, quota)
+        return shared
+
+    def _terms(self, comp: Commission, pid: str, k: int, year: Year, credited: Credits,
+               quota: Decimal | None) -> CommissionTerms:
+        to_date = self.to_date
+        who = f"component {comp.id!r}"
         base = Rates(comp.rates, quota)
         notes: list[str] = []
         mods: dict[str, Any] = {}
@@ -197,6 +217,14 @@ class CommissionEarner:
         text = (f"floor: {comp.id} earned {money(earned)}, lifted to the floor of "
                 f"{money(comp.floor)}")
         return [*blocks, period_line(comp.id, day, lift, trace, text, floor=True)]
+
+
+def _quota_only(comp: Commission) -> bool:
+    """Whether the commission's terms for a window depend on nothing of the payee's but the
+    quota (see `CommissionEarner.terms`)."""
+    gate, cap = comp.gate, comp.cap
+    return ((gate is None or gate.measure is None) and comp.multiplier is None
+            and (cap is None or cap.target_incentive_multiple is None))
 
 
 def _cumulative(versions: Versions[CommissionTerms], todo: Sequence[CreditRow],
