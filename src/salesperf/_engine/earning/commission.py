@@ -65,9 +65,9 @@ class CommissionEarner:
 
         Fast path: terms that depend on nothing of the payee's but their quota — no gate on
         another measure, no multiplier, no cap by target incentive, no proration or ramp —
-        are made once per quota (exactly as written: 100 and 100.00 are two) and shared by
-        every payee with that quota in the evaluation (`Year.shared`); proved equal by
-        `test_engine_stages.py::TestFastPaths`.
+        are made once per quota as written (100.00 is not 100: traces keep the places) and
+        shared by every payee with that quota in the evaluation (`Year.shared`); proved
+        equal by `test_engine_stages.py::TestFastPaths`.
         """
         to_date = self.to_date
         who = f"component {comp.id!r}"
@@ -82,10 +82,14 @@ class CommissionEarner:
         if not (self.fast and _quota_only(comp) and not year.ramp
                 and (year.proration is None or pid in year.roster.whole_year)):
             return self._terms(comp, pid, k, year, credited, quota)
-        key = (id(comp), k, None if quota is None else quota.as_tuple())
-        shared = year.shared.get(key)
+        mine = year.shared.get((id(comp), k))
+        if mine is None:
+            mine = year.shared[id(comp), k] = {}
+        written = None if quota is None else quota.as_tuple()
+        key = None if written is None else (quota, written.exponent, written.sign)
+        shared: CommissionTerms | None = mine.get(key)
         if shared is None:
-            shared = year.shared[key] = self._terms(comp, pid, k, year, credited, quota)
+            shared = mine[key] = self._terms(comp, pid, k, year, credited, quota)
         return shared
 
     def _terms(self, comp: Commission, pid: str, k: int, year: Year, credited: Credits,
