@@ -21,6 +21,8 @@ from hypothesis import strategies as st
 
 import salesperf as sp
 from salesperf._engine.compiled import without_fast_paths
+from salesperf._engine.explain import money
+from salesperf._engine.statements import paid_text
 from salesperf.testing import plans, rate_tables, records
 
 D = Decimal
@@ -339,6 +341,17 @@ class TestSuppliedMetrics:
 
 
 class TestExplanations:
+    @given(st.decimals(-1000, 1000, places=4), st.decimals(-1000, 1000, places=2))
+    def test_a_sentence_says_what_was_paid_exactly_when_the_two_are_written_apart(
+            self, exact: Decimal, amount: Decimal) -> None:
+        """What was paid is said when the amount paid, written to the cent, is not the exact
+        value written to the cent — compared before writing either, a signed zero included
+        (-0.001 is written -0.00, not 0.00)."""
+        said = paid_text("text", exact, amount)
+        assert (said != "text") == (money(exact) != money(amount))
+        assert said in ("text", f"text, paid {money(amount)} after rounding to the running total")
+        assert paid_text("t", D("-0.001"), D("0.00")).startswith("t, paid 0.00 after")
+
     def test_a_line_paid_other_than_its_exact_figure_says_so(self) -> None:
         """Three deals each earning 1/3: exact 0.333…, paid 0.33, 0.34, 0.33 (example G). The
         sentence's arithmetic ends in the exact figure; the one paid a cent more says so."""

@@ -22,7 +22,7 @@ from .rates import Rates
 from .versions import Versions
 
 __all__ = ["CommissionTerms", "CommissionWriter", "LineFacts", "Point", "SpiffWriter", "Writer",
-           "money", "pct", "permille", "prorated", "ramped", "readable"]
+           "money", "pct", "permille", "prorated", "ramped", "readable", "to_cents"]
 
 _ZERO = Decimal(0)
 _ONE = Decimal(1)
@@ -65,6 +65,11 @@ def readable(value: Decimal) -> str:
 def money(value: Decimal) -> str:
     """An amount for a sentence, to the cent; traces keep the exact value."""
     return f"{value.quantize(_CENT, None, ROUNDING_CONTEXT):,}"
+
+
+def to_cents(value: Decimal) -> Decimal:
+    """An amount to the cent, as `money` rounds it before writing it."""
+    return value.quantize(_CENT, None, ROUNDING_CONTEXT)
 
 
 class CommissionTerms:

@@ -25,8 +25,7 @@ from salesperf._plain import digits, to_plain
 from salesperf._table import Table
 
 from .crediting import CREDIT_COLUMNS, DATE, RECORD, Credit, CreditList, CreditRow, Exclusion
-from .explain import Writer, pct, permille
-from .explain import money as _money
+from .explain import Writer, pct, permille, to_cents
 from .lazy import Lazy
 
 __all__ = ["Block", "ComponentTotal", "Evaluation", "Line", "LineChunk", "Statement", "Writer",
@@ -139,10 +138,11 @@ def line_details(write: Writer, index: int, exact: Decimal,
 
 
 def paid_text(text: str, exact: Decimal, amount: Decimal) -> str:
-    """A line's sentence, saying what was paid when it is not the exact value to the cent."""
-    exact_text, paid = _money(exact), _money(amount)
-    if exact_text != paid:
-        return f"{text}, paid {paid} after rounding to the running total"
+    """A line's sentence, saying what was paid when it is not the exact value to the cent
+    (as `money` writes them: compared to the cent, sign included, before writing either)."""
+    exact_cents, paid = to_cents(exact), to_cents(amount)
+    if exact_cents != paid or exact_cents.is_signed() != paid.is_signed():
+        return f"{text}, paid {paid:,} after rounding to the running total"
     return text
 
 
