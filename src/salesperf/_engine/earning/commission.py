@@ -160,7 +160,8 @@ class CommissionEarner:
         kept = memory if (pid, comp.measure) in credited.reversed else None
         if comp.application is Application.PER_RECORD:
             todo = [c for c in mine if c[DATE] >= p.start]
-            return self._floor(terms, p.last_day, [self._per_record(versions, todo, kept)])
+            return self._floor(terms, p.last_day,
+                               [self._per_record(versions, todo, kept)] if todo else [])
 
         # A period window starts from nothing; a year-to-date window recomputes what the
         # records of earlier periods earn now (the quota may have grown) against what they
@@ -178,6 +179,8 @@ class CommissionEarner:
                     f"{money(recomputed)} against {money(earlier)} earned before")
             blocks.append(period_line(comp.id, p.start, opening, trace, text))
         todo = mine[n_before:] if n_before else mine
+        if not todo:  # no lines, no block (an empty block would say nothing)
+            return self._floor(terms, p.last_day, blocks)
         if self.fast and versions.single and terms.plain and (
                 terms.base.mode is TierMode.MARGINAL and terms.per_record_cap is None
                 and kept is None):

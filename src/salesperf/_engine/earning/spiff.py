@@ -66,6 +66,8 @@ class SpiffEarner:
             todo.append(c)
             values.append(value)
             running = running + value
+        if not todo:  # no lines, no block (an empty block would say nothing)
+            return []
         block = Block(sid, SpiffWriter(versions, todo, values), todo, values)
         block.exact = running
         return [block]
