@@ -94,6 +94,8 @@ def earn(pid: str, earners: tuple[Earner, ...], year: Year, credited: Credits,
                 if not block.floor:
                     earned_before = earned_before + exact
                 found.append((k, block, running))
+        if not found:
+            continue
         mode = cumulative_mode(rounding, running).value
         rounded_before = _ZERO
         for k, block, after in found:

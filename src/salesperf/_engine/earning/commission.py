@@ -166,9 +166,11 @@ class CommissionEarner:
         # A period window starts from nothing; a year-to-date window recomputes what the
         # records of earlier periods earn now (the quota may have grown) against what they
         # earned then, and pays or takes back the difference.
-        n_before = bisect.bisect_left(mine, (p.start,))
-        cumulative = total(c[AMOUNT] for c in mine[:n_before])
-        recomputed = total(_cumulative(versions, mine[:n_before], _ZERO, kept))
+        n_before = bisect.bisect_left(mine, (p.start,))  # 0 for a period window
+        cumulative = recomputed = _ZERO
+        if n_before:
+            cumulative = total(c[AMOUNT] for c in mine[:n_before])
+            recomputed = total(_cumulative(versions, mine[:n_before], _ZERO, kept))
         blocks: list[Block] = []
         opening = recomputed - earlier if self.to_date else _ZERO
         if opening != 0:
