@@ -1,0 +1,318 @@
+"""Earning, vectorised: what each credit earns on each commission and SPIFF, for every payee
+at once, in exact integers; the blocks the pure engine's `earn` rounds and the statements
+read, with each line's exact value made as a Decimal when read.
+
+A commission's line earns f(measure after it) − f(measure before it), with f the payee's
+rate table for the period (bounds scaled by the quota for attainment tiers), capped: the
+pure engine's `CommissionTerms.earn`. Here every amount is an integer of a power of ten
+chosen so that nothing is rounded — credits and bounds of 10**-sx, rates of 10**-sr,
+earnings of 10**-sf with sf >= sx + sr — and f is computed for every credit of every payee
+at once. Values are checked to stay inside 64 bits before anything is computed; a plan or
+records that could leave them go to the pure path. A line's value is made as the Decimal
+the pure engine computes, with the same exponent: Decimal arithmetic keeps the smaller
+exponent of a sum and adds those of a product, so the exponent follows from the credit's
+and the terms'; a line worth exactly 0 (whose sign Decimal arithmetic decides) is
+computed as the pure engine computes it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from salesperf._engine.crediting import AMOUNT, Credits
+from salesperf._engine.earning.commission import CommissionEarner
+from salesperf._engine.explain import CommissionTerms, CommissionWriter, SpiffWriter
+from salesperf._engine.inputs import Year
+from salesperf._engine.statements import Block
+from salesperf._engine.versions import Versions
+from salesperf._money import DECIMAL_CONTEXT
+from salesperf._plans import Spiff
+
+from .credit import Credited
+from .intake import Unsupported
+from .lazy import Picked, Values
+
+__all__ = ["FastCommission", "FastSpiff", "exponent"]
+
+Ints = npt.NDArray[np.int64]
+_ZERO = Decimal(0)
+_SAFE = float(1 << 61)  # every intermediate stays below this (with a margin for the estimate)
+_MUL = DECIMAL_CONTEXT.multiply
+_ADD = DECIMAL_CONTEXT.add
+_SUB = DECIMAL_CONTEXT.subtract
+
+
+def exponent(value: Decimal) -> int:
+    e = value.as_tuple().exponent
+    if not isinstance(e, int):  # pragma: no cover - terms and credits are finite
+        raise Unsupported("a value that is not finite")
+    return e
+
+
+def _scale(value: Decimal) -> int:
+    return max(0, -exponent(value))
+
+
+def _int(value: Decimal, scale: int) -> int:
+    scaled = value.scaleb(scale, DECIMAL_CONTEXT)
+    out = int(scaled)
+    if out != scaled:  # pragma: no cover - scales are chosen so that it never is
+        raise Unsupported("a value is not exact at the chosen scale")
+    return out
+
+
+def _decimal(n: int, e: int, scale: int) -> Decimal:
+    """The Decimal n × 10**-scale written with exponent e (exactly: the digits below e are
+    zeros)."""
+    shift = scale + e
+    if shift >= 0:
+        q, r = divmod(n, 10**shift)
+        if r:  # pragma: no cover - the exponent rules say it never is
+            raise ArithmeticError("a line's value is not exact at its exponent")
+        return Decimal(f"{q}E{e}")
+    return Decimal(f"{n * 10**-shift}E{e}")
+
+
+def _periods_of(credited: Credited, year: Year) -> Ints:
+    """Each credit's period index."""
+    starts = np.asarray([p.start.toordinal() for p in year.periods], np.int64)
+    return np.searchsorted(starts, credited.day, side="right").astype(np.int64) - 1
+
+
+class _Groups:
+    """The credits in runs of one payee and period: run g is ``lo[g]:hi[g]``."""
+
+    __slots__ = ("at", "hi", "k", "lo", "payee", "size")
+
+    def __init__(self, credited: Credited, year: Year) -> None:
+        count = len(year.periods)
+        key = credited.group * count + _periods_of(credited, year)
+        uniques, lo, size = np.unique(key, return_index=True, return_counts=True)
+        self.lo, self.size = lo.astype(np.int64), size.astype(np.int64)
+        self.hi = self.lo + self.size
+        self.payee, self.k = (uniques // count).tolist(), (uniques % count).tolist()
+        self.at = {(credited.pids[g], k): n for n, (g, k) in enumerate(
+            zip(self.payee, self.k, strict=True))}
+
+
+class _Prepared:
+    """A commission computed for every payee and period with credits."""
+
+    __slots__ = ("capped", "exact", "groups", "scale", "terms", "tier", "values")
+
+    def __init__(self, groups: _Groups, terms: list[CommissionTerms], values: Ints,
+                 tier: Ints, capped: npt.NDArray[np.bool_], exact: list[int],
+                 scale: int) -> None:
+        self.groups, self.terms, self.values, self.tier = groups, terms, values, tier
+        self.capped, self.exact, self.scale = capped, exact, scale
+
+
+class FastCommission:
+    """Earns a cumulative commission for every payee at once (the first time `earn` asks
+    for a block), then hands each payee's blocks to `earn` as the pure engine's earner
+    would."""
+
+    __slots__ = ("_prepared", "comp", "credited", "pure")
+
+    def __init__(self, pure: CommissionEarner, credited: Credited) -> None:
+        self.pure, self.comp, self.credited = pure, pure.comp, credited
+        self._prepared: _Prepared | None = None
+
+    def blocks(self, pid: str, k: int, earlier: Decimal, year: Year, rows_in: Credits,
+               memory: dict[Any, Decimal]) -> list[Block]:
+        prepared = self._prepared
+        if prepared is None:
+            prepared = self._prepared = self._prepare(year, rows_in)
+        n = prepared.groups.at.get((pid, k))
+        comp = self.comp
+        if n is None:  # no credits: an empty block, after the terms (and their checks)
+            terms = self.pure.terms(comp, pid, k, year, rows_in)
+            block = Block(comp.id, CommissionWriter(Versions((terms,)), (), (), _ZERO), (),
+                          ())
+            block.exact = _ZERO
+            return [block]
+        groups, terms = prepared.groups, prepared.terms[n]
+        lo, hi = int(groups.lo[n]), int(groups.hi[n])
+        bucket = self.credited.buckets[groups.payee[n]]
+        start = int(self.credited.starts[groups.payee[n]])
+        rows = bucket if hi - lo == len(bucket) else Picked(bucket, range(lo - start,
+                                                                          hi - start))
+        values = Values(hi - lo, _maker(prepared, n, rows))
+        block = Block(comp.id, CommissionWriter(Versions((terms,)), rows, values, _ZERO),
+                      rows, values)
+        block.exact = _decimal(prepared.exact[n], -prepared.scale, prepared.scale)
+        return [block]
+
+    def _prepare(self, year: Year, rows_in: Credits) -> _Prepared:
+        credited, comp = self.credited, self.comp
+        groups = _Groups(credited, year)
+        count = len(groups.lo)
+        if comp.measure != credited.rules[0].measure:  # credits of another measure only
+            groups = _Groups.__new__(_Groups)
+            groups.lo = groups.hi = groups.size = np.zeros(0, np.int64)
+            groups.payee, groups.k, groups.at, count = [], [], {}, 0
+        terms = [self.pure.terms(comp, credited.pids[g], k, year, rows_in)
+                 for g, k in zip(groups.payee, groups.k, strict=True)]
+        table = comp.rates
+        rates = [t.rate for t in table.tiers]
+        tiers = len(rates)
+        sx = max([credited.scale] + [_scale(b) for t in terms for b in t.base.bounds])
+        sr = max(_scale(r) for r in rates)
+        sf = max([sx + sr] + [_scale(s) for t in terms for s in t.base.starts]
+                 + [_scale(t.cap) for t in terms if t.cap is not None])
+        mult = 10 ** (sf - sx - sr)
+        bounds = np.asarray([[_int(b, sx) for b in t.base.bounds] for t in terms],
+                            np.int64).reshape(count, tiers)
+        starts = np.asarray([[_int(s, sf) for s in t.base.starts] for t in terms],
+                            np.int64).reshape(count, tiers)
+        has_cap = np.asarray([t.cap is not None for t in terms], bool)
+        caps = [0 if t.cap is None else _int(t.cap, sf) for t in terms]
+        rate = np.asarray([_int(r, sr) * mult for r in rates], np.int64)
+        marginal = np.asarray([terms[0].base.marginal_from(i) if terms else True
+                               for i in range(tiers)], bool)
+        # Overflow: the largest measure, bound, rate, start and cap bound every intermediate.
+        x = credited.amount if count else np.zeros(0, np.int64)  # the groups cover them all
+        x = x * 10 ** (sx - credited.scale) if sx > credited.scale else x
+        peak_x = float(np.abs(x).astype(np.float64).sum()) if len(x) else 0.0
+        peak_b = float(np.abs(bounds).max()) if bounds.size else 0.0
+        peak_s = max([float(np.abs(starts).max()) if starts.size else 0.0]
+                     + [abs(float(c)) for c in caps])
+        if ((peak_x + peak_b) * float(rate.max(initial=1)) + peak_s >= _SAFE
+                or peak_x >= _SAFE):
+            raise Unsupported("amounts too large for exact 64-bit arithmetic")
+        cap = np.asarray(caps, np.int64)
+        group = np.repeat(np.arange(count), groups.size)
+        running = np.cumsum(x)
+        offset = running[groups.lo] - x[groups.lo]
+        cum = running - np.repeat(offset, groups.size)
+        tier = np.zeros(len(cum), np.int64)
+        for t in range(1, tiers):
+            tier += cum >= bounds[group, t]
+        f = np.where(marginal[tier], starts[group, tier] + (cum - bounds[group, tier])
+                     * rate[tier], cum * rate[tier])
+        capped = has_cap[group] & (f > cap[group])
+        f = np.where(capped, cap[group], f)
+        # What the table pays at 0, the measure before each payee's first credit.
+        first = 0 if tiers == 1 else np.sum(bounds[:, 1:] <= 0, axis=1)
+        tier0 = np.zeros(count, np.int64) + first
+        rows_g = np.arange(count)
+        f0 = np.where(marginal[tier0], starts[rows_g, tier0] - bounds[rows_g, tier0]
+                      * rate[tier0], 0)
+        f0 = np.where(has_cap & (f0 > cap), cap, f0)
+        before = np.empty_like(f)
+        if len(f):
+            before[1:] = f[:-1]
+            before[groups.lo] = f0
+        values = f - before
+        exact = (f[groups.hi - 1] - f0).tolist() if count else []
+        return _Prepared(groups, terms, values, tier, capped, exact, sf)
+
+
+def _maker(prepared: _Prepared, n: int,
+           rows: Sequence[Any]) -> Callable[[], tuple[Decimal, ...]]:
+    """Makes group n's line values as the pure engine's Decimals."""
+    def make() -> tuple[Decimal, ...]:
+        groups, terms = prepared.groups, prepared.terms[n]
+        lo, hi = int(groups.lo[n]), int(groups.hi[n])
+        base, cap, sf = terms.base, terms.cap, prepared.scale
+        e_bound = [exponent(b) for b in base.bounds]
+        e_start = [exponent(s) for s in base.starts]
+        e_rate = [exponent(r) for r in base.rates]
+        marginal = [base.marginal_from(i) for i in range(len(e_rate))]
+        e_cap = 0 if cap is None else exponent(cap)
+        e_before = exponent(terms.earn(_ZERO))
+        e_cum, cumulative = 0, _ZERO  # the measure before the first credit: Decimal 0
+        out = []
+        for c, v, i, capped in zip(rows, prepared.values[lo:hi].tolist(),
+                                   prepared.tier[lo:hi].tolist(),
+                                   prepared.capped[lo:hi].tolist(), strict=True):
+            amount = c[AMOUNT]
+            after = _ADD(cumulative, amount)
+            e_cum = min(e_cum, exponent(amount))  # a sum keeps the smaller exponent
+            if capped:
+                e_after = e_cap
+            elif marginal[i]:  # start + (measure − bound) × rate
+                e_after = min(e_start[i], min(e_cum, e_bound[i]) + e_rate[i])
+            else:  # measure × rate
+                e_after = e_cum + e_rate[i]
+            if v == 0:  # its sign as Decimal arithmetic gives it
+                out.append(_SUB(terms.earn(after), terms.earn(cumulative)))
+            else:
+                out.append(_decimal(v, min(e_after, e_before), sf))
+            cumulative, e_before = after, e_after
+        return tuple(out)
+
+    return make
+
+
+class FastSpiff:
+    """Earns a SPIFF for every payee at once: a fixed amount per qualifying credit, or a
+    rate of its amount."""
+
+    __slots__ = ("_places", "comp", "credited", "versions")
+
+    def __init__(self, versions: Versions[Spiff], credited: Credited) -> None:
+        self.versions, self.comp, self.credited = versions, versions.items[0], credited
+        self._places: dict[tuple[str, int], tuple[int, list[int]]] | None = None
+
+    def blocks(self, pid: str, k: int, earlier: Decimal, year: Year, rows_in: Credits,
+               memory: dict[Any, Decimal]) -> list[Block]:
+        places = self._places
+        if places is None:
+            places = self._places = self._prepare(year)
+        comp, credited = self.comp, self.credited
+        g, picked = places.get((pid, k), (-1, []))
+        if not picked:
+            block = Block(comp.id, SpiffWriter(self.versions, (), ()), (), ())
+            block.exact = _ZERO
+            return [block]
+        start = int(credited.starts[g])
+        rows = Picked(credited.buckets[g], [j - start for j in picked])
+        if comp.amount is not None:
+            amount = comp.amount
+            values: Sequence[Decimal] = (amount,) * len(picked)
+            exact = _MUL(amount, Decimal(len(picked)))
+        else:
+            rate, scale = comp.rate or _ZERO, credited.scale + _scale(comp.rate or _ZERO)
+            rate_int = _int(rate, _scale(rate))
+            chosen = credited.amount[picked]
+            if float(np.abs(chosen).max()) * rate_int >= _SAFE:
+                raise Unsupported("amounts too large for exact 64-bit arithmetic")
+            ints = (chosen * rate_int).tolist()
+            exact = _decimal(sum(ints), -scale, scale)
+            values = Values(len(picked), _rated(rows, ints, rate, scale))
+        block = Block(comp.id, SpiffWriter(self.versions, rows, values), rows, values)
+        block.exact = exact
+        return [block]
+
+    def _prepare(self, year: Year) -> dict[tuple[str, int], tuple[int, list[int]]]:
+        credited, comp = self.credited, self.comp
+        qualifies = credited.qualifies.get(comp.id)
+        if qualifies is None or not len(qualifies):
+            return {}
+        ks = _periods_of(credited, year)
+        out: dict[tuple[str, int], tuple[int, list[int]]] = {}
+        pids = credited.pids
+        for j, g, k in zip(np.flatnonzero(qualifies).tolist(),
+                           credited.group[qualifies].tolist(), ks[qualifies].tolist(),
+                           strict=True):
+            out.setdefault((pids[g], k), (g, []))[1].append(j)
+        return out
+
+
+def _rated(rows: Sequence[Any], ints: list[int], rate: Decimal,
+           scale: int) -> Callable[[], tuple[Decimal, ...]]:
+    e_rate = exponent(rate)
+
+    def make() -> tuple[Decimal, ...]:
+        return tuple(_MUL(c[AMOUNT], rate) if v == 0 else
+                     _decimal(v, exponent(c[AMOUNT]) + e_rate, scale)
+                     for c, v in zip(rows, ints, strict=True))
+
+    return make
+
