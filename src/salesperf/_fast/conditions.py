@@ -20,6 +20,7 @@ from .intake import Unsupported
 __all__ = ["RecordByRecord", "holds"]
 
 Bools = npt.NDArray[np.bool_]
+Ints = npt.NDArray[np.int64]
 #: Values compared here as Python compares them (anything else: record by record).
 _PLAIN = frozenset({str, int, bool, Decimal, dt.date, type(None)})
 
@@ -28,21 +29,32 @@ class RecordByRecord(Exception):  # noqa: N818 - a route, not an error
     """The condition is tested record by record instead (as crediting tests it)."""
 
 
-def holds(condition: Condition | None, values: Callable[[str], Any], n: int) -> Bools:
-    """Whether the condition holds for each of n records, `values(field)` giving the
-    field's values (None: no record has it). A record lacking a field a condition needs
-    without a `missing` policy is `Unsupported`: the pure path raises the error."""
+def holds(condition: Condition | None, values: Callable[[str, Ints], Any],
+          chosen: Ints) -> Bools:
+    """Whether the condition holds for each of the records `chosen`, `values(field,
+    chosen)` giving the field's values for them (None: no record has it). `AllOf` and
+    `AnyOf` test their parts in order on the records still undecided, as a compiled
+    condition does. A record lacking a field a condition needs without a `missing` policy
+    is `Unsupported`: the pure path raises the error."""
+    n = len(chosen)
     if condition is None:
         return np.ones(n, bool)
     if isinstance(condition, AllOf | AnyOf):
-        parts = [holds(c, values, n) for c in condition.conditions]
-        if isinstance(condition, AllOf):
-            return np.logical_and.reduce(parts) if parts else np.ones(n, bool)
-        return np.logical_or.reduce(parts) if parts else np.zeros(n, bool)
+        every = isinstance(condition, AllOf)
+        out = np.full(n, every)
+        open_ = np.arange(n)  # the records no part has decided yet
+        for part in condition.conditions:
+            if not len(open_):
+                break
+            answer = holds(part, values, chosen[open_])
+            decided = ~answer if every else answer
+            out[open_[decided]] = not every
+            open_ = open_[~decided]
+        return out
     if isinstance(condition, Not):
-        return ~holds(condition.condition, values, n)
+        return ~holds(condition.condition, values, chosen)
     if isinstance(condition, Eq | Ne | In | NotIn):
-        column = values(condition.field)
+        column = values(condition.field, chosen)
         if column is None:
             present, answer = np.zeros(n, bool), np.zeros(n, bool)
         elif isinstance(condition, Eq | Ne):

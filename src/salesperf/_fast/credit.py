@@ -16,7 +16,6 @@ import datetime as dt
 import operator
 from collections.abc import Callable, Sequence
 from decimal import Decimal
-from functools import partial
 from itertools import repeat
 from typing import Any, cast
 
@@ -79,13 +78,15 @@ def _rules_of(intake: Intake, rules: VersionRules, live: npt.NDArray[np.bool_]) 
     if index is not None:
         keys: Any = intake.field(index.field, None)
         table = index.table
-        if isinstance(keys, np.ndarray) and keys.dtype.kind != "O":
-            uniques, inverse = np.unique(keys, return_inverse=True)
-            found = []
-            for key in uniques.tolist():
-                rule = table.get(key, index.default)
-                found.append(_NO_RULE if rule is None else place[id(rule)])
-            out = np.asarray(found, np.int64)[inverse.reshape(-1)]
+        if isinstance(keys, np.ndarray) and keys.dtype.kind == "U":  # text: str keys only
+            out = np.full(n, _NO_RULE if index.default is None else place[id(index.default)],
+                          np.int64)
+            done = np.zeros(n, bool)
+            for key, found in table.items():
+                if type(key) is str:
+                    match = (keys == key) & ~done
+                    out[match] = place[id(found)]
+                    done |= match
             todo = np.zeros(0, np.int64)
         elif keys is None:
             todo = np.flatnonzero(live)
@@ -133,10 +134,10 @@ def credit(intake: Intake, plan: Plan, rules: VersionRules, dates: Dates,
         why = why_day.get(d)
         if why is None:
             why = why_day[d] = dates.why_not(dt.date.fromordinal(d)) or ""
-        exclusions.append(Exclusion(ids[i], why))
+        exclusions.append(Exclusion(str(ids[i]), why))
     rule = _rules_of(intake, rules, date_ok)
     hit = date_ok & (rule != _NO_RULE)
-    exclusions.extend(Exclusion(ids[i], "no crediting rule matched")
+    exclusions.extend(Exclusion(str(ids[i]), "no crediting rule matched")
                       for i in np.flatnonzero(date_ok & (rule == _NO_RULE)).tolist())
     # Payees: those on the plan all year need no check; the others are asked, by day.
     whole = roster.whole_year
@@ -148,40 +149,34 @@ def credit(intake: Intake, plan: Plan, rules: VersionRules, dates: Dates,
     for i in np.flatnonzero(hit & ~ok_payee[payee_code] if n else hit).tolist():
         why = roster.why_not(payees[i], dt.date.fromordinal(int(days[i])))
         if why:
-            exclusions.append(Exclusion(ids[i], why, payees[i]))
+            exclusions.append(Exclusion(str(ids[i]), why, payees[i]))
             credited[i] = False
     exclusions.sort(key=lambda e: (e.record, e.payee or "", e.reason))
     # SPIFFs: tested on the records credited on a day one runs, as crediting tests them.
     spiff_ids = [s.id for s in rules.spiffs if s.measure == measure]
     spiff_conditions = {c.id: c.where for c in plan.components if isinstance(c, Spiff)}
     qualifies = {sid: np.zeros(n, bool) for sid in spiff_ids}
-    if spiff_ids:
-        running: dict[int, Any] = {}
-        for d in np.unique(days[credited]).tolist():
-            on = rules.running(dt.date.fromordinal(d), measure)
-            if on:
-                running[d] = on
-        if running:
-            on_days = np.flatnonzero(np.isin(days, np.fromiter(running, np.int64)) & credited)
-            on_of = days[on_days]
-            for s in rules.spiffs:
-                if s.measure != measure:
-                    continue
-                runs = np.fromiter((s in running[d] for d in on_of.tolist()), bool, len(on_of))
-                chosen = on_days[runs]
-                condition = spiff_conditions[s.id]
-                try:
-                    answer = holds(condition, partial(_field_of, intake, chosen), len(chosen))
-                except RecordByRecord:
-                    answer = np.fromiter((intake.test(s.test, i) for i in chosen.tolist()),
-                                         bool, len(chosen))
-                qualifies[s.id][chosen] = answer
+    for s in rules.spiffs:  # each SPIFF of the measure on the days it runs (`runs_on`)
+        if s.measure != measure:
+            continue
+        runs = credited.copy()
+        if s.first is not None:
+            runs &= days >= s.first.toordinal()
+        if s.last is not None:
+            runs &= days <= s.last.toordinal()
+        chosen = np.flatnonzero(runs)
+        try:
+            answer = holds(spiff_conditions[s.id], intake.field, chosen)
+        except RecordByRecord:
+            answer = np.fromiter((intake.test(s.test, i) for i in chosen.tolist()), bool,
+                                 len(chosen))
+        qualifies[s.id][chosen] = answer
     # One sort: by payee, date and record id (unique), as each bucket is sorted.
     where = np.flatnonzero(credited)
-    id_text = np.asarray(ids)[where] if len(where) else np.zeros(0, "U1")
-    if len(id_text) > 1 and bool(np.all(id_text[1:] > id_text[:-1])):
+    if intake.ordered:  # the ids in order: a record's place is its rank
         id_rank = np.arange(len(where))
     else:
+        id_text = (ids if isinstance(ids, np.ndarray) else np.asarray(ids))[where]
         by_id = np.argsort(id_text, kind="stable")
         ordered = id_text[by_id]
         if len(ordered) > 1 and bool(np.any(ordered[1:] == ordered[:-1])):
@@ -217,10 +212,6 @@ def credit(intake: Intake, plan: Plan, rules: VersionRules, dates: Dates,
                     rule=rule_sorted, rules=rule_list, amount=amount,
                     scale=intake.scale + extra, qualifies=qualified, buckets=buckets,
                     credits=made)
-
-
-def _field_of(intake: Intake, chosen: Ints, name: str) -> Any:
-    return intake.field(name, chosen)
 
 
 def _spiffs_of(qualifies: dict[str, npt.NDArray[np.bool_]],

@@ -17,8 +17,10 @@ computed as the pure engine computes it.
 
 from __future__ import annotations
 
+import decimal
 from collections.abc import Callable, Sequence
 from decimal import Decimal
+from operator import methodcaller
 from typing import Any
 
 import numpy as np
@@ -64,6 +66,25 @@ def _int(value: Decimal, scale: int) -> int:
     if out != scaled:  # pragma: no cover - scales are chosen so that it never is
         raise Unsupported("a value is not exact at the chosen scale")
     return out
+
+
+_TRAP = decimal.Context(prec=60, traps=[decimal.Inexact, decimal.InvalidOperation,
+                                        decimal.Overflow, decimal.Rounded])
+
+
+def _exact(values: list[Decimal], scale: int) -> tuple[int, Ints]:
+    """The values as integers of 10**-s, for the smallest s >= scale at which all are
+    exact (tried at `scale` first, which is usually enough)."""
+    while True:
+        shift = methodcaller("scaleb", scale, _TRAP)
+        try:
+            ints = [int(_TRAP.to_integral_exact(v)) for v in map(shift, values)]
+        except (decimal.Inexact, decimal.Rounded):
+            scale = max([scale + 1] + [_scale(v) for v in values])
+            continue
+        if any(abs(i) >= 1 << 62 for i in ints):
+            raise Unsupported("amounts too large for exact 64-bit arithmetic")
+        return scale, np.asarray(ints, np.int64)
 
 
 def _decimal(n: int, e: int, scale: int) -> Decimal:
@@ -161,17 +182,23 @@ class FastCommission:
         table = comp.rates
         rates = [t.rate for t in table.tiers]
         tiers = len(rates)
-        sx = max([credited.scale] + [_scale(b) for t in terms for b in t.base.bounds])
         sr = max(_scale(r) for r in rates)
-        sf = max([sx + sr] + [_scale(s) for t in terms for s in t.base.starts]
-                 + [_scale(t.cap) for t in terms if t.cap is not None])
+        # Integers of 10**-sx for the measure and the bounds, of 10**-sf for earnings: the
+        # smallest scales at which every one is exact.
+        flat_bounds = [b for t in terms for b in t.base.bounds]
+        sx, bound_ints = _exact(flat_bounds, credited.scale)
+        flat_starts = [s for t in terms for s in t.base.starts]
+        caps = [t.cap for t in terms if t.cap is not None]
+        sf, _ = _exact(flat_starts, sx + sr)
+        sf, cap_ints = _exact(caps, sf)
+        sf, start_ints = _exact(flat_starts, sf)  # exact at sf, as at any scale above
         mult = 10 ** (sf - sx - sr)
-        bounds = np.asarray([[_int(b, sx) for b in t.base.bounds] for t in terms],
-                            np.int64).reshape(count, tiers)
-        starts = np.asarray([[_int(s, sf) for s in t.base.starts] for t in terms],
-                            np.int64).reshape(count, tiers)
+        bounds = bound_ints.reshape(count, tiers)
+        starts = start_ints.reshape(count, tiers)
         has_cap = np.asarray([t.cap is not None for t in terms], bool)
-        caps = [0 if t.cap is None else _int(t.cap, sf) for t in terms]
+        cap = np.zeros(count, np.int64)
+        cap[has_cap] = cap_ints
+        caps_all = cap_ints.tolist()
         rate = np.asarray([_int(r, sr) * mult for r in rates], np.int64)
         marginal = np.asarray([terms[0].base.marginal_from(i) if terms else True
                                for i in range(tiers)], bool)
@@ -181,11 +208,10 @@ class FastCommission:
         peak_x = float(np.abs(x).astype(np.float64).sum()) if len(x) else 0.0
         peak_b = float(np.abs(bounds).max()) if bounds.size else 0.0
         peak_s = max([float(np.abs(starts).max()) if starts.size else 0.0]
-                     + [abs(float(c)) for c in caps])
+                     + [abs(float(c)) for c in caps_all])
         if ((peak_x + peak_b) * float(rate.max(initial=1)) + peak_s >= _SAFE
                 or peak_x >= _SAFE):
             raise Unsupported("amounts too large for exact 64-bit arithmetic")
-        cap = np.asarray(caps, np.int64)
         group = np.repeat(np.arange(count), groups.size)
         running = np.cumsum(x)
         offset = running[groups.lo] - x[groups.lo]

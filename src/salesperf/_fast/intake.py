@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import operator
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from decimal import Decimal
+from itertools import islice
 from operator import itemgetter, methodcaller
 from typing import Any
 
@@ -41,10 +43,10 @@ class Intake:
     """The records as the accelerated path reads them: ids, dates (as day ordinals), payees
     and amounts (integers of 10**-scale) as columns, and how to read a record's field."""
 
-    __slots__ = ("amounts", "days", "decimal", "field", "ids", "payees", "records", "scale",
-                 "test")
+    __slots__ = ("amounts", "days", "decimal", "field", "ids", "ordered", "payees", "records",
+                 "scale", "test")
 
-    def __init__(self, ids: list[str], days: Ints, payees: list[str], amounts: Ints,
+    def __init__(self, ids: Any, days: Ints, payees: list[str], amounts: Ints,
                  scale: int, records: Sequence[object],
                  field: Callable[[str, Ints | None], Any],
                  test: Callable[[Callable[[Any], bool], int], bool],
@@ -52,6 +54,7 @@ class Intake:
         self.ids, self.days, self.payees, self.amounts = ids, days, payees, amounts
         self.scale, self.records = scale, records
         self.decimal = decimal  # record i's amount, the Decimal the pure engine reads
+        self.ordered = False  # the ids are given in increasing order (so unique)
         self.field = field  # a field's values for the records chosen (None: all) or None
         self.test = test  # a compiled condition applied to record i, as crediting applies it
 
@@ -114,7 +117,9 @@ def from_records(records: list[Any], home: str, places: int) -> Intake:
         raise Unsupported("a record's amount is not a Decimal")
     if any(c is not None and c != home for c in set(curs)):
         raise Unsupported(f"a record is in another currency than the plan's ({home})")
-    if len(set(ids)) != len(ids):
+    # Ids often come in order (a database's key): then they are unique and sorted already.
+    ordered = all(map(operator.lt, ids, islice(ids, 1, None)))
+    if not ordered and len(set(ids)) != len(ids):
         raise Unsupported("two records have the same id")
     day_numbers = np.fromiter(map(dt.date.toordinal, days), np.int64, len(days))
     cents = _minor_units(amounts, places)
@@ -134,8 +139,10 @@ def from_records(records: list[Any], home: str, places: int) -> Intake:
     def test(predicate: Callable[[Any], bool], i: int) -> bool:
         return predicate(records[i])
 
-    return Intake(ids, day_numbers, payees, cents, places, records, field, test,
-                  amounts.__getitem__)
+    intake = Intake(ids, day_numbers, payees, cents, places, records, field, test,
+                    amounts.__getitem__)
+    intake.ordered = ordered
+    return intake
 
 
 def _as_array(values: object) -> npt.NDArray[Any]:
@@ -209,11 +216,20 @@ def from_columns(columns: object, home: str, places: int) -> Intake:
     if "currency" in data and any(c is not None and c != home
                                   for c in set(data["currency"].tolist())):
         raise Unsupported(f"a record is in another currency than the plan's ({home})")
-    ids, payees = data["id"].tolist(), data["payee"].tolist()
-    if (ids and set(map(type, ids)) != {str}) or (payees and set(map(type, payees)) != {str}):
-        raise Unsupported("a record's id or payee is not text")
-    if len(set(ids)) != len(ids):
-        raise Unsupported("two records have the same id")
+    ids: Any = data["id"]
+    if ids.dtype.kind != "U":  # text as NumPy holds it; anything else is checked
+        ids, ordered = ids.tolist(), False
+        if ids and set(map(type, ids)) != {str}:
+            raise Unsupported("a record's id is not text")
+        if len(set(ids)) != len(ids):
+            raise Unsupported("two records have the same id")
+    else:
+        ordered = len(ids) < 2 or bool(np.all(ids[1:] > ids[:-1]))
+        if not ordered and len(np.unique(ids)) != len(ids):
+            raise Unsupported("two records have the same id")
+    payees = data["payee"].tolist()
+    if data["payee"].dtype.kind != "U" and payees and set(map(type, payees)) != {str}:
+        raise Unsupported("a record's payee is not text")
     date = data["date"]
     if date.dtype.kind == "M":
         days = date.astype("datetime64[D]").astype(np.int64) + ORDINAL_1970
@@ -246,4 +262,6 @@ def from_columns(columns: object, home: str, places: int) -> Intake:
     def test(predicate: Callable[[Any], bool], i: int) -> bool:
         return predicate(rows[i])
 
-    return Intake(ids, days, payees, cents, places, rows, field, test, as_decimal)
+    intake = Intake(ids, days, payees, cents, places, rows, field, test, as_decimal)
+    intake.ordered = ordered
+    return intake

@@ -44,7 +44,7 @@ class Bucket(Lazy[CreditRow]):
         for i, r, d in zip(self._seq.tolist(), self._rule.tolist(), self._day.tolist(),
                            strict=True):
             rule = rules[r]
-            out.append((fromordinal(d), ids[i], i, pid, rule.measure,
+            out.append((fromordinal(d), str(ids[i]), i, pid, rule.measure,
                         rule.credit(amount(i), WHOLE), WHOLE, rule.factor, rule.id, _DIRECT,
                         spiffs(i), None))
         return tuple(out)
