@@ -30,7 +30,7 @@ from salesperf._plans import Plan, Spiff
 
 from .conditions import RecordByRecord, holds
 from .intake import Intake, Unsupported
-from .lazy import Bucket
+from .lazy import Bucket, Source
 
 __all__ = ["Credited", "credit"]
 
@@ -125,7 +125,12 @@ def credit(intake: Intake, plan: Plan, rules: VersionRules, dates: Dates,
     measure = book.rules[0].measure
     # Dates: the accepted ones as a set of ordinals; the others' reasons, once per day.
     accepted = np.fromiter(sorted(d.toordinal() for d in dates.all()), np.int64)
-    date_ok = np.isin(days, accepted) if n else np.zeros(0, bool)
+    date_ok = np.zeros(n, bool)
+    if len(accepted) and n:  # one lookup per record in a table of the year's days
+        first, table = int(accepted[0]), np.zeros(int(accepted[-1] - accepted[0]) + 1, bool)
+        table[accepted - first] = True
+        inside = (days >= first) & (days <= int(accepted[-1]))
+        date_ok[inside] = table[days[inside] - first]
     exclusions: list[Exclusion] = []
     ids, payees = intake.ids, intake.payees
     why_day: dict[int, str] = {}
@@ -184,7 +189,13 @@ def credit(intake: Intake, plan: Plan, rules: VersionRules, dates: Dates,
         id_rank = np.empty(len(where), np.int64)
         id_rank[by_id] = np.arange(len(where))
     group_rank = payee_code[where]
-    order = np.lexsort((id_rank, days[where], group_rank))
+    chosen_days = days[where]
+    span = int(chosen_days.max() - chosen_days.min()) + 1 if len(where) else 1
+    if intake.ordered and len(names) * span < 1 << 62:  # a record's place breaks ties
+        order = np.argsort(group_rank * span + (chosen_days - chosen_days.min(initial=0)),
+                           kind="stable")
+    else:
+        order = np.lexsort((id_rank, chosen_days, group_rank))
     seq = where[order]
     group = group_rank[order]
     pids = names
@@ -202,9 +213,9 @@ def credit(intake: Intake, plan: Plan, rules: VersionRules, dates: Dates,
     amount = intake.amounts[seq] * factor_ints[rule_sorted]
     qualified = {sid: q[seq] for sid, q in qualifies.items()}
     spiffs_of = _spiffs_of(qualifies, spiff_ids)
-    buckets = [Bucket(pid, seq[starts[g]:starts[g + 1]], rule_sorted[starts[g]:starts[g + 1]],
-                      rule_list, ids, days[seq[starts[g]:starts[g + 1]]], intake.decimal,
-                      spiffs_of) for g, pid in enumerate(pids)]
+    source = Source(seq, rule_sorted, days[seq], rule_list, ids, intake.decimal, spiffs_of)
+    bounds = starts.tolist()
+    buckets = [Bucket(pid, source, bounds[g], bounds[g + 1]) for g, pid in enumerate(pids)]
     by = {(pid, measure): cast("list[CreditRow]", b)
           for pid, b in zip(pids, buckets, strict=True) if len(b)}
     made = Credits(by, exclusions, cast("list[object]", intake.records), {}, frozenset())

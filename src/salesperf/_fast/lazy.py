@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from decimal import Decimal
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -16,33 +17,43 @@ from salesperf._engine.crediting import WHOLE, CreditKind, CreditRow
 from salesperf._engine.crediting.rules import Rule
 from salesperf._engine.lazy import Lazy
 
-__all__ = ["Bucket", "Picked", "Values"]
+__all__ = ["Bucket", "Picked", "Source", "Values"]
 
 Ints = npt.NDArray[np.int64]
 _DIRECT = CreditKind.DIRECT.value
 
 
-class Bucket(Lazy[CreditRow]):
-    """A payee's credits for the measure, in (date, record) order, as crediting's rows when
-    first read: record `seq[j]` credited under rule `rules[j]` with the SPIFFs
-    `spiffs[j]` it qualifies for."""
+class Source:
+    """What credit rows are made from, for every credit in (payee, date, record) order:
+    record `seq[j]` credited under rule `rules[rule[j]]` on day `day[j]`, with the SPIFFs
+    `spiffs(seq[j])` it qualifies for."""
 
-    __slots__ = ("_amount", "_day", "_ids", "_pid", "_rule", "_rules", "_seq", "_spiffs")
+    __slots__ = ("amount", "day", "ids", "rule", "rules", "seq", "spiffs")
 
-    def __init__(self, pid: str, seq: Ints, rule: Ints, rules: Sequence[Rule],
-                 ids: Sequence[str], day: Ints, amount: Callable[[int], Decimal],
+    def __init__(self, seq: Ints, rule: Ints, day: Ints, rules: Sequence[Rule], ids: Any,
+                 amount: Callable[[int], Decimal],
                  spiffs: Callable[[int], tuple[str, ...]]) -> None:
-        super().__init__(len(seq))
-        self._pid, self._seq, self._rule, self._rules = pid, seq, rule, rules
-        self._ids, self._day, self._amount, self._spiffs = ids, day, amount, spiffs
+        self.seq, self.rule, self.day, self.rules = seq, rule, day, rules
+        self.ids, self.amount, self.spiffs = ids, amount, spiffs
+
+
+class Bucket(Lazy[CreditRow]):
+    """A payee's credits for the measure, in (date, record) order — credits `lo:hi` of the
+    source — as crediting's rows when first read."""
+
+    __slots__ = ("_hi", "_lo", "_pid", "_source")
+
+    def __init__(self, pid: str, source: Source, lo: int, hi: int) -> None:
+        super().__init__(hi - lo)
+        self._pid, self._source, self._lo, self._hi = pid, source, lo, hi
 
     def _make(self) -> tuple[CreditRow, ...]:
-        pid, ids, amount, spiffs, rules = (self._pid, self._ids, self._amount, self._spiffs,
-                                           self._rules)
+        src, lo, hi, pid = self._source, self._lo, self._hi, self._pid
+        ids, amount, spiffs, rules = src.ids, src.amount, src.spiffs, src.rules
         fromordinal = dt.date.fromordinal
         out = []
-        for i, r, d in zip(self._seq.tolist(), self._rule.tolist(), self._day.tolist(),
-                           strict=True):
+        for i, r, d in zip(src.seq[lo:hi].tolist(), src.rule[lo:hi].tolist(),
+                           src.day[lo:hi].tolist(), strict=True):
             rule = rules[r]
             out.append((fromordinal(d), str(ids[i]), i, pid, rule.measure,
                         rule.credit(amount(i), WHOLE), WHOLE, rule.factor, rule.id, _DIRECT,
