@@ -8,6 +8,7 @@ records or from columns; and `explain_path` says why it falls back.
 from __future__ import annotations
 
 import datetime as dt
+import random
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
@@ -121,11 +122,15 @@ class TestSameEvaluation:
     """The accelerated path gives exactly the pure engine's evaluation."""
 
     @given(accelerable_plans(), records(), st.sampled_from(QUARTERS),
-           st.sampled_from([1, 40_000, 150_000]))
+           st.sampled_from([1, 40_000, 150_000]), st.randoms())
     def test_accelerated_plans_evaluate_exactly_as_on_the_pure_path(
-            self, plan: sp.Plan, recs: list[Any], period: str, quota: int) -> None:
+            self, plan: sp.Plan, recs: list[Any], period: str, quota: int,
+            rng: random.Random) -> None:
+        """Records in order of their ids (sorted once) or in any order (sorted by id)."""
         compiled = sp.compile_plan(plan)
         recs = plain(recs)
+        if rng.random() < 0.5:
+            rng.shuffle(recs)
         kw = inputs(quota)
         reasons = compiled.explain_path(recs, period, **kw)
         # It does take the accelerated path, unless the evaluation is an error.
@@ -142,11 +147,13 @@ class TestSameEvaluation:
         assert everything(compiled, recs, period, True, **kw) == everything(
             compiled, recs, period, False, **kw)
 
-    @given(accelerable_plans(), records(), st.sampled_from(QUARTERS))
+    @given(accelerable_plans(), records(), st.sampled_from(QUARTERS), st.randoms())
     def test_columns_evaluate_as_the_records_they_stand_for(
-            self, plan: sp.Plan, recs: list[Any], period: str) -> None:
+            self, plan: sp.Plan, recs: list[Any], period: str, rng: random.Random) -> None:
         compiled = sp.compile_plan(plan)
         dicts = [r for r in plain(recs) if isinstance(r, dict)]
+        if rng.random() < 0.5:
+            rng.shuffle(dicts)
         columns = as_columns(dicts)
         kw = inputs(40_000)
         rows = [{**r, "amount": D(int(r["amount"].scaleb(2))).scaleb(-2)} for r in dicts]

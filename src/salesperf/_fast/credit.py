@@ -190,10 +190,14 @@ def credit(intake: Intake, plan: Plan, rules: VersionRules, dates: Dates,
         id_rank[by_id] = np.arange(len(where))
     group_rank = payee_code[where]
     chosen_days = days[where]
-    span = int(chosen_days.max() - chosen_days.min()) + 1 if len(where) else 1
-    if intake.ordered and len(names) * span < 1 << 62:  # a record's place breaks ties
-        order = np.argsort(group_rank * span + (chosen_days - chosen_days.min(initial=0)),
-                           kind="stable")
+    low = int(chosen_days.min()) if len(where) else 0
+    span = int(chosen_days.max()) - low + 1 if len(where) else 1
+    if intake.ordered and span < 1 << 16 and len(names) < 1 << 16:
+        # A record's place breaks ties: two stable radix sorts of 16-bit keys, by day and
+        # then by payee.
+        by_day = np.argsort((chosen_days - low).astype(np.uint16),
+                            kind="stable")
+        order = by_day[np.argsort(group_rank[by_day].astype(np.uint16), kind="stable")]
     else:
         order = np.lexsort((id_rank, chosen_days, group_rank))
     seq = where[order]

@@ -112,9 +112,12 @@ class _Groups:
 
     def __init__(self, credited: Credited, year: Year) -> None:
         count = len(year.periods)
+        # Credits are sorted by payee and date, so the keys never decrease: runs, no sort.
         key = credited.group * count + _periods_of(credited, year)
-        uniques, lo, size = np.unique(key, return_index=True, return_counts=True)
-        self.lo, self.size = lo.astype(np.int64), size.astype(np.int64)
+        lo = np.flatnonzero(np.diff(key, prepend=-1)) if len(key) else np.zeros(0, np.int64)
+        uniques = key[lo]
+        self.lo = lo.astype(np.int64)
+        self.size = np.diff(self.lo, append=len(key)).astype(np.int64)
         self.hi = self.lo + self.size
         self.payee, self.k = (uniques // count).tolist(), (uniques % count).tolist()
         self.at = {(credited.pids[g], k): n for n, (g, k) in enumerate(
