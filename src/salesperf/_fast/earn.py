@@ -28,12 +28,13 @@ import numpy.typing as npt
 
 from salesperf._engine.crediting import AMOUNT, Credits
 from salesperf._engine.earning.commission import CommissionEarner
-from salesperf._engine.explain import CommissionTerms, CommissionWriter, SpiffWriter
+from salesperf._engine.explain import CommissionTerms, CommissionWriter, SpiffWriter, Writer
 from salesperf._engine.inputs import Year
+from salesperf._engine.rates import Rates
 from salesperf._engine.statements import Block
 from salesperf._engine.versions import Versions
 from salesperf._money import DECIMAL_CONTEXT
-from salesperf._plans import Spiff
+from salesperf._plans import BoundBasis, Commission, Spiff, TierMode
 
 from .credit import Credited
 from .intake import Unsupported
@@ -129,7 +130,7 @@ class _Prepared:
 
     __slots__ = ("capped", "exact", "groups", "scale", "terms", "tier", "values")
 
-    def __init__(self, groups: _Groups, terms: list[CommissionTerms], values: Ints,
+    def __init__(self, groups: _Groups, terms: _Terms, values: Ints,
                  tier: Ints, capped: npt.NDArray[np.bool_], exact: list[int],
                  scale: int) -> None:
         self.groups, self.terms, self.values, self.tier = groups, terms, values, tier
@@ -160,15 +161,14 @@ class FastCommission:
                           ())
             block.exact = _ZERO
             return [block]
-        groups, terms = prepared.groups, prepared.terms[n]
+        groups = prepared.groups
         lo, hi = int(groups.lo[n]), int(groups.hi[n])
         bucket = self.credited.buckets[groups.payee[n]]
         start = int(self.credited.starts[groups.payee[n]])
         rows = bucket if hi - lo == len(bucket) else Picked(bucket, range(lo - start,
                                                                           hi - start))
         values = Values(hi - lo, _maker(prepared, n, rows))
-        block = Block(comp.id, CommissionWriter(Versions((terms,)), rows, values, _ZERO),
-                      rows, values)
+        block = Block(comp.id, _Writer(prepared.terms, n, rows, values), rows, values)
         block.exact = _decimal(prepared.exact[n], -prepared.scale, prepared.scale)
         return [block]
 
@@ -180,31 +180,15 @@ class FastCommission:
             groups = _Groups.__new__(_Groups)
             groups.lo = groups.hi = groups.size = np.zeros(0, np.int64)
             groups.payee, groups.k, groups.at, count = [], [], {}, 0
-        terms = [self.pure.terms(comp, credited.pids[g], k, year, rows_in)
-                 for g, k in zip(groups.payee, groups.k, strict=True)]
+        pids = [credited.pids[g] for g in groups.payee]
+        terms = _Terms(self.pure, comp, pids, groups.k, year, rows_in)
         table = comp.rates
-        rates = [t.rate for t in table.tiers]
-        tiers = len(rates)
-        sr = max(_scale(r) for r in rates)
-        # Integers of 10**-sx for the measure and the bounds, of 10**-sf for earnings: the
-        # smallest scales at which every one is exact.
-        flat_bounds = [b for t in terms for b in t.base.bounds]
-        sx, bound_ints = _exact(flat_bounds, credited.scale)
-        flat_starts = [s for t in terms for s in t.base.starts]
-        caps = [t.cap for t in terms if t.cap is not None]
-        sf, _ = _exact(flat_starts, sx + sr)
-        sf, cap_ints = _exact(caps, sf)
-        sf, start_ints = _exact(flat_starts, sf)  # exact at sf, as at any scale above
-        mult = 10 ** (sf - sx - sr)
-        bounds = bound_ints.reshape(count, tiers)
-        starts = start_ints.reshape(count, tiers)
-        has_cap = np.asarray([t.cap is not None for t in terms], bool)
-        cap = np.zeros(count, np.int64)
-        cap[has_cap] = cap_ints
-        caps_all = cap_ints.tolist()
-        rate = np.asarray([_int(r, sr) * mult for r in rates], np.int64)
-        marginal = np.asarray([terms[0].base.marginal_from(i) if terms else True
-                               for i in range(tiers)], bool)
+        tiers = len(table.tiers)
+        sx, sf, bounds, starts, rate, has_cap, cap = _tables(comp, pids, groups.k, year,
+                                                             credited.scale)
+        caps_all = cap[has_cap].tolist()
+        probe = Rates(table, Decimal(1) if table.basis is BoundBasis.ATTAINMENT else None)
+        marginal = np.asarray([probe.marginal_from(i) for i in range(tiers)], bool)
         # Overflow: the largest measure, bound, rate, start and cap bound every intermediate.
         x = credited.amount if count else np.zeros(0, np.int64)  # the groups cover them all
         x = x * 10 ** (sx - credited.scale) if sx > credited.scale else x
@@ -240,6 +224,125 @@ class FastCommission:
         values = f - before
         exact = (f[groups.hi - 1] - f0).tolist() if count else []
         return _Prepared(groups, terms, values, tier, capped, exact, sf)
+
+
+class _Terms:
+    """The pure engine's terms (rate table, quota, caps, what a trace cites) of each payee
+    and period with credits, made when a line of theirs is first read."""
+
+    __slots__ = ("_made", "comp", "k", "pids", "pure", "rows", "year")
+
+    def __init__(self, pure: CommissionEarner, comp: Commission, pids: list[str],
+                 k: list[int], year: Year, rows: Credits) -> None:
+        self.pure, self.comp, self.pids, self.k, self.year, self.rows = (pure, comp, pids, k,
+                                                                         year, rows)
+        self._made: dict[int, CommissionTerms] = {}
+
+    def __getitem__(self, n: int) -> CommissionTerms:
+        made = self._made.get(n)
+        if made is None:
+            made = self._made[n] = self.pure.terms(self.comp, self.pids[n], self.k[n],
+                                                   self.year, self.rows)
+        return made
+
+
+class _Writer(Writer):
+    """A commission block's writer, made when one of its lines is first read."""
+
+    __slots__ = ("_made", "n", "rows", "terms", "values")
+
+    def __init__(self, terms: _Terms, n: int, rows: Sequence[Any],
+                 values: Sequence[Decimal]) -> None:
+        self.terms, self.n, self.rows, self.values = terms, n, rows, values
+        self._made: CommissionWriter | None = None
+
+    def _writer(self) -> CommissionWriter:
+        made = self._made
+        if made is None:
+            made = self._made = CommissionWriter(Versions((self.terms[self.n],)), self.rows,
+                                                 self.values, _ZERO)
+        return made
+
+    def trace(self, j: int) -> dict[str, Any]:
+        return self._writer().trace(j)
+
+    def text(self, j: int) -> str:
+        return self._writer().text(j)
+
+
+def _tables(comp: Commission, pids: list[str], ks: list[int], year: Year,
+            scale: int) -> tuple[int, int, Ints, Ints, Ints, npt.NDArray[np.bool_], Ints]:
+    """Each payee's rate table for their period, as `CommissionEarner.terms` and `Rates`
+    make it, in integers: (sx, sf, bounds of 10**-sx, what each tier's bound has earned of
+    10**-sf, rates scaled so that (x − bound) × rate is of 10**-sf, whether a cap applies,
+    the cap of 10**-sf). Quotas and target incentives are read as `terms` reads them, with
+    the same errors."""
+    table, cap_terms = comp.rates, comp.cap
+    count, tiers = len(pids), len(table.tiers)
+    attainment = table.basis is BoundBasis.ATTAINMENT
+    at_attainment = cap_terms is not None and cap_terms.earnings_at_attainment is not None
+    who = f"component {comp.id!r}"
+    quotas: list[Decimal] = []
+    if attainment or at_attainment:
+        quotas = [year.quota(pid, comp.measure, k, False, who)
+                  for pid, k in zip(pids, ks, strict=True)]
+        if attainment and any(q == 0 for q in quotas):
+            raise Unsupported("a quota of 0 under attainment tiers")  # an error: pure path
+    sl, lowers = _exact([t.lower for t in table.tiers], 0)
+    sr, rate_ints = _exact([t.rate for t in table.tiers], 0)
+    sq, quota_ints = _exact(quotas, 0)
+    s_eaa, eaa = (_exact([cap_terms.earnings_at_attainment], 0)  # type: ignore[list-item]
+                  if at_attainment and cap_terms is not None else (0, np.zeros(1, np.int64)))
+    sx = max(scale, sl + sq if attainment else sl, s_eaa + sq if at_attainment else 0)
+    # In Python integers (a few per payee), checked to fit 64 bits once all are known.
+    lowers, rate_ints = lowers.astype(object), rate_ints.astype(object)
+    quota_ints = quota_ints.astype(object)
+    if attainment:
+        bounds = lowers[None, :] * quota_ints[:, None] * 10 ** (sx - sl - sq)
+    else:
+        bounds = np.repeat(lowers[None, :] * 10 ** (sx - sl), count, axis=0)
+    sf = sx + sr
+    mode, through = table.mode, table.retroactive_through
+    first = (through or 0) + 1 if mode is TierMode.HYBRID else 0
+    starts = np.zeros((count, tiers), object)
+    if first < tiers:
+        if first:
+            starts[:, first] = bounds[:, first] * rate_ints[first - 1]
+        for i in range(first + 1, tiers):
+            starts[:, i] = starts[:, i - 1] + (bounds[:, i] - bounds[:, i - 1]) * rate_ints[i - 1]
+    limits: list[tuple[int, Any]] = []  # (scale, limit per payee)
+    if cap_terms is not None and cap_terms.per_period is not None:
+        s_p, per = _exact([cap_terms.per_period], 0)
+        limits.append((s_p, np.repeat(per.astype(object), count)))
+    if cap_terms is not None and cap_terms.target_incentive_multiple is not None:
+        multiple = cap_terms.target_incentive_multiple
+        s_t, by_payee = _exact([_MUL(multiple, year.incentive(pid, comp.id, k, False))
+                                for pid, k in zip(pids, ks, strict=True)], 0)
+        limits.append((s_t, by_payee.astype(object)))
+    if at_attainment and cap_terms is not None:  # multiple × f(attainment × quota)
+        x = int(eaa[0]) * quota_ints * 10 ** (sx - s_eaa - sq)
+        tier = np.zeros(count, np.int64)
+        for t in range(1, tiers):
+            tier += (x >= bounds[:, t]).astype(bool)
+        probe = Rates(table, Decimal(1) if attainment else None)
+        marginal = np.asarray([probe.marginal_from(i) for i in range(tiers)], bool)
+        rows = np.arange(count)
+        pays = np.where(marginal[tier], starts[rows, tier] + (x - bounds[rows, tier])
+                        * rate_ints[tier], x * rate_ints[tier])
+        s_m, multiple_int = _exact([cap_terms.multiple], 0)
+        limits.append((sf + s_m, pays * int(multiple_int[0])))
+    top = max([sf] + [s for s, _ in limits])
+    starts = starts * 10 ** (top - sf)
+    rate = rate_ints * 10 ** (top - sx - sr)
+    cap = np.zeros(count, object)
+    if limits:
+        cap = np.stack([limit * 10 ** (top - s) for s, limit in limits]).min(axis=0)
+    largest = max((abs(int(v)) for part in (bounds, starts, rate, cap) for v in part.flat),
+                  default=0)
+    if largest >= 1 << 61:
+        raise Unsupported("amounts too large for exact 64-bit arithmetic")
+    return (sx, top, bounds.astype(np.int64), starts.astype(np.int64),
+            rate.astype(np.int64), np.full(count, bool(limits)), cap.astype(np.int64))
 
 
 def _maker(prepared: _Prepared, n: int,
