@@ -212,6 +212,21 @@ class TestExplainPath:
         fast = plan.evaluate(deals, "2026-Q1", accelerated=True, **kw)
         assert fast.to_dict() == plan.evaluate(deals, "2026-Q1", **kw).to_dict()
 
+    def test_amounts_with_more_places_than_the_currency_take_the_pure_path(self) -> None:
+        """Never rounded to fit: 0.005 of a dollar is a reason to fall back."""
+        plan = sp.compile_plan(sp.Plan("p", [sp.Commission("c", sp.RateTable(
+            [sp.Tier(0, "0.1")]))]))
+        deals = [{"id": "D-1", "date": dt.date(2026, 1, 5), "payee": "ana",
+                  "amount": D("100.005")},
+                 {"id": "D-2", "date": dt.date(2026, 1, 6), "payee": "ana",
+                  "amount": D("100.00")}]
+        kw: dict[str, Any] = {"payees": PAYEES}
+        assert plan.explain_path(deals, "2026-Q1", **kw) == (
+            "an amount has more than 2 decimal places, or is too large for exact 64-bit "
+            "arithmetic",)
+        fast = plan.evaluate(deals, "2026-Q1", accelerated=True, **kw)
+        assert fast.to_dict() == plan.evaluate(deals, "2026-Q1", **kw).to_dict()
+
     def test_records_given_once_are_read_once(self) -> None:
         """A generator is read into a list first, so that a fallback reads it again."""
         plan = sp.compile_plan(sp.Plan("p", [sp.Commission("c", sp.RateTable(

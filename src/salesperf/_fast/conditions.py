@@ -73,7 +73,8 @@ def holds(condition: Condition | None, values: Callable[[str, Ints], Any],
 
 
 def _plain(column: Any, n: int) -> tuple[list[Any], Bools]:
-    values = column.tolist() if isinstance(column, np.ndarray) else list(column)
+    values = (column.tolist() if isinstance(column, np.ndarray)
+              else column if isinstance(column, list) else list(column))
     kinds = set(map(type, values))
     if not kinds <= _PLAIN:
         raise RecordByRecord

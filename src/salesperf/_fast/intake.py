@@ -14,8 +14,8 @@ import decimal
 import operator
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from decimal import Decimal
-from itertools import islice
-from operator import itemgetter, methodcaller
+from itertools import islice, repeat
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -64,9 +64,10 @@ class Intake:
 
 def _minor_units(amounts: Sequence[Decimal], scale: int) -> Ints:
     """Exact integers of 10**-scale; `Unsupported` for an amount with more places."""
-    shift = methodcaller("scaleb", scale, _EXACT)
-    try:
-        out = np.fromiter(map(int, map(_EXACT.to_integral_exact, map(shift, amounts))),
+    unit = Decimal(10**scale)
+    try:  # a multiplication and an integral value, each trapping any rounding
+        out = np.fromiter(map(int, map(_EXACT.to_integral_exact,
+                                       map(_EXACT.multiply, amounts, repeat(unit)))),
                           np.int64, len(amounts))
     except (decimal.Inexact, decimal.InvalidOperation, decimal.Overflow, OverflowError):
         raise Unsupported(f"an amount has more than {scale} decimal places, or is too "
