@@ -222,8 +222,9 @@ class TestExplainPath:
                   "amount": D("100.00")}]
         kw: dict[str, Any] = {"payees": PAYEES}
         reasons = plan.explain_path(deals, "2026-Q1", **kw)
-        assert reasons == ("an amount has more than 2 decimal places, or is too large for "
-                           "exact 64-bit arithmetic",)
+        expected = ("an amount has more than 2 decimal places, or is too large for exact "
+                    "64-bit arithmetic")
+        assert reasons == (expected,)
         fast = plan.evaluate(deals, "2026-Q1", accelerated=True, **kw)
         assert fast.to_dict() == plan.evaluate(deals, "2026-Q1", **kw).to_dict()
 
