@@ -8,6 +8,7 @@ records or from columns; and `explain_path` says why it falls back.
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 import random
 from collections.abc import Sequence
 from decimal import Decimal
@@ -227,6 +228,20 @@ class TestExplainPath:
         assert reasons == (expected,)
         fast = plan.evaluate(deals, "2026-Q1", accelerated=True, **kw)
         assert fast.to_dict() == plan.evaluate(deals, "2026-Q1", **kw).to_dict()
+
+    @given(accelerable_plans(), records(), st.sampled_from(QUARTERS))
+    def test_an_accelerated_evaluation_pickles_as_the_pure_one(
+            self, plan: sp.Plan, recs: list[Any], period: str) -> None:
+        compiled = sp.compile_plan(plan)
+        recs, kw = plain(recs), inputs(40_000)
+        try:
+            pure = compiled.evaluate(recs, period, **kw)
+        except sp.SalesperfError:
+            return
+        fast = compiled.evaluate(recs, period, accelerated=True, **kw)
+        arrived = pickle.loads(pickle.dumps(fast))  # noqa: S301 - our own bytes, in a test
+        assert arrived == pure
+        assert arrived.to_dict() == pure.to_dict()
 
     def test_records_given_once_are_read_once(self) -> None:
         """A generator is read into a list first, so that a fallback reads it again."""

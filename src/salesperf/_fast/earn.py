@@ -263,11 +263,19 @@ class _Writer(Writer):
                                                  self.values, _ZERO)
         return made
 
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        # Pickled as the writer it makes (what it holds reads the evaluation's inputs).
+        return _itself, (self._writer(),)
+
     def trace(self, j: int) -> dict[str, Any]:
         return self._writer().trace(j)
 
     def text(self, j: int) -> str:
         return self._writer().text(j)
+
+
+def _itself(writer: CommissionWriter) -> CommissionWriter:
+    return writer
 
 
 def _tables(comp: Commission, pids: list[str], ks: list[int], year: Year,

@@ -47,6 +47,10 @@ class Bucket(Lazy[CreditRow]):
         super().__init__(hi - lo)
         self._pid, self._source, self._lo, self._hi = pid, source, lo, hi
 
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        # Pickled as the rows it makes (what it holds reads closures of the evaluation).
+        return tuple, (self[:],)
+
     def _make(self) -> tuple[CreditRow, ...]:
         src, lo, hi, pid = self._source, self._lo, self._hi, self._pid
         ids, amount, spiffs, rules = src.ids, src.amount, src.spiffs, src.rules
@@ -70,6 +74,9 @@ class Picked(Lazy[CreditRow]):
         super().__init__(len(places))
         self._bucket, self._places = bucket, places
 
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return tuple, (self[:],)
+
     def _make(self) -> tuple[CreditRow, ...]:
         rows = self._bucket[:]
         return tuple(rows[j] for j in self._places)
@@ -84,6 +91,9 @@ class Values(Lazy[Decimal]):
     def __init__(self, length: int, make: Callable[[], tuple[Decimal, ...]]) -> None:
         super().__init__(length)
         self._made_by = make
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return tuple, (self[:],)
 
     def _make(self) -> tuple[Decimal, ...]:
         return self._made_by()
