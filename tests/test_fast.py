@@ -8,6 +8,7 @@ records or from columns; and `explain_path` says why it falls back.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import pickle
 import random
 from collections.abc import Sequence
@@ -43,8 +44,11 @@ def everything(plan: sp.CompiledPlan, recs: Any, period: str, accelerated: bool,
         ev = plan.evaluate(recs, period, accelerated=accelerated, **kw)
     except sp.SalesperfError as err:
         return type(err), str(err)
+    stream = io.StringIO()  # first: the response as JSON lines, read from blocks by chunks
+    sp.write_response(ev, stream, include_earlier=True)
     lines = [line for st_ in (*ev.earlier, *ev.statements) for line in st_.lines]
-    return (ev.to_dict(),
+    return (stream.getvalue(), sp.response_document(ev, include_earlier=True),
+            ev.to_dict(),
             [(str(line.exact), str(line.amount), line.date, line.record) for line in lines],
             [line.explanation for line in reversed(lines)],  # read in another order
             [s.explain(traces=True) for s in ev.statements],
