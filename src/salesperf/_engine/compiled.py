@@ -7,6 +7,7 @@ import datetime as dt
 import decimal
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from decimal import Decimal
+from typing import Any
 
 import attrs
 
@@ -175,6 +176,7 @@ class CompiledPlan:
         opening_balances: Mapping[str, object] | None = None,
         holidays: Collection[dt.date] = (),
         receipts: Iterable[Receipt] = (),
+        accelerated: bool = False,
     ) -> Evaluation:
         """Evaluate the plan year through `period` and return the statements for `period`.
 
@@ -197,13 +199,37 @@ class CompiledPlan:
 
         This is `credit` followed by `earn`; call the two yourself to credit records in parts
         (on several machines, or a what-if's extra records) and earn for some payees only.
+
+        With `accelerated` (the `fast` extra, NumPy), the plan shapes `explain_path` accepts
+        are evaluated in exact integer arithmetic, vectorised, and everything else on the
+        pure path, with the same result; `records` may then also be columns: a mapping of
+        column names to arrays (``amount`` as integers in minor units, or Decimals) or a
+        pandas DataFrame.
         """
+        if accelerated:
+            from salesperf._fast import evaluate as evaluate_accelerated
+
+            return evaluate_accelerated(
+                self, records, period, payees=payees, hierarchy=hierarchy,
+                assignments=assignments, quotas=quotas, target_incentives=target_incentives,
+                rates=rates, paid=paid, as_of=as_of, supplied=supplied, draws=draws,
+                opening_balances=opening_balances, holidays=holidays, receipts=receipts)
         credited = self.credit(records, period, payees=payees, hierarchy=hierarchy,
                                assignments=assignments, rates=rates, as_of=as_of)
         return self.earn(credited, quotas=quotas, target_incentives=target_incentives,
                          paid=paid, supplied=supplied, draws=draws,
                          opening_balances=opening_balances, holidays=holidays,
                          receipts=receipts)
+
+    def explain_path(self, records: Iterable[Record | Mapping[str, object]] | None = None,
+                     period: Period | str | None = None, **inputs: Any) -> tuple[str, ...]:
+        """Why ``evaluate(..., accelerated=True)`` evaluates this plan on the pure path: one
+        sentence per reason, none when the accelerated path evaluates it. Given records, a
+        period and the other inputs of `evaluate`, the reasons of that evaluation (records
+        the accelerated path does not read, inputs it does not take, an error)."""
+        from salesperf._fast import path_reasons
+
+        return path_reasons(self, records, period, **inputs)
 
     def credit(
         self,
