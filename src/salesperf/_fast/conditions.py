@@ -41,8 +41,8 @@ def holds(condition: Condition | None, values: Callable[[str, Ints], Any],
         return np.ones(n, bool)
     if isinstance(condition, AllOf | AnyOf):
         every = isinstance(condition, AllOf)
-        out = np.full(n, every)
-        open_ = np.arange(n)  # the records no part has decided yet
+        out: Bools = np.full(n, every)
+        open_: Ints = np.arange(n)  # the records no part has decided yet
         for part in condition.conditions:
             if not len(open_):
                 break
@@ -55,6 +55,7 @@ def holds(condition: Condition | None, values: Callable[[str, Ints], Any],
         return ~holds(condition.condition, values, chosen)
     if isinstance(condition, Eq | Ne | In | NotIn):
         column = values(condition.field, chosen)
+        present: Bools
         if column is None:
             present, answer = np.zeros(n, bool), np.zeros(n, bool)
         elif isinstance(condition, Eq | Ne):

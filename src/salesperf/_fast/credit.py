@@ -73,7 +73,8 @@ def _rules_of(intake: Intake, rules: VersionRules, live: npt.NDArray[np.bool_]) 
     book = rules.book
     place = {id(r): k for k, r in enumerate(book.rules)}
     n = len(intake)
-    out = np.full(n, _NO_RULE, np.int64)
+    out: Ints = np.full(n, _NO_RULE, np.int64)
+    todo: Ints
     index = book.index
     if index is not None:
         keys: Any = intake.field(index.field, None)
@@ -160,7 +161,7 @@ def credit(intake: Intake, plan: Plan, rules: VersionRules, dates: Dates,
     # SPIFFs: tested on the records credited on a day one runs, as crediting tests them.
     spiff_ids = [s.id for s in rules.spiffs if s.measure == measure]
     spiff_conditions = {c.id: c.where for c in plan.components if isinstance(c, Spiff)}
-    qualifies = {sid: np.zeros(n, bool) for sid in spiff_ids}
+    qualifies: dict[str, npt.NDArray[np.bool_]] = {sid: np.zeros(n, bool) for sid in spiff_ids}
     for s in rules.spiffs:  # each SPIFF of the measure on the days it runs (`runs_on`)
         if s.measure != measure:
             continue
