@@ -198,6 +198,91 @@ class TestStagesApart:
             other.earn(one)
 
 
+class TestMergedParts:
+    """What `Credited.merge` keeps of each part: every credit renumbered onto the merged
+    records (a credit's attributes are its own record's), the records a KPI reads, the
+    clawbacks and the exclusions in one order. (Mutation testing, `Credits.merged`.)"""
+
+    PLAN = sp.compile_plan(sp.Plan("p", [sp.Commission(
+        "c", sp.RateTable([sp.Tier(0, "0.05")]), window=sp.Window.YEAR_TO_DATE,
+        gate=sp.Gate("0.25"))]))
+    ANA = (sp.Payee("ana"),)
+    QUOTAS = tuple(sp.Quota("ana", "revenue", q, 100_000) for q in ("2026-Q1", "2026-Q2"))
+
+    @staticmethod
+    def deal(rid: str, day: dt.date, amount: int | None = None, **more: Any) -> dict[str, Any]:
+        out: dict[str, Any] = {"id": rid, "date": day, "payee": "ana", **more}
+        if amount is not None:
+            out["amount"] = D(amount)
+        return out
+
+    def test_a_clawback_in_either_part_takes_back_what_its_deal_was_paid(self) -> None:
+        """The year-to-date case of `test_clawbacks.py::TestYearToDate`: the reversal must
+        read what D-2 was paid in Q1 (750.00), which earning keeps only for the credits
+        crediting marked as clawed back — in whichever part the clawback (credited with its
+        deal) was."""
+        deals = [self.deal("D-1", dt.date(2026, 1, 10), 40_000)]
+        undone = [self.deal("D-2", dt.date(2026, 2, 3), 15_000),
+                  self.deal("X-1", dt.date(2026, 4, 20), reverses="D-2")]
+        whole = self.PLAN.evaluate([*deals, *undone], "2026-Q2", payees=self.ANA,
+                                   quotas=self.QUOTAS)
+        for first, second in ((deals, undone), (undone, deals)):
+            a = self.PLAN.credit(first, "2026-Q2", payees=self.ANA)
+            b = self.PLAN.credit(second, "2026-Q2", payees=self.ANA)
+            merged = self.PLAN.earn(a.merge(b), quotas=self.QUOTAS)
+            q2 = merged.statement("ana")
+            assert [li.amount for li in q2.lines if li.record == "X-1"] == [D("-750.00")]
+            assert q2.to_dict() == whole.statement("ana").to_dict()
+
+    def test_each_credit_keeps_its_own_record_s_attributes(self) -> None:
+        a = self.PLAN.credit([self.deal("D-1", dt.date(2026, 1, 10), 100, tag="first")],
+                             Q1, payees=self.ANA)
+        b = self.PLAN.credit([self.deal("D-2", dt.date(2026, 1, 5), 200, tag="second"),
+                              self.deal("D-3", dt.date(2026, 1, 20), 300, tag="third")],
+                             Q1, payees=self.ANA)
+        merged = a.merge(b).credits
+        assert [(c.record, c.amount, dict(c.attributes)) for c in merged] == [
+            ("D-2", D(200), {"tag": "second"}), ("D-1", D(100), {"tag": "first"}),
+            ("D-3", D(300), {"tag": "third"})]
+
+    def test_exclusions_of_both_parts_come_in_one_order(self) -> None:
+        a = self.PLAN.credit([self.deal("Z-1", dt.date(2025, 12, 1), 5),
+                              self.deal("M-1", dt.date(2026, 1, 2), 5, payee="zed")],
+                             Q1, payees=self.ANA)
+        b = self.PLAN.credit([self.deal("A-1", dt.date(2026, 1, 3), 5, payee="yan")],
+                             Q1, payees=self.ANA)
+        got = [(e.record, e.payee) for e in a.merge(b).exclusions]
+        assert got == [("A-1", "yan"), ("M-1", "zed"), ("Z-1", None)]
+        assert got == [(e.record, e.payee) for e in b.merge(a).exclusions]
+
+    def test_a_kpi_reads_the_records_of_both_parts(self) -> None:
+        plan = sp.compile_plan(sp.Plan("p", [sp.KpiBonus("mbo", [
+            sp.KpiItem(sp.metrics.revenue(), 1, "won")], sp.Curve([(0, 0), (2, 2)]))]))
+        recs = [self.deal(f"D-{i}", dt.date(2026, 1, 2 + i), 100, status="won")
+                for i in range(3)]
+        kw: dict[str, Any] = {"payees": self.ANA, "target_incentives": [
+            sp.TargetIncentive("ana", Q1, 1000)], "quotas": [
+            sp.Quota("ana", "won", Q1, 400)]}
+        whole = plan.evaluate(recs, Q1, **kw)
+        a = plan.credit(recs[:1], Q1, payees=self.ANA)
+        b = plan.credit(recs[1:], Q1, payees=self.ANA)
+        merged = plan.earn(a.merge(b), quotas=kw["quotas"],
+                           target_incentives=kw["target_incentives"])
+        assert merged.to_dict() == whole.to_dict()
+        assert merged.statement("ana").earned == D("750.00")  # 300 of 400 won: 75 %
+
+    def test_a_record_in_two_parts_names_the_record_and_its_id_field(self) -> None:
+        one = self.PLAN.credit([self.deal("D-1", dt.date(2026, 1, 5), 10)], Q1,
+                               payees=self.ANA)
+        other = self.PLAN.credit([self.deal("D-2", dt.date(2026, 1, 6), 10),
+                                  self.deal("D-1", dt.date(2026, 1, 7), 20)], Q1,
+                                 payees=self.ANA)
+        with pytest.raises(sp.DataError) as caught:
+            one.merge(other)
+        assert (caught.value.record_id, caught.value.field, caught.value.message) == (
+            "D-1", "id", "two records have this id")
+
+
 # -- rounding ----------------------------------------------------------------------------------
 
 
@@ -531,3 +616,155 @@ class TestRecordLevelFaults:
         ev = plan.evaluate([{"id": "D-1", "date": dt.date(2026, 1, 5), "payee": "zed",
                              "amount": D(1)}], Q1, payees=[sp.Payee("ana")])
         assert len(ev.exclusions) == 1
+
+
+# -- the crediting rules as one lookup ---------------------------------------------------------
+
+_VALUES = ("a", "b", "c", "d")
+
+
+@st.composite
+def rule_lists(draw: st.DrawFn) -> list[sp.CreditRule]:
+    """Rules testing `product` (now and then another field) for equality or membership,
+    a value listed by several rules, a None among the values, unconditional rules anywhere."""
+    out = []
+    for i in range(draw(st.integers(1, 6))):
+        kind = draw(st.sampled_from(["eq", "in", "in", "all", "other"]))
+        field = "region" if kind == "other" else "product"
+        where: sp.Eq | sp.In | None
+        if kind == "all":
+            where = None
+        elif kind == "in":
+            values = draw(st.lists(st.sampled_from([*_VALUES, None]), max_size=3))
+            where = sp.In(field, values, sp.Missing.FALSE)
+        else:
+            where = sp.Eq(field, draw(st.sampled_from(_VALUES)), sp.Missing.FALSE)
+        out.append(sp.CreditRule(f"r{i}", where=where, factor=draw(st.sampled_from(
+            ["1", "0.5", "2"]))))
+    return out
+
+
+def first_matching(rules: Sequence[sp.CreditRule], record: dict[str, Any]) -> str | None:
+    """The rule a record is credited under, read from the rules in order."""
+    for rule in rules:
+        where = rule.where
+        if where is None:
+            return rule.id
+        assert isinstance(where, sp.Eq | sp.In)
+        value = record.get(where.field)
+        if value is not None and (value == where.value if isinstance(where, sp.Eq)
+                                  else value in where.values):
+            return rule.id
+    return None
+
+
+class TestRuleLookup:
+    """Under a plan with one measure, plain records find their crediting rule by one dict
+    lookup when every rule before the first unconditional one tests one field for equality
+    or membership (`RuleBook.index`). The first rule in order still wins."""
+
+    @given(rule_lists(), st.lists(st.sampled_from([*_VALUES, "z", None, "absent"]),
+                                  min_size=1, max_size=8))
+    def test_each_record_is_credited_by_the_first_rule_it_matches(
+            self, rules: list[sp.CreditRule], products: list[str | None]) -> None:
+        plan = sp.compile_plan(sp.Plan("p", [sp.Commission("c", sp.RateTable(
+            [sp.Tier(0, "0.1")]))], credit_rules=rules))
+        recs: list[dict[str, Any]] = []
+        for i, product in enumerate(products):
+            rec: dict[str, Any] = {"id": f"D-{i}", "date": dt.date(2026, 1, 1 + i),
+                                   "payee": "ana", "amount": D(100 + i), "region": "a"}
+            if product != "absent":
+                rec["product"] = product
+            recs.append(rec)
+        for compiled in (plan, without_fast_paths(plan)):
+            ev = compiled.evaluate(recs, Q1, payees=[sp.Payee("ana")])
+            factor = {r.id: r.factor for r in rules}
+            credited = {c.record: (c.rule, c.amount) for c in ev.credits}
+            for rec in recs:
+                rule = first_matching(rules, rec)
+                if rule is None:
+                    assert rec["id"] not in credited
+                    assert sp.Exclusion(rec["id"], "no crediting rule matched") in ev.exclusions
+                else:
+                    assert credited[rec["id"]] == (rule, rec["amount"] * factor[rule])
+
+    def test_rules_on_one_field_become_one_lookup(self) -> None:
+        """The fast path's table: each value to the first rule listing it, a None value
+        left out (it never matches), the rules after the first unconditional one unread."""
+        book = self._book([
+            sp.CreditRule("one", where=sp.In("product", ["a", None, "b"])),
+            sp.CreditRule("two", where=sp.Eq("product", "b"), factor="2"),
+            sp.CreditRule("three", where=sp.Eq("product", "c")),
+            sp.CreditRule("rest"),
+            sp.CreditRule("late", where=sp.Eq("product", "d"))])
+        assert book.index is not None
+        assert book.index.field == "product"
+        assert {k: r.id for k, r in book.index.table.items()} == {
+            "a": "one", "b": "one", "c": "three"}
+        assert book.index.default is not None
+        assert book.index.default.id == "rest"
+        assert book.first({"product": "d"}).id == "rest"
+        assert book.first({"product": "b"}).id == "one"
+        assert book.first({"region": "b"}) is None  # no field: the general path decides
+
+    def test_without_an_unconditional_rule_an_unlisted_value_finds_none(self) -> None:
+        book = self._book([sp.CreditRule("one", where=sp.Eq("product", "a"))])
+        assert book.index is not None
+        assert book.index.default is None
+        assert book.first({"product": "z"}) is None
+
+    @pytest.mark.parametrize("rules", [
+        [sp.CreditRule("one", where=sp.Eq("product", "a")),
+         sp.CreditRule("two", where=sp.Eq("region", "a"))],  # two fields
+        [sp.CreditRule("big", where=sp.Compare("amount", ">=", 5)), sp.CreditRule("rest")],
+        [sp.CreditRule("list", where=sp.Eq("tags", ["a"])), sp.CreditRule("rest")],  # unhashable
+        [sp.CreditRule("all")],  # no field at all
+    ], ids=["two-fields", "compare", "unhashable", "unconditional"])
+    def test_other_rules_are_tried_in_order_instead(self, rules: list[sp.CreditRule]) -> None:
+        book = self._book(rules)
+        assert book.index is None
+        record = {"product": "a", "region": "a", "amount": D(9), "tags": ["a"]}
+        assert book.first(record) is book.first_per_measure(record)[0]
+        assert book.first(record).id == rules[0].id
+
+    def test_a_record_under_a_rule_of_unhashable_value_is_credited_by_it(self) -> None:
+        plan = sp.compile_plan(sp.Plan("p", [sp.Commission("c", sp.RateTable(
+            [sp.Tier(0, "0.1")]))], credit_rules=[
+                sp.CreditRule("list", where=sp.Eq("tags", ["a"], sp.Missing.FALSE),
+                              factor="2"), sp.CreditRule("rest")]))
+        recs = [{"id": "D-1", "date": dt.date(2026, 1, 5), "payee": "ana", "amount": D(10),
+                 "tags": ["a"]},
+                {"id": "D-2", "date": dt.date(2026, 1, 6), "payee": "ana", "amount": D(10),
+                 "tags": ["b"]}]
+        ev = plan.evaluate(recs, Q1, payees=[sp.Payee("ana")])
+        assert [(c.record, c.rule, c.amount) for c in ev.credits] == [
+            ("D-1", "list", D(20)), ("D-2", "rest", D(10))]
+
+    def test_one_measure_or_several(self) -> None:
+        one = self._book([sp.CreditRule("a", where=sp.Eq("product", "a")), sp.CreditRule("b")])
+        two = self._book([sp.CreditRule("a", where=sp.Eq("product", "a")),
+                          sp.CreditRule("b", measure="units")])
+        assert (one.one_measure, two.one_measure) == (True, False)
+        hits = two.first_per_measure({"product": "a"})
+        assert [(r.id, r.measure) for r in hits] == [("a", "revenue"), ("b", "units")]
+        assert [r.unit for r in self._book([sp.CreditRule("x", factor="1.0"), sp.CreditRule(
+            "y", factor="0.5", measure="m")]).rules] == [True, False]
+
+    def test_a_record_credits_every_measure_it_has_a_rule_for(self) -> None:
+        plan = sp.compile_plan(sp.Plan("p", [
+            sp.Commission("c", sp.RateTable([sp.Tier(0, "0.1")])),
+            sp.Commission("u", sp.RateTable([sp.Tier(0, "1")]), measure="units")],
+            credit_rules=[sp.CreditRule("rev"), sp.CreditRule("units", measure="units",
+                                                              factor="0.5")]))
+        recs = [{"id": "D-1", "date": dt.date(2026, 1, 5), "payee": "ana", "amount": D(10)}]
+        ev = plan.evaluate(recs, Q1, payees=[sp.Payee("ana")])
+        assert sorted((c.measure, c.rule, c.amount) for c in ev.credits) == [
+            ("revenue", "rev", D(10)), ("units", "units", D(5))]
+
+    @staticmethod
+    def _book(rules: list[sp.CreditRule]) -> Any:
+        from salesperf._engine.crediting.rules import RuleBook
+        measures = {r.measure for r in rules}
+        components = [sp.Commission(f"c-{m}", sp.RateTable([sp.Tier(0, "0.1")]), measure=m)
+                      for m in sorted(measures)]
+        return RuleBook(sp.Plan("p", components, credit_rules=rules))
