@@ -682,6 +682,29 @@ class TestKpiBonus:
             statement(self.plan(), self.records, quotas=[quota(1, measure="revenue target")],
                       target_incentives=[incentive(1)])
 
+    def test_a_payee_without_records_scores_zero_on_a_measured_kpi(self) -> None:
+        plan = compiled(sp.KpiBonus("mbo", [sp.KpiItem(sp.metrics.revenue(), 1, "won")],
+                                    sp.Curve([(0, "0.5"), (1, 1)])))
+        team = [sp.Payee("ana"), sp.Payee("ben")]
+        ev = run(plan, self.records[:1], payees=team,
+                 quotas=[quota(100_000, measure="won", payee=p.id) for p in team],
+                 target_incentives=[incentive(1000, payee=p.id) for p in team])
+        ben = ev.statement("ben")
+        assert ben.earned == D("500.00")  # the curve at a score of 0
+        assert ben.lines[0].trace["items"][0]["actual"] == "0"
+        assert ev.statement("ana").earned == D("800.00")  # 60 %: 0.5 + 0.6 × 0.5
+
+    def test_the_version_in_force_on_the_period_s_last_day_pays(self) -> None:
+        def version(number: int, top: str, start: dt.date | None) -> sp.Plan:
+            return sp.Plan("plan", [sp.KpiBonus("mbo", [sp.KpiItem(
+                sp.metrics.revenue(), 1, "won")], sp.Curve([(0, 0), (1, top)]))],
+                version=number, effective_from=start)
+        plan = sp.compile_plan([version(1, "1", None), version(2, "2", day(3, 1))])
+        inputs: dict[str, Any] = {"quotas": [quota(100_000, measure="won")],
+                                  "target_incentives": [incentive(1000)]}
+        st = statement(plan, self.records[:1], **inputs)
+        assert st.earned == D("1200.00")  # 60 % on version 2's curve: 2 × 0.6 × 1,000
+
     def test_kpi_weights_must_total_100_percent(self) -> None:
         items = [sp.KpiItem(sp.metrics.revenue(), "0.6"), sp.KpiItem(sp.metrics.win_rate(), "0.3")]
         with pytest.raises(sp.DefinitionError) as err:

@@ -271,6 +271,33 @@ class TestMergedParts:
         assert merged.to_dict() == whole.to_dict()
         assert merged.statement("ana").earned == D("750.00")  # 300 of 400 won: 75 %
 
+    def test_a_part_narrowed_to_a_payee_keeps_their_kpi_records_and_clawbacks(self) -> None:
+        """`only` keeps what the payee's earning reads beyond their credits: the records a
+        KPI measures, and which of their credits a clawback reads what was paid of."""
+        team = (sp.Payee("ana"), sp.Payee("ben"))
+        kpi = sp.compile_plan(sp.Plan("p", [sp.KpiBonus("mbo", [
+            sp.KpiItem(sp.metrics.revenue(), 1, "won")], sp.Curve([(0, 0), (2, 2)]))]))
+        recs = [self.deal(f"D-{i}", dt.date(2026, 1, 2 + i), 100, status="won",
+                          payee=("ana", "ben")[i % 2]) for i in range(3)]
+        kw: dict[str, Any] = {"target_incentives": [sp.TargetIncentive(p.id, Q1, 1000)
+                                                    for p in team],
+                              "quotas": [sp.Quota(p.id, "won", Q1, 400) for p in team]}
+        whole = kpi.evaluate(recs, Q1, payees=team, **kw)
+        ana = kpi.earn(kpi.credit(recs, Q1, payees=team).only(["ana"]), **kw)
+        assert [s.to_dict() for s in ana.statements] == [whole.statement("ana").to_dict()]
+        assert ana.statement("ana").earned == D("500.00")  # 200 of 400 won
+
+        deals = [self.deal("D-1", dt.date(2026, 1, 10), 40_000),
+                 self.deal("D-2", dt.date(2026, 2, 3), 15_000),
+                 self.deal("B-1", dt.date(2026, 2, 3), 15_000, payee="ben"),
+                 self.deal("X-1", dt.date(2026, 4, 20), reverses="D-2")]
+        quotas = [sp.Quota(p.id, "revenue", q, 100_000) for p in team
+                  for q in ("2026-Q1", "2026-Q2")]
+        narrowed = self.PLAN.earn(self.PLAN.credit(deals, "2026-Q2", payees=team)
+                                  .only(["ana"]), quotas=quotas)
+        q2 = narrowed.statement("ana")
+        assert [li.amount for li in q2.lines if li.record == "X-1"] == [D("-750.00")]
+
     def test_a_record_in_two_parts_names_the_record_and_its_id_field(self) -> None:
         one = self.PLAN.credit([self.deal("D-1", dt.date(2026, 1, 5), 10)], Q1,
                                payees=self.ANA)
