@@ -650,6 +650,61 @@ class TestTargetBonus:
         assert st.earned == D("3000.00")
 
 
+class TestTargetBonusLimits:
+    """A target bonus's gate on another measure and its cap read the period, never the year
+    to date, and the component's own target incentive. (Mutation testing, `_limits`.)"""
+
+    @staticmethod
+    def plan(gate: sp.Gate | None = None, cap: sp.Cap | None = None) -> sp.CompiledPlan:
+        return compiled(sp.TargetBonus("bonus", sp.Curve([(0, 0), (1, 1), (2, 2)]), gate=gate,
+                                       cap=cap),
+                        credit_rules=[sp.CreditRule("all"), sp.CreditRule(
+                            "margin", measure="margin", where=sp.IsSet("margin"))])
+
+    Q2 = "2026-Q2"
+    RECORDS = (deal("D-1", day(2), 100_000, margin=1), deal("D-2", day(5), 100_000))
+    QUOTAS = (quota(100_000), quota(100_000, Q2), quota(1, measure="margin"),
+              quota(2, Q2, measure="margin"))
+
+    def test_a_gate_on_another_measure_reads_its_attainment_in_the_period(self) -> None:
+        """Year to date the margin is 1 of 3 (33 %); in Q2 it is 0 of 2: the gate at 25 %
+        is closed, and the sentence names the gate's measure."""
+        st = statement(self.plan(gate=sp.Gate("0.25", measure="margin")), self.RECORDS,
+                       self.Q2, quotas=self.QUOTAS,
+                       target_incentives=[incentive(1000), incentive(1000, self.Q2)])
+        assert st.earned == D("0.00")
+        assert st.lines[0].trace["gate"] == {"measure": "margin", "attainment": "0",
+                                             "required": "0.25", "passed": False}
+        assert st.lines[0].explanation.endswith(
+            "; gate closed (margin at 0 %, below 25 %) = 0.00")
+
+    def test_a_gate_on_a_measure_without_a_quota_names_the_component(self) -> None:
+        with pytest.raises(sp.DataError) as caught:
+            statement(self.plan(gate=sp.Gate("0.25", measure="margin")), self.RECORDS,
+                      quotas=[quota(100_000)], target_incentives=[incentive(1000)])
+        assert caught.value.message == (
+            "no quota for payee 'ana', measure 'margin' in 2026-Q1; component 'bonus' needs it")
+
+    def test_a_cap_is_a_multiple_of_the_component_s_incentive_for_the_period(self) -> None:
+        """Q2 earns 100 % of the bonus's own 2,000 (the general 500 is not its incentive),
+        capped at 0.75 × 2,000 = 1,500 — not at a multiple of the year's incentives."""
+        cap = sp.Cap(target_incentive_multiple="0.75")
+        incentives = [incentive(500, self.Q2), incentive(2000, self.Q2, component="bonus"),
+                      incentive(9000, component="bonus")]
+        st = statement(self.plan(cap=cap), self.RECORDS, self.Q2, quotas=self.QUOTAS,
+                       target_incentives=incentives)
+        assert st.earned == D("1500.00")
+        assert st.lines[0].trace["cap"] == "1500.00"
+        assert st.lines[0].explanation.endswith("; capped at 1,500.00 = 1,500.00")
+
+    def test_a_bonus_exactly_at_its_cap_is_not_capped(self) -> None:
+        st = statement(self.plan(cap=sp.Cap(per_period=1000)), self.RECORDS[:1],
+                       quotas=self.QUOTAS, target_incentives=[incentive(1000)])
+        assert st.earned == D("1000.00")
+        assert "cap" not in st.lines[0].trace
+        assert "capped" not in st.lines[0].explanation
+
+
 class TestKpiBonus:
     def plan(self) -> sp.CompiledPlan:
         items = [sp.KpiItem(sp.metrics.revenue(), "0.6", "revenue target"),

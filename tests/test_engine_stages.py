@@ -249,10 +249,15 @@ class TestMergedParts:
         a = self.PLAN.credit([self.deal("Z-1", dt.date(2025, 12, 1), 5),
                               self.deal("M-1", dt.date(2026, 1, 2), 5, payee="zed")],
                              Q1, payees=self.ANA)
-        b = self.PLAN.credit([self.deal("A-1", dt.date(2026, 1, 3), 5, payee="yan")],
-                             Q1, payees=self.ANA)
+        split = {"id": "A-1", "date": dt.date(2026, 1, 3), "amount": D(5),
+                 "payees": ["amy", "zoe"], "split": {"amy": "0.5", "zoe": "0.5"}}
+        b = self.PLAN.credit([split], Q1, payees=[
+            *self.ANA, sp.Payee("zoe", end=dt.date(2026, 1, 1))])
         got = [(e.record, e.payee) for e in a.merge(b).exclusions]
-        assert got == [("A-1", "yan"), ("M-1", "zed"), ("Z-1", None)]
+        # by record, then payee (amy's reason, "unknown payee", sorts after zoe's)
+        assert got == [("A-1", "amy"), ("A-1", "zoe"), ("M-1", "zed"), ("Z-1", None)]
+        assert [e.reason for e in b.exclusions] == [
+            "unknown payee 'amy'", "payee 'zoe' not employed on 2026-01-03"]
         assert got == [(e.record, e.payee) for e in b.merge(a).exclusions]
 
     def test_a_kpi_reads_the_records_of_both_parts(self) -> None:
