@@ -731,6 +731,14 @@ class TestKpiBonus:
             ("revenue target", "0.8", "0.6"), ("win rate", "1", "0.4")]
         assert trace["items"][0]["records"] == ["D-1", "D-2"]
 
+    def test_the_sentence_shows_scores_to_three_places_in_any_caller_s_context(self) -> None:
+        line = statement(self.plan(), self.records, **self.inputs).lines[0]
+        text = ("mbo: score = 0.6 × 0.8 (revenue target) + 0.4 × 1 (win rate) = 0.88 → 88 % "
+                "of target incentive 10,000.00 = 8,800.00")
+        assert line.explanation == text
+        with decimal.localcontext(prec=1):
+            assert line.explanation == text
+
     def test_a_kpi_without_its_target_is_an_error_naming_payee_and_period(self) -> None:
         with pytest.raises(sp.DataError, match="no target for payee 'ana', 'win rate' in "
                            "2026-Q1"):
