@@ -51,6 +51,8 @@ class TestPayOnCash:
         assert (q2.earned, q2.released, q2.held, q2.payable, q2.paid) == (
             D("0.00"), D("250.00"), D("0.00"), D("250.00"), D("250.00"))
         assert "  released 750.00 of the earnings; held back 250.00" in q1.explain()
+        assert q2.explain().splitlines()[-2:] == [
+            "  released 250.00 of the earnings; held back 0.00", "  paid 250.00"]
 
     def test_a_receipt_after_the_period_releases_nothing_yet(self) -> None:
         receipts = [sp.Receipt("D-1", dt.date(2026, 4, 2), 20_000)]

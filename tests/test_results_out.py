@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import decimal
 import io
 import pickle
 from decimal import Decimal
@@ -189,6 +190,14 @@ class TestTablesInFull:
         assert set(table.columns["kind"]) == {"overlay"}
         assert table.rows()[0][3:] == (day, D(1), D(1), D("0.5"), "r", "overlay")
 
+    def test_each_table_is_named_for_what_it_holds(self) -> None:
+        ev = evaluation()
+        assert [t.name for t in (ev.lines_table(), ev.statements_table(),
+                                 ev.components_table(), ev.credits_table(),
+                                 ev.exclusions_table())] == [
+            "lines", "statements", "components", "credits", "exclusions"]
+        assert sp.Evaluation("p", 1, Q1, (), (), ()).credits_table().name == "credits"
+
     def test_exclusions_table_names_its_columns(self) -> None:
         table = sp.Evaluation("p", 1, Q1, (), (), (
             sp.Exclusion("D-1", "why"), sp.Exclusion("D-2", "because", "ana"))).exclusions_table()
@@ -225,6 +234,30 @@ class TestLineChunks:
         assert sum(li.amount for li in st_.lines) == D("100.00")
         assert any(li.amount != li.exact for li in st_.lines)  # rounding carried across
 
+    def test_by_default_a_chunk_is_1024_lines(self) -> None:
+        plan = sp.compile_plan(sp.Plan("p", [sp.Commission("c", sp.RateTable(
+            [sp.Tier(0, "0.1")]))]))
+        recs = [{"id": f"D-{i}", "date": dt.date(2026, 1, 1), "payee": "ana", "amount": D(i)}
+                for i in range(1030)]
+        lines = plan.evaluate(recs, Q1, payees=[sp.Payee("ana")]).statement("ana").lines
+        assert [(len(c.exact), c.first) for c in lines.chunks()] == [  # type: ignore[attr-defined]
+            (1024, 0), (6, 1024)]
+
+    def test_the_largest_amounts_are_rounded_in_any_caller_s_context(self) -> None:
+        """Running totals past 34 digits are still rounded to the cent exactly, and a
+        caller's own decimal context changes nothing."""
+        plan = sp.compile_plan(sp.Plan("p", [sp.Commission("c", sp.RateTable(
+            [sp.Tier(0, "1")]))]))
+        recs = [{"id": f"D-{i}", "date": dt.date(2026, 1, 1 + i), "payee": "ana",
+                 "amount": D("9.99E+31")} for i in range(3)]
+        lines = plan.evaluate(recs, Q1, payees=[sp.Payee("ana")]).statement("ana").lines
+        with decimal.localcontext(prec=3):
+            chunks = list(lines.chunks(2))  # type: ignore[attr-defined]
+            made = [li.amount for li in lines]
+        assert made == [D("99900000000000000000000000000000.00")] * 3
+        assert [a for c in chunks for a in c.amounts] == made
+        assert evaluation().lines_table().name == "lines"
+
     def test_a_chunk_s_lists_are_its_own(self) -> None:
         lines = evaluation().statement("ana").lines
         first = next(iter(lines.chunks(1)))  # type: ignore[attr-defined]
@@ -243,6 +276,16 @@ class TestLine:
         assert line != "c"
         assert {line: 1}[line.replace()] == 1
         assert line.replace(record=None).record is None
+
+    def test_a_changed_copy_keeps_its_line_s_explanation_and_lines_hash_apart(
+            self) -> None:
+        lines = evaluation().statement("ana").lines
+        second = lines[1]
+        copy_ = second.replace(record="D-2b")
+        assert copy_.record == "D-2b"
+        assert (copy_.trace, copy_.explanation) == (second.trace, second.explanation)
+        assert copy_.explanation.startswith("D-2 on 2026-03-10: credited 70,000.00")
+        assert len({hash(li) for li in lines}) == 2
 
     def test_a_line_pickles_and_copies_with_its_explanation(self) -> None:
         line = evaluation().statement("ben").lines[1]
