@@ -736,7 +736,7 @@ class TestKpiBonus:
         text = ("mbo: score = 0.6 × 0.8 (revenue target) + 0.4 × 1 (win rate) = 0.88 → 88 % "
                 "of target incentive 10,000.00 = 8,800.00")
         assert line.explanation == text
-        with decimal.localcontext(prec=1):
+        with decimal.localcontext(decimal.Context(prec=1)):
             assert line.explanation == text
 
     def test_a_kpi_without_its_target_is_an_error_naming_payee_and_period(self) -> None:

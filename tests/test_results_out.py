@@ -251,7 +251,7 @@ class TestLineChunks:
         recs = [{"id": f"D-{i}", "date": dt.date(2026, 1, 1 + i), "payee": "ana",
                  "amount": D("9.99E+31")} for i in range(3)]
         lines = plan.evaluate(recs, Q1, payees=[sp.Payee("ana")]).statement("ana").lines
-        with decimal.localcontext(prec=3):
+        with decimal.localcontext(decimal.Context(prec=3)):
             chunks = list(lines.chunks(2))  # type: ignore[attr-defined]
             made = [li.amount for li in lines]
         assert made == [D("99900000000000000000000000000000.00")] * 3
