@@ -326,3 +326,26 @@ class TestWhatAReversalMayTakeBack:
              sp.CreditKind.DIRECT),
             ("X-1", "ben", dt.date(2026, 2, 1), D("-1250.00000"), D("0.25"), D("0.5"), "half",
              sp.CreditKind.DIRECT)]
+
+    def test_a_spiff_clawback_says_what_it_reverses_and_a_spent_one_takes_nothing(
+            self) -> None:
+        compiled = sp.compile_plan(sp.Plan("p", [
+            sp.Commission("c", TIERS),
+            sp.Spiff("s", sp.Eq("logo", True, sp.Missing.FALSE), amount=500)]))
+        records = [deal("D-1", dt.date(2026, 1, 10), 1000, logo=True),
+                   cancel("X-1", dt.date(2026, 1, 20), "D-1", -500),
+                   cancel("X-2", dt.date(2026, 1, 21), "D-1"),
+                   cancel("X-3", dt.date(2026, 1, 22), "D-1")]  # nothing left to take
+        ev = compiled.evaluate(records, Q1, payees=ANA)
+        lines = {(li.component, li.record): li for li in ev.statement("ana").lines}
+        undo = lines["s", "X-1"]
+        assert undo.explanation == ("X-1 on 2026-01-20: SPIFF s: reverses D-1: − 500.00 × "
+                                    "100 % share × 50 % reversed = -250.00")
+        assert {k: undo.trace[k] for k in ("kind", "reverses", "fraction", "arithmetic")} == {
+            "kind": "clawback", "reverses": "D-1", "fraction": "0.5",
+            "arithmetic": "− 500.00 × 100 % share × 50 % reversed"}
+        assert lines["s", "D-1"].trace["kind"] == "spiff"
+        spent = lines["c", "X-3"]
+        assert (spent.amount, spent.trace["fraction"]) == (D("0.00"), "0.0")
+        assert spent.explanation.endswith("takes back 0 % of the 0.00 D-1 earned = 0.00")
+        assert lines["s", "X-3"].explanation.endswith("× 0 % reversed = 0.00")

@@ -407,6 +407,21 @@ class TestGates:
         return compiled(sp.Commission("c", flat("0.1"), gate=sp.Gate("0.5",
                                                                      pay_from_first_unit=first_unit)))
 
+    def test_a_year_to_date_gate_on_another_measure_reads_it_year_to_date(self) -> None:
+        """Margin: 2 of a 2 quota in Q1, none of Q2's 2: 50 % year to date (the gate
+        opens) though 0 % in Q2 alone."""
+        plan = compiled(sp.Commission("c", flat("0.1"), window=YTD,
+                                      gate=sp.Gate("0.5", measure="margin")),
+                        credit_rules=[sp.CreditRule("all"), sp.CreditRule(
+                            "margin", measure="margin", where=sp.IsSet("margin"))])
+        records = [deal("M-1", day(2), 2, margin=1), deal("D-1", day(5), 1000)]
+        quotas = [quota(2, measure="margin"), quota(2, "2026-Q2", measure="margin")]
+        st = statement(plan, records, "2026-Q2", quotas=quotas)
+        line = next(li for li in st.lines if li.record == "D-1")
+        assert line.trace["gate"] == {"measure": "margin", "attainment": "0.5",
+                                      "required": "0.5", "passed": True}
+        assert line.amount == D("100.00")
+
     def test_an_own_measure_gate_pays_from_the_first_unit_once_passed(self) -> None:
         st = statement(self.gated(True), self.records, quotas=[quota(100_000)])
         # D-2 passes 50 % and catches up on D-1's 30,000 as well.

@@ -53,6 +53,19 @@ class TestEarningUnderTheVersionInForce:
         assert lines[1].trace["cumulative_before"] == "50000"
         assert lines[1].explanation.endswith("; under plan version 2 = 7,000.00")
 
+    def test_a_spiff_pays_and_says_the_amount_of_its_record_s_version(self) -> None:
+        def spiffed(number: int, amount: int, start: dt.date | None) -> sp.Plan:
+            return sp.Plan("ae", [sp.Spiff("s", sp.Eq("logo", True, sp.Missing.FALSE),
+                                           amount=amount)], version=number,
+                           effective_from=start)
+        plan = sp.compile_plan([spiffed(1, 100, None), spiffed(2, 200, CHANGE)])
+        lines = plan.evaluate([deal(r, d, 10, logo=True) for r, d in (
+            ("D-1", dt.date(2026, 1, 10)), ("D-2", dt.date(2026, 3, 1)))], Q1,
+            payees=ANA).statement("ana").lines
+        assert [(line.amount, line.explanation) for line in lines] == [
+            (D("100.00"), "D-1 on 2026-01-10: SPIFF s: 100.00 × 100 % share = 100.00"),
+            (D("200.00"), "D-2 on 2026-03-01: SPIFF s: 200.00 × 100 % share = 200.00")]
+
     def test_one_version_alone_writes_no_version(self) -> None:
         lines = sp.compile_plan(V1).evaluate(DEALS, Q1, payees=ANA).statement("ana").lines
         assert "version" not in lines[0].trace
