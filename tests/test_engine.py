@@ -422,6 +422,17 @@ class TestGates:
                                       "required": "0.5", "passed": True}
         assert line.amount == D("100.00")
 
+    def test_a_line_ending_on_the_gate_passes_it_and_the_next_line_is_above_it(
+            self) -> None:
+        records = (deal("D-1", day(1), 30_000), deal("D-2", day(2), 20_000),
+                   deal("D-3", day(3), 10_000))
+        st = statement(self.gated(False), records, quotas=[quota(100_000)])
+        assert amounts(st) == [D("0.00"), D("0.00"), D("1000.00")]
+        assert [line.explanation.split(": ")[-1] for line in st.lines] == [
+            "30,000.00 at 10 %; below the gate at 50,000.00 = 0.00",
+            "20,000.00 at 10 %; passes the gate at 50,000.00, paying only above it = 0.00",
+            "10,000.00 at 10 % = 1,000.00"]
+
     def test_an_own_measure_gate_pays_from_the_first_unit_once_passed(self) -> None:
         st = statement(self.gated(True), self.records, quotas=[quota(100_000)])
         # D-2 passes 50 % and catches up on D-1's 30,000 as well.
@@ -501,6 +512,27 @@ class TestCaps:
                                       cap=sp.Cap(per_period=1000)))
         st = statement(plan, [deal(f"D-{i}", day(i), 6000) for i in (1, 2, 3)])
         assert amounts(st) == [D("600.00"), D("400.00"), D("0.00")]
+
+    def test_each_line_says_which_cap_stopped_it_and_no_other(self) -> None:
+        """A line that reaches a cap exactly is not capped; a later line of a cumulative
+        commission is capped per record by what it adds, not by the measure's total; a
+        record capped for the period says so, the records before it do not."""
+        window = compiled(sp.Commission("c", flat("0.1"), cap=sp.Cap(per_period=1000)))
+        st = statement(window, [deal("D-1", day(1), 4000), deal("D-2", day(2), 6000)])
+        assert amounts(st) == [D("400.00"), D("600.00")]
+        assert [li.explanation.split(": ")[-1] for li in st.lines] == [
+            "4,000.00 at 10 % = 400.00", "6,000.00 at 10 % = 600.00"]
+        per_record = compiled(sp.Commission("c", flat("0.1"), cap=sp.Cap(per_record=700)))
+        st = statement(per_record, [deal("D-1", day(1), 5000), deal("D-2", day(2), 7000),
+                                    deal("D-3", day(3), 8000)])
+        assert amounts(st) == [D("500.00"), D("700.00"), D("700.00")]
+        assert ["capped" in li.explanation for li in st.lines] == [False, False, True]
+        period = compiled(sp.Commission("c", flat("0.1"), application=sp.Application.PER_RECORD,
+                                        cap=sp.Cap(per_period=1000)))
+        st = statement(period, [deal(f"D-{i}", day(i), 6000) for i in (1, 2)])
+        assert [li.explanation.split(": ")[-1] for li in st.lines] == [
+            "6,000.00 at 10 % = 600.00",
+            "6,000.00 at 10 %; capped at 1,000.00 for the period = 400.00"]
 
     def test_a_cap_as_a_multiple_of_target_incentive(self) -> None:
         plan = compiled(sp.Commission("c", flat("0.1"),

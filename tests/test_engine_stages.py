@@ -595,6 +595,25 @@ class TestExplanationCost:
         rates.slices(D(50_050), D(50_150))
         assert _Counted.reads <= 2 * 11 + 6  # two bisections of ~10 steps, two tiers
 
+    def test_a_tier_s_facts_and_rate_in_words_are_written_once(self) -> None:
+        """Lines that cross the same tier cite it without reading the table again."""
+        from salesperf._engine.explain import CommissionTerms
+        from salesperf._engine.rates import Rates
+
+        table = sp.RateTable([sp.Tier(0, "0.01"), sp.Tier(100, "0.02")])
+        rates = Rates(table, None)
+        words = CommissionTerms(sp.Commission("c", table), rates, None, {}, (), None, True,
+                                True, None, None, D(1)).words()
+        rates.rates = _Counted(rates.rates)
+        _Counted.reads = 0
+        first = (rates.tier_fact(1), words.rate(rates, 1))
+        reads = _Counted.reads
+        assert first == ({"tier": "2", "lower": "100", "upper": "", "rate": "0.02"}, "2 %")
+        assert reads > 0
+        assert (rates.tier_fact(1), words.rate(rates, 1)) == first
+        assert _Counted.reads == reads
+        assert rates.tier_fact(0)["upper"] == "100"
+
     def test_a_line_s_trace_lists_the_tiers_it_crosses(self) -> None:
         tiers = [sp.Tier(i * 100, "0.01") for i in range(1000)]
         plan = sp.compile_plan(sp.Plan("p", [sp.Commission("c", sp.RateTable(tiers))]))

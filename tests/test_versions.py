@@ -66,6 +66,14 @@ class TestEarningUnderTheVersionInForce:
             (D("100.00"), "D-1 on 2026-01-10: SPIFF s: 100.00 × 100 % share = 100.00"),
             (D("200.00"), "D-2 on 2026-03-01: SPIFF s: 200.00 × 100 % share = 200.00")]
 
+    def test_a_clawback_s_trace_names_the_version_it_was_credited_under(self) -> None:
+        records = [*DEALS, deal("X-1", dt.date(2026, 1, 20), -25_000, reverses="D-1")]
+        lines = sp.compile_plan([V1, V2]).evaluate(records, Q1, payees=ANA).statement(
+            "ana").lines
+        undo = next(line for line in lines if line.record == "X-1")
+        assert (undo.amount, undo.trace["kind"], undo.trace["version"]) == (
+            D("-2500.00"), "clawback", 1)
+
     def test_one_version_alone_writes_no_version(self) -> None:
         lines = sp.compile_plan(V1).evaluate(DEALS, Q1, payees=ANA).statement("ana").lines
         assert "version" not in lines[0].trace
