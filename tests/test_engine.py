@@ -626,9 +626,11 @@ class TestMultipliers:
 
     def test_attainment_below_every_band_is_an_error_not_zero(self) -> None:
         bands = sp.Curve([("0.5", 1), (1, "1.2")], kind=STEPS)
-        with pytest.raises(sp.DataError, match=r"payee 'ana' in 2026-Q1 is 40 %, below the "
-                           r"first band \(50 %\)"):
+        with pytest.raises(sp.DataError) as err:
             self.earned(4, bands)
+        assert (err.value.record_id, err.value.field, err.value.message) == (
+            None, "multiplier", "new_logos attainment of payee 'ana' in 2026-Q1 is 40 %, below "
+            "the first band (50 %) of component 'c''s multiplier; add a band at 0")
 
 
 # -- SPIFFs and bonuses ------------------------------------------------------------------------
@@ -1043,8 +1045,11 @@ class TestMissingInputs:
 
     def test_a_zero_quota_under_attainment_tiers_is_an_error(self) -> None:
         plan = compiled(sp.Commission("c", table((0, "0.1"), (1, "0.2"), basis=ATTAINMENT)))
-        with pytest.raises(sp.DataError, match=r"quota of payee 'ana' .* is 0"):
+        with pytest.raises(sp.DataError) as err:
             run(plan, [deal("D-1", day(1), 100)], quotas=[quota(0)])
+        assert str(err.value) == (
+            "field 'quotas': the quota of payee 'ana' for 'revenue' in 2026-Q1 is 0; "
+            "component 'c' has attainment tiers")
 
     def test_a_year_to_date_window_needs_the_quota_of_every_period_so_far(self) -> None:
         plan = compiled(sp.Commission("c", table((0, "0.1"), (1, "0.2"), basis=ATTAINMENT),
