@@ -629,8 +629,8 @@ class TestMultipliers:
         with pytest.raises(sp.DataError) as err:
             self.earned(4, bands)
         assert (err.value.record_id, err.value.field, err.value.message) == (
-            None, "multiplier", "new_logos attainment of payee 'ana' in 2026-Q1 is 40 %, below "
-            "the first band (50 %) of component 'c''s multiplier; add a band at 0")
+            None, "multiplier", ("new_logos attainment of payee 'ana' in 2026-Q1 is 40 %, below "
+            "the first band (50 %) of component 'c''s multiplier; add a band at 0"))
 
 
 # -- SPIFFs and bonuses ------------------------------------------------------------------------
