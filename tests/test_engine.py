@@ -433,6 +433,13 @@ class TestGates:
             "20,000.00 at 10 %; passes the gate at 50,000.00, paying only above it = 0.00",
             "10,000.00 at 10 % = 1,000.00"]
 
+    def test_a_quota_of_0_shows_no_attainment_and_a_quota_of_1_does(self) -> None:
+        for amount, facts in ((0, (None, None)), (1, ("1", "30000"))):
+            st = statement(self.gated(True), self.records[:1], quotas=[quota(amount)])
+            trace = st.lines[0].trace
+            assert (trace.get("quota"), trace.get("attainment_after")) == facts
+            assert ("of quota" in st.lines[0].explanation) is (amount == 1)
+
     def test_an_own_measure_gate_pays_from_the_first_unit_once_passed(self) -> None:
         st = statement(self.gated(True), self.records, quotas=[quota(100_000)])
         # D-2 passes 50 % and catches up on D-1's 30,000 as well.

@@ -602,8 +602,10 @@ class TestExplanationCost:
 
         table = sp.RateTable([sp.Tier(0, "0.01"), sp.Tier(100, "0.02")])
         rates = Rates(table, None)
-        words = CommissionTerms(sp.Commission("c", table), rates, None, {}, (), None, True,
-                                True, None, None, D(1)).words()
+        terms = CommissionTerms(sp.Commission("c", table), rates, None, {}, (), None, True,
+                                True, None, None, D(1))
+        words = terms.words()
+        assert terms.words() is words
         rates.rates = _Counted(rates.rates)
         _Counted.reads = 0
         first = (rates.tier_fact(1), words.rate(rates, 1))
