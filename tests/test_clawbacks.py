@@ -257,8 +257,8 @@ class TestWhatAReversalMayTakeBack:
         ev = plan().evaluate([*HISTORY, cancel("X-1", dt.date(2026, 2, 1), "D-1", "0.5")], Q1,
                              payees=ANA)
         assert [e.reason for e in ev.exclusions] == [
-            "a reversal's amount is the change to D-1 (60000), so of the opposite sign; "
-            "got 0.5"]
+            ("a reversal's amount is the change to D-1 (60000), so of the opposite sign; "
+            "got 0.5")]
 
     def test_a_deal_of_no_amount_has_no_share_to_take(self) -> None:
         records = [deal("D-0", dt.date(2026, 1, 5), 0), *HISTORY,
