@@ -444,7 +444,9 @@ class TestGates:
         st = statement(self.gated(True), self.records, quotas=[quota(100_000)])
         # D-2 passes 50 % and catches up on D-1's 30,000 as well.
         assert amounts(st) == [D("0.00"), D("6000.00"), D("1000.00")]
-        assert st.lines[0].trace["gate"]["threshold"] == "50000.0"
+        assert st.lines[0].trace["gate"] == {"measure": "revenue", "required": "0.5",
+                                             "threshold": "50000.0",
+                                             "pay_from_first_unit": True}
         assert [line.explanation.split(": ")[-1] for line in st.lines] == [
             "30,000.00 at 10 %; below the gate at 50,000.00 = 0.00",
             ("30,000.00 at 10 %; passes the gate at 50,000.00, paying from the first unit "

@@ -59,6 +59,24 @@ class TestProratedQuota:
         assert st_.lines[0].trace["quota"] == "90000"
         assert "proration" not in st_.lines[0].trace
 
+    def test_a_commission_prorates_only_what_it_reads_a_quota_or_incentive_for(self) -> None:
+        """Amount tiers read no quota: nothing to prorate, nothing said. A cap as a multiple
+        of the target incentive reads the incentive, prorated: 3,000 × 59/90 = 1,966.67."""
+        def commission(cap: sp.Cap | None) -> sp.CompiledPlan:
+            return sp.compile_plan(sp.Plan("p", [sp.Commission("c", sp.RateTable(
+                [sp.Tier(0, "0.05")]), cap=cap)], proration=sp.ProrationBasis.CALENDAR_DAYS))
+        plain = commission(None).evaluate(DEAL, Q1, payees=HIRED_1_FEB, **QUOTAS)
+        line = plain.statement("ana").lines[0]
+        assert "proration" not in line.trace
+        assert "prorated" not in line.explanation
+        capped = commission(sp.Cap(target_incentive_multiple=1)).evaluate(
+            DEAL, Q1, payees=HIRED_1_FEB, quotas=[],
+            target_incentives=[sp.TargetIncentive("ana", Q1, 3000)])
+        line = capped.statement("ana").lines[0]
+        assert line.trace["proration"] == [
+            {"period": Q1, "active": "59", "total": "90", "basis": "calendar_days"}]
+        assert line.amount == D("1966.67")
+
     def test_a_payee_on_the_plan_all_period_is_not_prorated(self) -> None:
         st_ = plan().evaluate(DEAL, Q1, payees=[sp.Payee("ana")], **QUOTAS).statement("ana")
         assert st_.lines[0].trace["quota"] == "90000"
