@@ -65,6 +65,26 @@ class TestFastPaths:
         assert outcome(fast, recs, period, **inputs(quota)) == outcome(
             general, recs, period, **inputs(quota))
 
+    def test_the_marginal_loop_across_bounds_below_zero_and_up_to_a_cap(self) -> None:
+        """f(x) = 5 % to 1,000, 10 % to 2,000, 20 % above, capped at 250 for the window.
+        The deals cross tiers up and down, fall below 0 (the first tier reaches below it),
+        land on bounds and run into the cap; both paths pay f(after) − f(before)."""
+        plan = sp.compile_plan(sp.Plan("p", [sp.Commission("c", sp.RateTable(
+            [sp.Tier(0, "0.05"), sp.Tier(1000, "0.10"), sp.Tier(2000, "0.20")]),
+            cap=sp.Cap(per_period=250))]))
+        amounts = [500, 700, -1500, 300, 1000, 1000, 1000, 100]
+        deals = [{"id": f"D-{i}", "date": dt.date(2026, 1, 1 + i), "payee": "ana",
+                  "amount": D(a)} for i, a in enumerate(amounts)]
+        for compiled in (plan, without_fast_paths(plan)):
+            lines = compiled.evaluate(deals, Q1, payees=[sp.Payee("ana")]).statement(
+                "ana").lines
+            assert [line.exact for line in lines] == [
+                D(25), D(45), D(-85), D(15), D(50), D(100), D(100), D(0)]
+            assert [line.trace["tier"] for line in lines] == [
+                "1", "2", "1", "1", "2", "3", "3", "3"]
+        assert outcome(plan, deals, Q1, payees=[sp.Payee("ana")]) == outcome(
+            without_fast_paths(plan), deals, Q1, payees=[sp.Payee("ana")])
+
     def test_a_first_line_s_measure_before_is_written_alike_on_both_paths(self) -> None:
         """The marginal fast loop used to write `cumulative_before` as "0.00", the general
         path as "0"."""
