@@ -260,6 +260,16 @@ class TestWhatAReversalMayTakeBack:
             ("a reversal's amount is the change to D-1 (60000), so of the opposite sign; "
             "got 0.5")]
 
+    def test_a_deal_of_under_a_unit_is_reversed_in_part(self) -> None:
+        compiled = sp.compile_plan(sp.Plan("p", [sp.Commission("c", sp.RateTable(
+            [sp.Tier(0, 100)]))]))
+        ev = compiled.evaluate([deal("D-1", dt.date(2026, 1, 5), "0.5"),
+                                cancel("X-1", dt.date(2026, 1, 6), "D-1", "-0.25")], Q1,
+                               payees=ANA)
+        assert ev.exclusions == ()
+        assert [line.amount for line in ev.statement("ana").lines] == [D("50.00"),
+                                                                       D("-25.00")]
+
     def test_a_deal_of_no_amount_has_no_share_to_take(self) -> None:
         records = [deal("D-0", dt.date(2026, 1, 5), 0), *HISTORY,
                    cancel("X-1", dt.date(2026, 2, 1), "D-0", -10)]

@@ -933,6 +933,29 @@ class TestCrediting:
         assert credited(extra, "mia") == D("14000")
         assert credited(extra, "sam") == D("4200.0")
 
+    def test_an_overlay_or_rollup_excludes_one_payee_and_credits_the_rest(self) -> None:
+        """Each payee of an overlay, each manager up a roll-up's chain, is credited or
+        excluded on their own: one who cannot be credited stops no one after them."""
+        hierarchy = sp.Hierarchy.of([
+            sp.Payee("vp"), sp.Payee("lead", manager="vp", end=day(1, 31)),
+            sp.Payee("ana", manager="lead"), sp.Payee("sam")])
+        plan = compiled(sp.Commission("c", flat("0.1")), extra_credit=[
+            sp.Overlay("o", ["zed", "sam"]), sp.Rollup("up", levels=2)])
+        ev = run(plan, [deal("D-1", day(2), 1000)], hierarchy=hierarchy)
+        assert sorted((c.payee, c.kind.value) for c in ev.credits) == [
+            ("ana", "direct"), ("sam", "overlay"), ("vp", "rollup")]
+        assert [(e.payee, e.reason) for e in ev.exclusions] == [
+            ("lead", "rollup: payee 'lead' not employed on 2026-02-15"),
+            ("zed", "unknown payee 'zed'")]
+
+    def test_a_record_only_an_overlay_credits_names_itself_in_a_currency_error(self) -> None:
+        plan = compiled(sp.Commission("c", flat("0.1")),
+                        extra_credit=[sp.Overlay("o", ["sam"])])
+        record = sp.Record("D-1", day(2), ("zed",), D(1000), "EUR")
+        with pytest.raises(sp.DataError) as err:
+            run(plan, [record], payees=[sp.Payee("sam")])
+        assert (err.value.record_id, err.value.field) == ("D-1", "currency")
+
     def test_a_record_in_another_currency_is_converted_on_its_date(self) -> None:
         rates = sp.ExchangeRates.of([sp.ExchangeRate("EUR", "USD", "1.1", day(1, 1))])
         record = sp.Record("D-1", day(2), ("ana",), D(1000), "EUR")
