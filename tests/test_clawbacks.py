@@ -345,15 +345,13 @@ class TestWhatAReversalMayTakeBack:
             ("X-1", "ben", dt.date(2026, 2, 1), D("-1250.00000"), D("0.25"), D("0.5"), "half",
              sp.CreditKind.DIRECT)]
 
-    def test_a_spiff_clawback_says_what_it_reverses_and_a_spent_one_takes_nothing(
-            self) -> None:
+    def test_a_spiff_clawback_says_what_it_reverses(self) -> None:
         compiled = sp.compile_plan(sp.Plan("p", [
             sp.Commission("c", TIERS),
             sp.Spiff("s", sp.Eq("logo", True, sp.Missing.FALSE), amount=500)]))
         records = [deal("D-1", dt.date(2026, 1, 10), 1000, logo=True),
                    cancel("X-1", dt.date(2026, 1, 20), "D-1", -500),
-                   cancel("X-2", dt.date(2026, 1, 21), "D-1"),
-                   cancel("X-3", dt.date(2026, 1, 22), "D-1")]  # nothing left to take
+                   cancel("X-2", dt.date(2026, 1, 21), "D-1")]
         ev = compiled.evaluate(records, Q1, payees=ANA)
         lines = {(li.component, li.record): li for li in ev.statement("ana").lines}
         undo = lines["s", "X-1"]
@@ -363,7 +361,17 @@ class TestWhatAReversalMayTakeBack:
             "kind": "clawback", "reverses": "D-1", "fraction": "0.5",
             "arithmetic": "− 500.00 × 100 % share × 50 % reversed"}
         assert lines["s", "D-1"].trace["kind"] == "spiff"
-        spent = lines["c", "X-3"]
-        assert (spent.amount, spent.trace["fraction"]) == (D("0.00"), "0.0")
-        assert spent.explanation.endswith("takes back 0 % of the 0.00 D-1 earned = 0.00")
-        assert lines["s", "X-3"].explanation.endswith("× 0 % reversed = 0.00")
+        assert lines["s", "X-2"].explanation.endswith("× 50 % reversed = -250.00")
+
+    def test_a_reversal_of_a_deal_reversed_in_full_is_excluded(self) -> None:
+        """It used to be credited with nothing, its sentence saying the deal had earned
+        0.00 ("takes back 0 % of the 0.00 D-1 earned"), which is false: what the deal
+        earned cannot be read back from a share of 0. (Found by mutation testing:
+        `_taken_from`'s guard against a share of 0.)"""
+        records = [*HISTORY, cancel("X-1", dt.date(2026, 2, 1), "D-1"),
+                   cancel("X-2", dt.date(2026, 2, 2), "D-1")]
+        ev = plan().evaluate(records, Q1, payees=ANA)
+        assert [(e.record, e.reason) for e in ev.exclusions] == [
+            ("X-2", "reverses D-1, which is already reversed in full")]
+        assert "X-2" not in {line.record for line in ev.statement("ana").lines}
+        assert "X-2" not in {c.record for c in ev.credits}
