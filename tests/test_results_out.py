@@ -66,7 +66,7 @@ class TestLinesTable:
         both = ev.lines_table(earlier=True)
         assert both.columns["period"] == ["2026-Q1"] * 4 + ["2026-Q2"] * 2
 
-    @settings(max_examples=40, deadline=None)
+    @settings(max_examples=min(40, settings().max_examples), deadline=None)
     @given(plans(), records(), st.sampled_from(["2026-Q1", "2026-Q2", "2026-Q4"]))
     def test_the_columns_are_the_lines_values_for_every_plan(
             self, plan: sp.Plan, recs: list[object], period: str) -> None:
