@@ -948,6 +948,17 @@ class TestCrediting:
             ("lead", "rollup: payee 'lead' not employed on 2026-02-15"),
             ("zed", "unknown payee 'zed'")]
 
+    def test_a_rollup_of_one_measure_passes_over_the_record_s_other_measures(self) -> None:
+        hierarchy = sp.Hierarchy.of([sp.Payee("mia"), sp.Payee("ana", manager="mia")])
+        plan = compiled(sp.Commission("c", flat("0.1")),
+                        sp.Commission("u", flat("1"), measure="units"),
+                        credit_rules=[sp.CreditRule("rev"),
+                                      sp.CreditRule("units", measure="units", factor="0.5")],
+                        extra_credit=[sp.Rollup("up", measure="units")])
+        ev = run(plan, [deal("D-1", day(2), 1000)], hierarchy=hierarchy)
+        assert [(c.payee, c.measure, c.amount) for c in ev.credits
+                if c.kind is sp.CreditKind.ROLLUP] == [("mia", "units", D("500.0"))]
+
     def test_a_record_only_an_overlay_credits_names_itself_in_a_currency_error(self) -> None:
         plan = compiled(sp.Commission("c", flat("0.1")),
                         extra_credit=[sp.Overlay("o", ["sam"])])

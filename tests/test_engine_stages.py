@@ -269,6 +269,17 @@ class TestMergedParts:
         a = self.PLAN.credit([self.deal("Z-1", dt.date(2025, 12, 1), 5),
                               self.deal("M-1", dt.date(2026, 1, 2), 5, payee="zed")],
                              Q1, payees=self.ANA)
+        # A record no rule credits, and an overlay payee nobody knows: the whole record's
+        # exclusion comes before the payee's, whatever the payee's id.
+        overlaid = sp.compile_plan(sp.Plan("p", [sp.Commission("c", sp.RateTable(
+            [sp.Tier(0, "0.05")]))], credit_rules=[sp.CreditRule(
+                "some", where=sp.Eq("kind", "x", sp.Missing.FALSE))],
+            extra_credit=[sp.Overlay("o", ["Ann"])]))
+        both = overlaid.credit([self.deal("O-1", dt.date(2026, 1, 2), 5)], Q1,
+                               payees=self.ANA)
+        one = overlaid.credit([], Q1, payees=self.ANA).merge(both)
+        assert [(e.record, e.payee) for e in one.exclusions] == [("O-1", None),
+                                                                ("O-1", "Ann")]
         split = {"id": "A-1", "date": dt.date(2026, 1, 3), "amount": D(5),
                  "payees": ["amy", "zoe"], "split": {"amy": "0.5", "zoe": "0.5"}}
         b = self.PLAN.credit([split], Q1, payees=[
@@ -294,6 +305,15 @@ class TestMergedParts:
         merged = plan.earn(a.merge(b), quotas=kw["quotas"],
                            target_incentives=kw["target_incentives"])
         assert merged.to_dict() == whole.to_dict()
+        # a payee whose records are all in the other part
+        team = (*self.ANA, sp.Payee("ben"))
+        bens = [self.deal("B-1", dt.date(2026, 1, 9), 400, status="won", payee="ben")]
+        kw2: dict[str, Any] = {
+            "quotas": [sp.Quota(p.id, "won", Q1, 400) for p in team],
+            "target_incentives": [sp.TargetIncentive(p.id, Q1, 1000) for p in team]}
+        apart = plan.earn(plan.credit(recs, Q1, payees=team).merge(
+            plan.credit(bens, Q1, payees=team)), **kw2)
+        assert apart.statement("ben").earned == D("1000.00")
         assert merged.statement("ana").earned == D("750.00")  # 300 of 400 won: 75 %
 
     def test_a_part_narrowed_to_a_payee_keeps_their_kpi_records_and_clawbacks(self) -> None:

@@ -74,6 +74,18 @@ class TestEarningUnderTheVersionInForce:
         assert (undo.amount, undo.trace["kind"], undo.trace["version"]) == (
             D("-2500.00"), "clawback", 1)
 
+    def test_a_target_bonus_pays_under_the_version_in_force_on_the_period_s_last_day(
+            self) -> None:
+        def bonus(number: int, top: str, start: dt.date | None) -> sp.Plan:
+            return sp.Plan("ae", [sp.TargetBonus("b", sp.Curve([(0, 0), (1, top)]))],
+                           version=number, effective_from=start)
+        plan = sp.compile_plan([bonus(1, "1", None), bonus(2, "2", CHANGE)])
+        st_ = plan.evaluate(DEALS[:1], Q1, payees=ANA,
+                            quotas=[sp.Quota("ana", "revenue", Q1, 100_000)],
+                            target_incentives=[sp.TargetIncentive("ana", Q1, 1000)]
+                            ).statement("ana")
+        assert st_.earned == D("1000.00")  # 50 % on version 2's curve: 2 × 0.5 × 1,000
+
     def test_one_version_alone_writes_no_version(self) -> None:
         lines = sp.compile_plan(V1).evaluate(DEALS, Q1, payees=ANA).statement("ana").lines
         assert "version" not in lines[0].trace

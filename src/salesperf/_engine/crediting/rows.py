@@ -203,10 +203,11 @@ def _renumbered(row: CreditRow, seq: int) -> CreditRow:
 
 
 def _id_of(record: object) -> str | None:
+    if isinstance(record, Record):
+        return record.id
     # No mutate: crediting keeps only `Record`s and plain dicts, each with a str id, so
     # the other branches are never taken (their mutants cannot be told apart).
-    rid = record.id if isinstance(record, Record) else (
-        record.get("id") if isinstance(record, Mapping) else None)  # pragma: no mutate
+    rid = record.get("id") if isinstance(record, Mapping) else None  # pragma: no mutate
     return rid if isinstance(rid, str) else None  # pragma: no mutate
 
 
