@@ -959,6 +959,13 @@ class TestCrediting:
         assert [(c.payee, c.measure, c.amount) for c in ev.credits
                 if c.kind is sp.CreditKind.ROLLUP] == [("mia", "units", D("500.0"))]
 
+    def test_a_record_of_no_amount_earns_nothing_and_says_so(self) -> None:
+        st = statement(compiled(sp.Commission("c", flat("0.1"))),
+                       [deal("D-1", day(1), 1000), deal("D-2", day(2), 0)])
+        assert st.lines[1].explanation == (
+            "D-2 on 2026-02-15: credited 0.00; revenue from 1,000.00 to 1,000.00: nothing = 0.00")
+        assert (st.lines[1].trace["tiers"], st.lines[1].trace["arithmetic"]) == ([], "nothing")
+
     def test_a_record_only_an_overlay_credits_names_itself_in_a_currency_error(self) -> None:
         plan = compiled(sp.Commission("c", flat("0.1")),
                         extra_credit=[sp.Overlay("o", ["sam"])])
