@@ -270,6 +270,31 @@ class TestWhatAReversalMayTakeBack:
         assert [line.amount for line in ev.statement("ana").lines] == [D("50.00"),
                                                                        D("-25.00")]
 
+    def test_reversals_are_settled_in_date_order_whatever_their_ids(self) -> None:
+        records = [*HISTORY, cancel("X-1", dt.date(2026, 3, 5), "D-1", -40_000),
+                   cancel("X-2", dt.date(2026, 3, 1), "D-1", -40_000),
+                   cancel("X-0", dt.date(2026, 3, 2), "D-9")]  # excluded: the rest go on
+        ev = plan().evaluate(records, Q1, payees=ANA)
+        lines = {line.record: line.amount for line in ev.statement("ana").lines}
+        assert lines["X-2"] == D("-4000.00")
+        assert [(e.record, e.reason.split(" ")[1]) for e in ev.exclusions] == [
+            ("X-0", "'D-9',"), ("X-1", "0.6666666666666666666666666666666667")]
+
+    def test_a_per_record_commission_takes_back_what_its_deal_was_paid(self) -> None:
+        """Record by record, capped at 1,000 for the period: D-1 earns 600, D-2 is paid the
+        400 left of the cap; reversing half of D-2 takes back 200 of what it was paid (not
+        half of the 600 it would have earned)."""
+        compiled = sp.compile_plan(sp.Plan("p", [sp.Commission(
+            "c", sp.RateTable([sp.Tier(0, "0.10")]), application=sp.Application.PER_RECORD,
+            cap=sp.Cap(per_period=1000))]))
+        records = [deal("D-1", dt.date(2026, 1, 5), 6000), deal("D-2", dt.date(2026, 1, 6), 6000),
+                   cancel("X-1", dt.date(2026, 1, 7), "D-2", -3000),
+                   cancel("X-2", dt.date(2026, 1, 8), "D-1")]
+        lines = compiled.evaluate(records, Q1, payees=ANA).statement("ana").lines
+        assert [(line.record, line.amount) for line in lines] == [
+            ("D-1", D("600.00")), ("D-2", D("400.00")), ("X-1", D("-200.00")),
+            ("X-2", D("-600.00"))]
+
     def test_a_deal_of_no_amount_has_no_share_to_take(self) -> None:
         records = [deal("D-0", dt.date(2026, 1, 5), 0), *HISTORY,
                    cancel("X-1", dt.date(2026, 2, 1), "D-0", -10)]

@@ -86,6 +86,19 @@ class TestEarningUnderTheVersionInForce:
                             ).statement("ana")
         assert st_.earned == D("1000.00")  # 50 % on version 2's curve: 2 × 0.5 × 1,000
 
+    def test_a_per_record_commission_earns_under_each_record_s_version(self) -> None:
+        per_record = []
+        for v in (V1, V2):
+            (commission,) = v.components
+            assert isinstance(commission, sp.Commission)
+            per_record.append(attrs.evolve(v, components=[attrs.evolve(
+                commission, application=sp.Application.PER_RECORD)]))
+        deals = [*DEALS, deal("D-3", dt.date(2026, 3, 2), 90_000)]
+        lines = sp.compile_plan(per_record).evaluate(deals, Q1, payees=ANA).statement(
+            "ana").lines
+        # each on its own: v1 10 % on D-1; v2 10 % to 80,000 and 20 % above on D-2 and D-3
+        assert [line.amount for line in lines] == [D("5000.00"), D("5000.00"), D("10000.00")]
+
     def test_one_version_alone_writes_no_version(self) -> None:
         lines = sp.compile_plan(V1).evaluate(DEALS, Q1, payees=ANA).statement("ana").lines
         assert "version" not in lines[0].trace

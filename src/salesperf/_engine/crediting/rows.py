@@ -225,8 +225,9 @@ def amount_of(record: object) -> tuple[Decimal | None, str | None]:
         return record.amount, record.currency
     if not isinstance(record, Mapping):  # pragma: no cover - crediting keeps only these
         raise TypeError(f"not a record: {record!r}")  # pragma: no mutate - never raised
+    amount, cur = record.get("amount"), record.get("currency")
     # No mutate: a kept plain dict's amount is a Decimal and its currency None or a str
     # (crediting checks both), so the other branches are never taken.
-    amount, cur = record.get("amount"), record.get("currency")
-    return (amount if isinstance(amount, Decimal) else None,  # pragma: no mutate
-            cur if isinstance(cur, str) else None)  # pragma: no mutate
+    exact = amount if isinstance(amount, Decimal) else None  # pragma: no mutate
+    code = cur if isinstance(cur, str) else None  # pragma: no mutate
+    return exact, code
