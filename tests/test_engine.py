@@ -586,8 +586,15 @@ class TestFloors:
         plan = compiled(sp.Commission("c", flat("0.1"), floor=1000))
         st = statement(plan, [deal("D-1", day(1), 3000)])
         assert amounts(st) == [D("300.00"), D("700.00")]
-        assert st.lines[-1].trace["kind"] == "floor"
-        assert "lifted to the floor of 1,000.00" in st.lines[-1].explanation
+        assert st.lines[-1].trace == {"component": "c", "kind": "floor", "floor": "1000",
+                                      "earned": "300.0", "exact": "700.0",
+                                      "rounded": "700.00"}
+        assert st.lines[-1].explanation == (
+            "floor: c earned 300.00, lifted to the floor of 1,000.00")
+
+    def test_earnings_exactly_at_the_floor_need_no_floor_line(self) -> None:
+        plan = compiled(sp.Commission("c", flat("0.1"), floor=1000))
+        assert amounts(statement(plan, [deal("D-1", day(1), 10_000)])) == [D("1000.00")]
 
     def test_earnings_above_the_floor_are_not_changed(self) -> None:
         plan = compiled(sp.Commission("c", flat("0.1"), floor=1000))
@@ -632,6 +639,27 @@ class TestMultipliers:
         assert st.lines[0].trace["multiplier"] == {"measure": "new_logos", "attainment": "1",
                                                    "factor": "1.2"}
         assert "× 1.2 kicker (new_logos at 100 %)" in st.lines[0].explanation
+
+    def test_attainment_on_the_first_band_takes_it(self) -> None:
+        assert self.earned(5, sp.Curve([("0.5", "0.9"), (1, "1.2")], kind=STEPS)) == D(
+            "900.00")
+
+    def test_a_year_to_date_commission_reads_its_kicker_year_to_date(self) -> None:
+        """New logos: 10 in Q1 (of 10), none in Q2 (of 10): 50 % year to date, 0 % in Q2
+        alone, which is below every band and would be an error."""
+        plan = compiled(sp.Commission("c", flat("0.1"), window=YTD, multiplier=sp.Multiplier(
+            "new_logos", sp.Curve([("0.5", 1), (1, "1.2")], kind=STEPS))),
+                        credit_rules=LOGOS_RULES)
+        records = [*logos(10), deal("D-1", day(5), 1000)]
+        quotas = [quota(10, measure="new_logos"), quota(10, Q2, measure="new_logos")]
+        st = statement(plan, records, Q2, quotas=quotas)
+        assert st.lines[-1].trace["multiplier"] == {"measure": "new_logos",
+                                                    "attainment": "0.5", "factor": "1"}
+        with pytest.raises(sp.DataError) as err:  # 10 of 10 + 100: 9.1 % year to date
+            statement(plan, records, Q2, quotas=[quota(10, measure="new_logos"),
+                                                 quota(100, Q2, measure="new_logos")])
+        assert err.value.message.startswith(
+            "new_logos attainment of payee 'ana' in 2026-01-01..2026-06-30 is 9.1 %")
 
     def test_attainment_below_every_band_is_an_error_not_zero(self) -> None:
         bands = sp.Curve([("0.5", 1), (1, "1.2")], kind=STEPS)
@@ -1092,6 +1120,20 @@ class TestMissingInputs:
             run(plan, [deal("D-1", day(1), 100)], quotas=[quota(100)])
         assert str(err.value) == ("field 'target_incentives': no target incentive for payee "
                                   "'ana' in 2026-Q1; component 'bonus' needs it")
+
+    def test_a_zero_quota_to_date_names_the_window(self) -> None:
+        plan = compiled(sp.Commission("c", table((0, "0.1"), (1, "0.2"), basis=ATTAINMENT),
+                                      window=YTD))
+        with pytest.raises(sp.DataError, match=r"'revenue' in 2026-01-01\.\.2026-06-30 is 0;"):
+            run(plan, [deal("D-1", day(1), 100)], Q2, quotas=[quota(0), quota(0, Q2)])
+
+    def test_a_gate_on_a_measure_without_a_quota_names_the_component(self) -> None:
+        plan = compiled(sp.Commission("c", flat("0.1"), gate=sp.Gate(1, "new_logos")),
+                        credit_rules=LOGOS_RULES)
+        with pytest.raises(sp.DataError) as err:
+            run(plan, [deal("D-1", day(1), 100)])
+        assert err.value.message == (
+            "no quota for payee 'ana', measure 'new_logos' in 2026-Q1; component 'c' needs it")
 
     def test_a_zero_quota_under_attainment_tiers_is_an_error(self) -> None:
         plan = compiled(sp.Commission("c", table((0, "0.1"), (1, "0.2"), basis=ATTAINMENT)))

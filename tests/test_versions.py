@@ -99,6 +99,16 @@ class TestEarningUnderTheVersionInForce:
         # each on its own: v1 10 % on D-1; v2 10 % to 80,000 and 20 % above on D-2 and D-3
         assert [line.amount for line in lines] == [D("5000.00"), D("5000.00"), D("10000.00")]
 
+    def test_a_per_record_cap_holds_across_versions(self) -> None:
+        capped = [attrs.evolve(v, components=[sp.Commission("c", sp.RateTable(
+            [sp.Tier(0, rate)]), cap=sp.Cap(per_record=3000))]) for v, rate in (
+            (V1, "0.10"), (V2, "0.20"))]
+        lines = sp.compile_plan(capped).evaluate(DEALS, Q1, payees=ANA).statement(
+            "ana").lines
+        assert [line.amount for line in lines] == [D("3000.00"), D("3000.00")]
+        assert lines[1].explanation.endswith(
+            "; capped at 3,000.00 per record; under plan version 2 = 3,000.00")
+
     def test_one_version_alone_writes_no_version(self) -> None:
         lines = sp.compile_plan(V1).evaluate(DEALS, Q1, payees=ANA).statement("ana").lines
         assert "version" not in lines[0].trace
