@@ -130,6 +130,13 @@ class TestYearToDate:
         (undo,) = [line for line in q2.lines if line.record == "X-1"]
         assert undo.amount == D("-750.00")
         assert "takes back 100 % of the 750.00 D-2 earned" in undo.explanation
+        # From Q3 on, D-2 and its reversal are both recomputed against the year's quota: they
+        # cancel, and the year to date is D-1's alone (40,000, below the gate at 75,000).
+        q3 = compiled.evaluate(records, "2026-Q3", payees=ANA, quotas=[
+            *quotas, sp.Quota("ana", "revenue", "2026-Q3", 100_000)]).statement("ana")
+        alone = compiled.evaluate(records[:1], "2026-Q3", payees=ANA, quotas=[
+            *quotas, sp.Quota("ana", "revenue", "2026-Q3", 100_000)]).statement("ana")
+        assert q3.earned_ytd == alone.earned_ytd == D("0.00")
 
 
 class TestExcluded:

@@ -109,6 +109,17 @@ class TestEarningUnderTheVersionInForce:
         assert lines[1].explanation.endswith(
             "; capped at 3,000.00 per record; under plan version 2 = 3,000.00")
 
+    def test_attainment_tiers_read_the_payee_s_quota_under_each_version(self) -> None:
+        versions = [attrs.evolve(v, components=[sp.Commission("c", sp.RateTable(
+            [sp.Tier(0, rate)], basis=sp.BoundBasis.ATTAINMENT))]) for v, rate in (
+            (V1, "0.10"), (V2, "0.20"))]
+        lines = sp.compile_plan(versions).evaluate(
+            DEALS, Q1, payees=ANA, quotas=[sp.Quota("ana", "revenue", Q1, 100_000)]
+        ).statement("ana").lines
+        assert [(line.amount, line.trace["quota"], line.trace["attainment_after"])
+                for line in lines] == [(D("5000.00"), "100000", "0.5"),
+                                       (D("10000.00"), "100000", "1")]
+
     def test_one_version_alone_writes_no_version(self) -> None:
         lines = sp.compile_plan(V1).evaluate(DEALS, Q1, payees=ANA).statement("ana").lines
         assert "version" not in lines[0].trace

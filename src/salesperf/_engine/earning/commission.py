@@ -143,7 +143,11 @@ class CommissionEarner:
         # earned then, and pays or takes back the difference.
         n_before = bisect.bisect_left(mine, (p.start,))
         cumulative = total(c[AMOUNT] for c in mine[:n_before])
-        recomputed = total(_cumulative(versions, mine[:n_before], _ZERO, kept))
+        # Recomputed together, a record and its reversal cancel: the reversal takes back its
+        # share of what the record earns now, not of what it was paid (kept apart for the
+        # reversals read in their own period).
+        recomputed = total(_cumulative(versions, mine[:n_before], _ZERO,
+                                       None if kept is None else {}))
         blocks: list[Block] = []
         opening = recomputed - earlier if self.to_date else _ZERO
         if opening != 0:
