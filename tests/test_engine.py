@@ -361,6 +361,15 @@ class TestYearToDate:
         assert (q2.earned, q2.earned_ytd, q2.paid_before, q2.payable) == (
             D("20000.00"), D("32000.00"), D("12000.00"), D("20000.00"))
 
+    def test_a_later_true_up_counts_the_earlier_true_ups(self) -> None:
+        """In Q3 the year's quota is 400,000: 320,000 is 80 %, all at 5 %: 16,000 year to
+        date, whatever Q2's true-up took back on the way."""
+        ev = run(self.plan(), self.records(), "2026-Q3",
+                 quotas=[*self.inputs()["quotas"], quota(100_000, "2026-Q3")])
+        assert [s.earned for s in (*ev.earlier, *ev.statements)] == [
+            D("12000.00"), D("20000.00"), D("-16000.00")]
+        assert ev.statement("ana").earned_ytd == D("16000.00")
+
     def test_a_clawback_of_an_earlier_period_is_recomputed_as_taken_back(self) -> None:
         """D-1 reversed in full within Q1: recomputed in Q2 it still nets to nothing, so
         there is nothing to true up. (A defect found by mutation testing: the recompute
