@@ -331,6 +331,14 @@ class TestApplication:
 # -- across periods ----------------------------------------------------------------------------
 
 
+class TestHybridWords:
+    def test_a_hybrid_line_says_through_which_tier_it_is_retroactive(self) -> None:
+        plan = compiled(sp.Commission("c", table((0, "0.05"), (1000, "0.10"), (2000, "0.2"),
+                                                 mode=HYBRID, through=0)))
+        st = statement(plan, [deal("D-1", day(1), 1500)])
+        assert "(retroactive through tier 1, marginal above)" in st.lines[0].explanation
+
+
 class TestYearToDate:
     def plan(self) -> sp.CompiledPlan:
         return compiled(sp.Commission("c", table((0, "0.05"), (1, "0.10"), mode=RETROACTIVE,
@@ -767,6 +775,17 @@ class TestTargetBonus:
         st = statement(plan, [deal("D-1", day(1), 100_000)], quotas=[quota(100_000)],
                        target_incentives=[incentive(1000), incentive(3000, component="bonus")])
         assert st.earned == D("3000.00")
+
+
+class TestTargetBonusGate:
+    def test_a_closed_gate_on_the_bonus_s_own_measure_names_it(self) -> None:
+        plan = compiled(sp.TargetBonus("bonus", sp.Curve([(0, 0), (1, 1)]),
+                                       gate=sp.Gate("0.5")))
+        st = statement(plan, [deal("D-1", day(1), 40_000)], quotas=[quota(100_000)],
+                       target_incentives=[incentive(1000)])
+        assert st.lines[0].explanation.endswith(
+            "; gate closed (revenue at 40 %, below 50 %) = 0.00")
+        assert st.lines[0].trace["gate"]["measure"] == "revenue"
 
 
 class TestTargetBonusLimits:
