@@ -28,6 +28,9 @@ for meta in pathlib.Path("mutants/src").rglob("*.meta"):
 PY
 fi
 export HYPOTHESIS_PROFILE=mutation PYTHONPATH=src  # PYTHONPATH: for tests that run the CLI
+# A mutant that makes an endless iterator (`repeat(x)` for `repeat(x, n)`) fills memory, 6 GB
+# a child in seconds, long before its time runs out: 4 GB each, and it fails as it should.
+ulimit -v "${MEMORY_KB:-4194304}"
 # The stages (inputs, versions and the compiled front door are not among them).
 stages=("salesperf._engine.crediting*" "salesperf._engine.earning*" "salesperf._engine.rates*"
         "salesperf._engine.holdbacks*" "salesperf._engine.payments*"

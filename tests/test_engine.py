@@ -331,6 +331,14 @@ class TestApplication:
 # -- across periods ----------------------------------------------------------------------------
 
 
+class TestHybridWords:
+    def test_a_hybrid_line_says_through_which_tier_it_is_retroactive(self) -> None:
+        plan = compiled(sp.Commission("c", table((0, "0.05"), (1000, "0.10"), (2000, "0.2"),
+                                                 mode=HYBRID, through=0)))
+        st = statement(plan, [deal("D-1", day(1), 1500)])
+        assert "(retroactive through tier 1, marginal above)" in st.lines[0].explanation
+
+
 class TestYearToDate:
     def plan(self) -> sp.CompiledPlan:
         return compiled(sp.Commission("c", table((0, "0.05"), (1, "0.10"), mode=RETROACTIVE,
@@ -350,12 +358,42 @@ class TestYearToDate:
         true_up, line = q2.lines
         # Year to date the quota is 300,000: D-1's 120,000 is 40 %, so it earns 5 %.
         assert (true_up.record, true_up.amount) == (None, D("-6000.00"))
-        assert true_up.trace["kind"] == "true-up"
-        assert "true-up" in true_up.explanation
+        assert true_up.trace == {
+            "component": "c", "kind": "true-up", "measure": "revenue", "cumulative": "120000",
+            "earned_before": "12000.00", "exact": "-6000.00", "rounded": "-6000.00"}
+        assert true_up.explanation == (
+            "true-up: revenue year to date of 120,000.00 now earns 6,000.00 against "
+            "12,000.00 earned before")
         # D-2 takes the year to 320,000 (106.7 %): 32,000 in all, less the 6,000 left.
         assert (line.record, line.amount) == ("D-2", D("26000.00"))
         assert (q2.earned, q2.earned_ytd, q2.paid_before, q2.payable) == (
             D("20000.00"), D("32000.00"), D("12000.00"), D("20000.00"))
+
+    def test_a_later_true_up_counts_the_earlier_true_ups(self) -> None:
+        """In Q3 the year's quota is 400,000: 320,000 is 80 %, all at 5 %: 16,000 year to
+        date, whatever Q2's true-up took back on the way."""
+        ev = run(self.plan(), self.records(), "2026-Q3",
+                 quotas=[*self.inputs()["quotas"], quota(100_000, "2026-Q3")])
+        assert [s.earned for s in (*ev.earlier, *ev.statements)] == [
+            D("12000.00"), D("20000.00"), D("-16000.00")]
+        assert ev.statement("ana").earned_ytd == D("16000.00")
+
+    def test_a_clawback_of_an_earlier_period_is_recomputed_as_taken_back(self) -> None:
+        """D-1 reversed in full within Q1: recomputed in Q2 it still nets to nothing, so
+        there is nothing to true up. (A defect found by mutation testing: the recompute
+        earned D-1 at the grown quota, 6,000, but took back what it was paid in Q1, 12,000,
+        so a cancelled deal left the payee 6,000 in debt.)"""
+        records = [deal("D-1", day(2), 120_000),
+                   sp.Record("X-1", day(3), ("ana",), None, None, {"reverses": "D-1"})]
+        q2 = run(self.plan(), records, Q2, **self.inputs()).statement("ana")
+        assert (q2.lines, q2.earned, q2.earned_ytd) == ((), D("0.00"), D("0.00"))
+
+    def test_a_record_on_a_period_s_first_day_earns_in_that_period(self) -> None:
+        plan = compiled(sp.Commission("c", flat("0.1"), window=YTD,
+                                      application=sp.Application.PER_RECORD))
+        st = run(plan, [deal("D-1", day(1), 100), deal("D-2", day(4, 1), 300)], Q2)
+        assert [(li.record, li.amount) for li in st.statement("ana").lines] == [
+            ("D-2", D("30.00"))]
 
     def test_payable_is_earned_year_to_date_less_what_was_paid(self) -> None:
         paid = {("ana", Q1): "10000"}
@@ -407,11 +445,46 @@ class TestGates:
         return compiled(sp.Commission("c", flat("0.1"), gate=sp.Gate("0.5",
                                                                      pay_from_first_unit=first_unit)))
 
+    def test_a_year_to_date_gate_on_another_measure_reads_it_year_to_date(self) -> None:
+        """Margin: 2 of a 2 quota in Q1, none of Q2's 2: 50 % year to date (the gate
+        opens) though 0 % in Q2 alone."""
+        plan = compiled(sp.Commission("c", flat("0.1"), window=YTD,
+                                      gate=sp.Gate("0.5", measure="margin")),
+                        credit_rules=[sp.CreditRule("all"), sp.CreditRule(
+                            "margin", measure="margin", where=sp.IsSet("margin"))])
+        records = [deal("M-1", day(2), 2, margin=1), deal("D-1", day(5), 1000)]
+        quotas = [quota(2, measure="margin"), quota(2, "2026-Q2", measure="margin")]
+        st = statement(plan, records, "2026-Q2", quotas=quotas)
+        line = next(li for li in st.lines if li.record == "D-1")
+        assert line.trace["gate"] == {"measure": "margin", "attainment": "0.5",
+                                      "required": "0.5", "passed": True}
+        assert line.amount == D("100.00")
+
+    def test_a_line_ending_on_the_gate_passes_it_and_the_next_line_is_above_it(
+            self) -> None:
+        records = (deal("D-1", day(1), 30_000), deal("D-2", day(2), 20_000),
+                   deal("D-3", day(3), 10_000))
+        st = statement(self.gated(False), records, quotas=[quota(100_000)])
+        assert amounts(st) == [D("0.00"), D("0.00"), D("1000.00")]
+        assert [line.explanation.split(": ")[-1] for line in st.lines] == [
+            "30,000.00 at 10 %; below the gate at 50,000.00 = 0.00",
+            "20,000.00 at 10 %; passes the gate at 50,000.00, paying only above it = 0.00",
+            "10,000.00 at 10 % = 1,000.00"]
+
+    def test_a_quota_of_0_shows_no_attainment_and_a_quota_of_1_does(self) -> None:
+        for amount, facts in ((0, (None, None)), (1, ("1", "30000"))):
+            st = statement(self.gated(True), self.records[:1], quotas=[quota(amount)])
+            trace = st.lines[0].trace
+            assert (trace.get("quota"), trace.get("attainment_after")) == facts
+            assert ("of quota" in st.lines[0].explanation) is (amount == 1)
+
     def test_an_own_measure_gate_pays_from_the_first_unit_once_passed(self) -> None:
         st = statement(self.gated(True), self.records, quotas=[quota(100_000)])
         # D-2 passes 50 % and catches up on D-1's 30,000 as well.
         assert amounts(st) == [D("0.00"), D("6000.00"), D("1000.00")]
-        assert st.lines[0].trace["gate"]["threshold"] == "50000.0"
+        assert st.lines[0].trace["gate"] == {"measure": "revenue", "required": "0.5",
+                                             "threshold": "50000.0",
+                                             "pay_from_first_unit": True}
         assert [line.explanation.split(": ")[-1] for line in st.lines] == [
             "30,000.00 at 10 %; below the gate at 50,000.00 = 0.00",
             ("30,000.00 at 10 %; passes the gate at 50,000.00, paying from the first unit "
@@ -487,12 +560,36 @@ class TestCaps:
         st = statement(plan, [deal(f"D-{i}", day(i), 6000) for i in (1, 2, 3)])
         assert amounts(st) == [D("600.00"), D("400.00"), D("0.00")]
 
+    def test_each_line_says_which_cap_stopped_it_and_no_other(self) -> None:
+        """A line that reaches a cap exactly is not capped; a later line of a cumulative
+        commission is capped per record by what it adds, not by the measure's total; a
+        record capped for the period says so, the records before it do not."""
+        window = compiled(sp.Commission("c", flat("0.1"), cap=sp.Cap(per_period=1000)))
+        st = statement(window, [deal("D-1", day(1), 4000), deal("D-2", day(2), 6000)])
+        assert amounts(st) == [D("400.00"), D("600.00")]
+        assert [li.explanation.split(": ")[-1] for li in st.lines] == [
+            "4,000.00 at 10 % = 400.00", "6,000.00 at 10 % = 600.00"]
+        per_record = compiled(sp.Commission("c", flat("0.1"), cap=sp.Cap(per_record=700)))
+        st = statement(per_record, [deal("D-1", day(1), 5000), deal("D-2", day(2), 7000),
+                                    deal("D-3", day(3), 8000)])
+        assert amounts(st) == [D("500.00"), D("700.00"), D("700.00")]
+        assert ["capped" in li.explanation for li in st.lines] == [False, False, True]
+        period = compiled(sp.Commission("c", flat("0.1"), application=sp.Application.PER_RECORD,
+                                        cap=sp.Cap(per_period=1000)))
+        st = statement(period, [deal(f"D-{i}", day(i), 6000) for i in (1, 2)])
+        assert [li.explanation.split(": ")[-1] for li in st.lines] == [
+            "6,000.00 at 10 % = 600.00",
+            "6,000.00 at 10 %; capped at 1,000.00 for the period = 400.00"]
+
     def test_a_cap_as_a_multiple_of_target_incentive(self) -> None:
         plan = compiled(sp.Commission("c", flat("0.1"),
                                       cap=sp.Cap(target_incentive_multiple=2)))
         st = statement(plan, [deal("D-1", day(1), 50_000)],
                        target_incentives=[incentive(1000)])
         assert st.earned == D("2000.00")
+        own = statement(plan, [deal("D-1", day(1), 50_000)],
+                        target_incentives=[incentive(1000), incentive(1500, component="c")])
+        assert own.earned == D("3000.00")  # the commission's own incentive
 
     def test_a_year_to_date_cap_uses_the_target_incentive_of_the_year_so_far(self) -> None:
         plan = compiled(sp.Commission("c", flat("0.1"), window=YTD,
@@ -530,8 +627,15 @@ class TestFloors:
         plan = compiled(sp.Commission("c", flat("0.1"), floor=1000))
         st = statement(plan, [deal("D-1", day(1), 3000)])
         assert amounts(st) == [D("300.00"), D("700.00")]
-        assert st.lines[-1].trace["kind"] == "floor"
-        assert "lifted to the floor of 1,000.00" in st.lines[-1].explanation
+        assert st.lines[-1].trace == {"component": "c", "kind": "floor", "floor": "1000",
+                                      "earned": "300.0", "exact": "700.0",
+                                      "rounded": "700.00"}
+        assert st.lines[-1].explanation == (
+            "floor: c earned 300.00, lifted to the floor of 1,000.00")
+
+    def test_earnings_exactly_at_the_floor_need_no_floor_line(self) -> None:
+        plan = compiled(sp.Commission("c", flat("0.1"), floor=1000))
+        assert amounts(statement(plan, [deal("D-1", day(1), 10_000)])) == [D("1000.00")]
 
     def test_earnings_above_the_floor_are_not_changed(self) -> None:
         plan = compiled(sp.Commission("c", flat("0.1"), floor=1000))
@@ -577,11 +681,34 @@ class TestMultipliers:
                                                    "factor": "1.2"}
         assert "× 1.2 kicker (new_logos at 100 %)" in st.lines[0].explanation
 
+    def test_attainment_on_the_first_band_takes_it(self) -> None:
+        assert self.earned(5, sp.Curve([("0.5", "0.9"), (1, "1.2")], kind=STEPS)) == D(
+            "900.00")
+
+    def test_a_year_to_date_commission_reads_its_kicker_year_to_date(self) -> None:
+        """New logos: 10 in Q1 (of 10), none in Q2 (of 10): 50 % year to date, 0 % in Q2
+        alone, which is below every band and would be an error."""
+        plan = compiled(sp.Commission("c", flat("0.1"), window=YTD, multiplier=sp.Multiplier(
+            "new_logos", sp.Curve([("0.5", 1), (1, "1.2")], kind=STEPS))),
+                        credit_rules=LOGOS_RULES)
+        records = [*logos(10), deal("D-1", day(5), 1000)]
+        quotas = [quota(10, measure="new_logos"), quota(10, Q2, measure="new_logos")]
+        st = statement(plan, records, Q2, quotas=quotas)
+        assert st.lines[-1].trace["multiplier"] == {"measure": "new_logos",
+                                                    "attainment": "0.5", "factor": "1"}
+        with pytest.raises(sp.DataError) as err:  # 10 of 10 + 100: 9.1 % year to date
+            statement(plan, records, Q2, quotas=[quota(10, measure="new_logos"),
+                                                 quota(100, Q2, measure="new_logos")])
+        assert err.value.message.startswith(
+            "new_logos attainment of payee 'ana' in 2026-01-01..2026-06-30 is 9.1 %")
+
     def test_attainment_below_every_band_is_an_error_not_zero(self) -> None:
         bands = sp.Curve([("0.5", 1), (1, "1.2")], kind=STEPS)
-        with pytest.raises(sp.DataError, match=r"payee 'ana' in 2026-Q1 is 40 %, below the "
-                           r"first band \(50 %\)"):
+        with pytest.raises(sp.DataError) as err:
             self.earned(4, bands)
+        assert (err.value.record_id, err.value.field, err.value.message) == (
+            None, "multiplier", ("new_logos attainment of payee 'ana' in 2026-Q1 is 40 %, below "
+            "the first band (50 %) of component 'c''s multiplier; add a band at 0"))
 
 
 # -- SPIFFs and bonuses ------------------------------------------------------------------------
@@ -650,6 +777,72 @@ class TestTargetBonus:
         assert st.earned == D("3000.00")
 
 
+class TestTargetBonusGate:
+    def test_a_closed_gate_on_the_bonus_s_own_measure_names_it(self) -> None:
+        plan = compiled(sp.TargetBonus("bonus", sp.Curve([(0, 0), (1, 1)]),
+                                       gate=sp.Gate("0.5")))
+        st = statement(plan, [deal("D-1", day(1), 40_000)], quotas=[quota(100_000)],
+                       target_incentives=[incentive(1000)])
+        assert st.lines[0].explanation.endswith(
+            "; gate closed (revenue at 40 %, below 50 %) = 0.00")
+        assert st.lines[0].trace["gate"]["measure"] == "revenue"
+
+
+class TestTargetBonusLimits:
+    """A target bonus's gate on another measure and its cap read the period, never the year
+    to date, and the component's own target incentive. (Mutation testing, `_limits`.)"""
+
+    @staticmethod
+    def plan(gate: sp.Gate | None = None, cap: sp.Cap | None = None) -> sp.CompiledPlan:
+        return compiled(sp.TargetBonus("bonus", sp.Curve([(0, 0), (1, 1), (2, 2)]), gate=gate,
+                                       cap=cap),
+                        credit_rules=[sp.CreditRule("all"), sp.CreditRule(
+                            "margin", measure="margin", where=sp.IsSet("margin"))])
+
+    Q2 = "2026-Q2"
+    RECORDS = (deal("D-1", day(2), 100_000, margin=1), deal("D-2", day(5), 100_000))
+    QUOTAS = (quota(100_000), quota(100_000, Q2), quota(1, measure="margin"),
+              quota(2, Q2, measure="margin"))
+
+    def test_a_gate_on_another_measure_reads_its_attainment_in_the_period(self) -> None:
+        """Year to date the margin is 1 of 3 (33 %); in Q2 it is 0 of 2: the gate at 25 %
+        is closed, and the sentence names the gate's measure."""
+        st = statement(self.plan(gate=sp.Gate("0.25", measure="margin")), self.RECORDS,
+                       self.Q2, quotas=self.QUOTAS,
+                       target_incentives=[incentive(1000), incentive(1000, self.Q2)])
+        assert st.earned == D("0.00")
+        assert st.lines[0].trace["gate"] == {"measure": "margin", "attainment": "0",
+                                             "required": "0.25", "passed": False}
+        assert st.lines[0].explanation.endswith(
+            "; gate closed (margin at 0 %, below 25 %) = 0.00")
+
+    def test_a_gate_on_a_measure_without_a_quota_names_the_component(self) -> None:
+        with pytest.raises(sp.DataError) as caught:
+            statement(self.plan(gate=sp.Gate("0.25", measure="margin")), self.RECORDS,
+                      quotas=[quota(100_000)], target_incentives=[incentive(1000)])
+        assert caught.value.message == (
+            "no quota for payee 'ana', measure 'margin' in 2026-Q1; component 'bonus' needs it")
+
+    def test_a_cap_is_a_multiple_of_the_component_s_incentive_for_the_period(self) -> None:
+        """Q2 earns 100 % of the bonus's own 2,000 (the general 500 is not its incentive),
+        capped at 0.75 × 2,000 = 1,500 — not at a multiple of the year's incentives."""
+        cap = sp.Cap(target_incentive_multiple="0.75")
+        incentives = [incentive(500, self.Q2), incentive(2000, self.Q2, component="bonus"),
+                      incentive(9000, component="bonus")]
+        st = statement(self.plan(cap=cap), self.RECORDS, self.Q2, quotas=self.QUOTAS,
+                       target_incentives=incentives)
+        assert st.earned == D("1500.00")
+        assert st.lines[0].trace["cap"] == "1500.00"
+        assert st.lines[0].explanation.endswith("; capped at 1,500.00 = 1,500.00")
+
+    def test_a_bonus_exactly_at_its_cap_is_not_capped(self) -> None:
+        st = statement(self.plan(cap=sp.Cap(per_period=1000)), self.RECORDS[:1],
+                       quotas=self.QUOTAS, target_incentives=[incentive(1000)])
+        assert st.earned == D("1000.00")
+        assert "cap" not in st.lines[0].trace
+        assert "capped" not in st.lines[0].explanation
+
+
 class TestKpiBonus:
     def plan(self) -> sp.CompiledPlan:
         items = [sp.KpiItem(sp.metrics.revenue(), "0.6", "revenue target"),
@@ -676,11 +869,42 @@ class TestKpiBonus:
             ("revenue target", "0.8", "0.6"), ("win rate", "1", "0.4")]
         assert trace["items"][0]["records"] == ["D-1", "D-2"]
 
+    def test_the_sentence_shows_scores_to_three_places_in_any_caller_s_context(self) -> None:
+        line = statement(self.plan(), self.records, **self.inputs).lines[0]
+        text = ("mbo: score = 0.6 × 0.8 (revenue target) + 0.4 × 1 (win rate) = 0.88 → 88 % "
+                "of target incentive 10,000.00 = 8,800.00")
+        assert line.explanation == text
+        with decimal.localcontext(decimal.Context(prec=1)):
+            assert line.explanation == text
+
     def test_a_kpi_without_its_target_is_an_error_naming_payee_and_period(self) -> None:
         with pytest.raises(sp.DataError, match="no target for payee 'ana', 'win rate' in "
                            "2026-Q1"):
             statement(self.plan(), self.records, quotas=[quota(1, measure="revenue target")],
                       target_incentives=[incentive(1)])
+
+    def test_a_payee_without_records_scores_zero_on_a_measured_kpi(self) -> None:
+        plan = compiled(sp.KpiBonus("mbo", [sp.KpiItem(sp.metrics.revenue(), 1, "won")],
+                                    sp.Curve([(0, "0.5"), (1, 1)])))
+        team = [sp.Payee("ana"), sp.Payee("ben")]
+        ev = run(plan, self.records[:1], payees=team,
+                 quotas=[quota(100_000, measure="won", payee=p.id) for p in team],
+                 target_incentives=[incentive(1000, payee=p.id) for p in team])
+        ben = ev.statement("ben")
+        assert ben.earned == D("500.00")  # the curve at a score of 0
+        assert ben.lines[0].trace["items"][0]["actual"] == "0"
+        assert ev.statement("ana").earned == D("800.00")  # 60 %: 0.5 + 0.6 × 0.5
+
+    def test_the_version_in_force_on_the_period_s_last_day_pays(self) -> None:
+        def version(number: int, top: str, start: dt.date | None) -> sp.Plan:
+            return sp.Plan("plan", [sp.KpiBonus("mbo", [sp.KpiItem(
+                sp.metrics.revenue(), 1, "won")], sp.Curve([(0, 0), (1, top)]))],
+                version=number, effective_from=start)
+        plan = sp.compile_plan([version(1, "1", None), version(2, "2", day(3, 1))])
+        inputs: dict[str, Any] = {"quotas": [quota(100_000, measure="won")],
+                                  "target_incentives": [incentive(1000)]}
+        st = statement(plan, self.records[:1], **inputs)
+        assert st.earned == D("1200.00")  # 60 % on version 2's curve: 2 × 0.6 × 1,000
 
     def test_kpi_weights_must_total_100_percent(self) -> None:
         items = [sp.KpiItem(sp.metrics.revenue(), "0.6"), sp.KpiItem(sp.metrics.win_rate(), "0.3")]
@@ -788,6 +1012,47 @@ class TestCrediting:
             assert extra.statement(pid).earned == plain.statement(pid).earned
         assert credited(extra, "mia") == D("14000")
         assert credited(extra, "sam") == D("4200.0")
+
+    def test_an_overlay_or_rollup_excludes_one_payee_and_credits_the_rest(self) -> None:
+        """Each payee of an overlay, each manager up a roll-up's chain, is credited or
+        excluded on their own: one who cannot be credited stops no one after them."""
+        hierarchy = sp.Hierarchy.of([
+            sp.Payee("vp"), sp.Payee("lead", manager="vp", end=day(1, 31)),
+            sp.Payee("ana", manager="lead"), sp.Payee("sam")])
+        plan = compiled(sp.Commission("c", flat("0.1")), extra_credit=[
+            sp.Overlay("o", ["zed", "sam"]), sp.Rollup("up", levels=2)])
+        ev = run(plan, [deal("D-1", day(2), 1000)], hierarchy=hierarchy)
+        assert sorted((c.payee, c.kind.value) for c in ev.credits) == [
+            ("ana", "direct"), ("sam", "overlay"), ("vp", "rollup")]
+        assert [(e.payee, e.reason) for e in ev.exclusions] == [
+            ("lead", "rollup: payee 'lead' not employed on 2026-02-15"),
+            ("zed", "unknown payee 'zed'")]
+
+    def test_a_rollup_of_one_measure_passes_over_the_record_s_other_measures(self) -> None:
+        hierarchy = sp.Hierarchy.of([sp.Payee("mia"), sp.Payee("ana", manager="mia")])
+        plan = compiled(sp.Commission("c", flat("0.1")),
+                        sp.Commission("u", flat("1"), measure="units"),
+                        credit_rules=[sp.CreditRule("rev"),
+                                      sp.CreditRule("units", measure="units", factor="0.5")],
+                        extra_credit=[sp.Rollup("up", measure="units")])
+        ev = run(plan, [deal("D-1", day(2), 1000)], hierarchy=hierarchy)
+        assert [(c.payee, c.measure, c.amount) for c in ev.credits
+                if c.kind is sp.CreditKind.ROLLUP] == [("mia", "units", D("500.0"))]
+
+    def test_a_record_of_no_amount_earns_nothing_and_says_so(self) -> None:
+        st = statement(compiled(sp.Commission("c", flat("0.1"))),
+                       [deal("D-1", day(1), 1000), deal("D-2", day(2), 0)])
+        assert st.lines[1].explanation == (
+            "D-2 on 2026-02-15: credited 0.00; revenue from 1,000.00 to 1,000.00: nothing = 0.00")
+        assert (st.lines[1].trace["tiers"], st.lines[1].trace["arithmetic"]) == ([], "nothing")
+
+    def test_a_record_only_an_overlay_credits_names_itself_in_a_currency_error(self) -> None:
+        plan = compiled(sp.Commission("c", flat("0.1")),
+                        extra_credit=[sp.Overlay("o", ["sam"])])
+        record = sp.Record("D-1", day(2), ("zed",), D(1000), "EUR")
+        with pytest.raises(sp.DataError) as err:
+            run(plan, [record], payees=[sp.Payee("sam")])
+        assert (err.value.record_id, err.value.field) == ("D-1", "currency")
 
     def test_a_record_in_another_currency_is_converted_on_its_date(self) -> None:
         rates = sp.ExchangeRates.of([sp.ExchangeRate("EUR", "USD", "1.1", day(1, 1))])
@@ -908,10 +1173,21 @@ class TestMissingInputs:
         assert str(err.value) == ("field 'target_incentives': no target incentive for payee "
                                   "'ana' in 2026-Q1; component 'bonus' needs it")
 
+    def test_a_gate_on_a_measure_without_a_quota_names_the_component(self) -> None:
+        plan = compiled(sp.Commission("c", flat("0.1"), gate=sp.Gate(1, "new_logos")),
+                        credit_rules=LOGOS_RULES)
+        with pytest.raises(sp.DataError) as err:
+            run(plan, [deal("D-1", day(1), 100)])
+        assert err.value.message == (
+            "no quota for payee 'ana', measure 'new_logos' in 2026-Q1; component 'c' needs it")
+
     def test_a_zero_quota_under_attainment_tiers_is_an_error(self) -> None:
         plan = compiled(sp.Commission("c", table((0, "0.1"), (1, "0.2"), basis=ATTAINMENT)))
-        with pytest.raises(sp.DataError, match=r"quota of payee 'ana' .* is 0"):
+        with pytest.raises(sp.DataError) as err:
             run(plan, [deal("D-1", day(1), 100)], quotas=[quota(0)])
+        assert str(err.value) == (
+            "field 'quotas': the quota of payee 'ana' for 'revenue' in 2026-Q1 is 0; "
+            "component 'c' has attainment tiers")
 
     def test_a_year_to_date_window_needs_the_quota_of_every_period_so_far(self) -> None:
         plan = compiled(sp.Commission("c", table((0, "0.1"), (1, "0.2"), basis=ATTAINMENT),

@@ -51,6 +51,8 @@ class TestPayOnCash:
         assert (q2.earned, q2.released, q2.held, q2.payable, q2.paid) == (
             D("0.00"), D("250.00"), D("0.00"), D("250.00"), D("250.00"))
         assert "  released 750.00 of the earnings; held back 250.00" in q1.explain()
+        assert q2.explain().splitlines()[-2:] == [
+            "  released 250.00 of the earnings; held back 0.00", "  paid 250.00"]
 
     def test_a_receipt_after_the_period_releases_nothing_yet(self) -> None:
         receipts = [sp.Receipt("D-1", dt.date(2026, 4, 2), 20_000)]
@@ -122,3 +124,55 @@ class TestHoldbackProperties:
         assert sum((s.payable for s in statements), D(0)) == last.earned_ytd - last.held
         if all(d["amount"] >= 0 for d in deals):
             assert all(s.held >= 0 for s in statements)
+
+
+class TestWhatIsHeld:
+    """Only a held commission's record lines wait; its period lines (a floor, a true-up) and
+    other components are released at once, and a record with nothing to collect is not held.
+    (Mutation testing, `released`/`_release`.)"""
+
+    def test_other_components_and_a_floor_are_released_at_once(self) -> None:
+        compiled = sp.compile_plan(sp.Plan("p", [
+            sp.Spiff("s", sp.Eq("logo", True, sp.Missing.FALSE), amount=300),
+            sp.Commission("c", sp.RateTable([sp.Tier(0, "0.05")]), holdback=ON_CASH,
+                          floor=1500),
+            sp.Commission("u", sp.RateTable([sp.Tier(0, "0.01")]))]))
+        ev = compiled.evaluate([deal("D-1", dt.date(2026, 2, 1), 20_000, logo=True)],
+                               "2026-Q1", payees=ANA)
+        q1 = ev.statement("ana")
+        # earned: SPIFF 300, commission 1,000 held + floor 500, other commission 200
+        assert (q1.earned, q1.released, q1.held) == (D("2000.00"), D("1000.00"),
+                                                      D("1000.00"))
+
+    def test_a_year_to_date_true_up_is_released_and_the_records_after_it_held(self) -> None:
+        compiled = sp.compile_plan(sp.Plan("p", [sp.Commission(
+            "c", sp.RateTable([sp.Tier(0, "0.05")]), window=sp.Window.YEAR_TO_DATE,
+            gate=sp.Gate("0.5"), holdback=sp.Holdback("0.5"))]))
+        quotas = [sp.Quota("ana", "revenue", f"2026-Q{q}", 10_000) for q in (1, 2)]
+        records = [deal("D-1", dt.date(2026, 2, 1), 8_000),
+                   deal("D-2", dt.date(2026, 5, 1), 4_000)]
+        receipts = [sp.Receipt("D-1", dt.date(2026, 2, 2), 8_000)]
+        q1, q2 = year(compiled.evaluate(records, "2026-Q2", payees=ANA, quotas=quotas,
+                                        receipts=receipts))
+        # Q1: 8,000 of a 10,000 quota passes the gate: 400, collected in full.
+        assert (q1.earned, q1.released, q1.held) == (D("400.00"), D("400.00"), D("0.00"))
+        # Q2: the year's quota is 20,000 and 8,000 no longer passes the gate (−400, a
+        # true-up released at once); with D-2, 12,000 passes it: 600, half held. Released
+        # by Q2: 400 − 400 + 300 = 300, of which 400 in Q1.
+        assert [line.amount for line in q2.lines] == [D("-400.00"), D("600.00")]
+        assert (q2.released, q2.held) == (D("-100.00"), D("300.00"))
+
+    def test_a_refund_has_nothing_to_collect_and_is_released_at_once(self) -> None:
+        records = [deal("D-1", dt.date(2026, 2, 1), 20_000),
+                   deal("R-1", dt.date(2026, 2, 5), -4_000)]
+        q1 = plan().evaluate(records, "2026-Q1", payees=ANA).statement("ana")
+        assert (q1.earned, q1.released, q1.held) == (D("800.00"), D("-200.00"), D("1000.00"))
+
+    @pytest.mark.parametrize("amount", ["0.60", "1"])
+    def test_a_deal_of_a_unit_or_less_waits_for_its_receipts_too(self, amount: str) -> None:
+        compiled = sp.compile_plan(sp.Plan("p", [sp.Commission(
+            "c", sp.RateTable([sp.Tier(0, 100)]), holdback=ON_CASH)]))  # 100 a unit
+        receipts = [sp.Receipt("D-1", dt.date(2026, 2, 6), "0.30")]
+        q1 = compiled.evaluate([deal("D-1", dt.date(2026, 2, 1), amount)], "2026-Q1",
+                               payees=ANA, receipts=receipts).statement("ana")
+        assert q1.released == D("30.00")  # 100 × 0.30 collected

@@ -40,6 +40,13 @@ class TestPaidInTheirOwnCurrency:
         with pytest.raises(sp.DataError, match="payee 'eva' is paid in EUR"):
             PLAN.evaluate(DEALS, "2026-Q1", payees=[sp.Payee("eva", currency="EUR")])
 
+    def test_an_unknown_currency_is_an_error_naming_the_payee_s_field(self) -> None:
+        with pytest.raises(sp.DefinitionError) as caught:
+            PLAN.evaluate(DEALS, "2026-Q1", payees=[sp.Payee("eva", currency="ZZZ")])
+        assert [p.path for p in caught.value.problems] == ["payees['eva'].currency"]
+        assert str(caught.value).startswith(
+            "payees['eva'].currency: unknown ISO 4217 currency code 'ZZZ'")
+
     def test_a_missing_rate_names_the_pair_and_date(self) -> None:
         rates = sp.ExchangeRates.of([sp.ExchangeRate("USD", "EUR", "0.9", dt.date(2026, 6, 1))])
         with pytest.raises(sp.MissingRateError, match="2026-03-31"):

@@ -59,6 +59,24 @@ class TestProratedQuota:
         assert st_.lines[0].trace["quota"] == "90000"
         assert "proration" not in st_.lines[0].trace
 
+    def test_a_commission_prorates_only_what_it_reads_a_quota_or_incentive_for(self) -> None:
+        """Amount tiers read no quota: nothing to prorate, nothing said. A cap as a multiple
+        of the target incentive reads the incentive, prorated: 3,000 × 59/90 = 1,966.67."""
+        def commission(cap: sp.Cap | None) -> sp.CompiledPlan:
+            return sp.compile_plan(sp.Plan("p", [sp.Commission("c", sp.RateTable(
+                [sp.Tier(0, "0.05")]), cap=cap)], proration=sp.ProrationBasis.CALENDAR_DAYS))
+        plain = commission(None).evaluate(DEAL, Q1, payees=HIRED_1_FEB, **QUOTAS)
+        line = plain.statement("ana").lines[0]
+        assert "proration" not in line.trace
+        assert "prorated" not in line.explanation
+        capped = commission(sp.Cap(target_incentive_multiple=1)).evaluate(
+            DEAL, Q1, payees=HIRED_1_FEB, quotas=[],
+            target_incentives=[sp.TargetIncentive("ana", Q1, 3000)])
+        line = capped.statement("ana").lines[0]
+        assert line.trace["proration"] == [
+            {"period": Q1, "active": "59", "total": "90", "basis": "calendar_days"}]
+        assert line.amount == D("1966.67")
+
     def test_a_payee_on_the_plan_all_period_is_not_prorated(self) -> None:
         st_ = plan().evaluate(DEAL, Q1, payees=[sp.Payee("ana")], **QUOTAS).statement("ana")
         assert st_.lines[0].trace["quota"] == "90000"
@@ -72,6 +90,22 @@ class TestProratedQuota:
         assert st_.lines[0].trace["proration"] == [
             {"period": Q1, "active": "21", "total": "63", "basis": "working_days"}]
         assert st_.lines[0].trace["quota"] == "30000"
+        assert "quota and target incentive prorated: 2026-Q1 21 of 63 working days" in (
+            st_.lines[0].explanation)
+
+    def test_a_year_to_date_window_names_each_prorated_period(self) -> None:
+        """Hired on 1 February, on the plan until 31 May: Q1 59 of 90 days, Q2 61 of 91,
+        in one sentence."""
+        compiled = sp.compile_plan(sp.Plan("p", [sp.Commission(
+            "c", sp.RateTable([sp.Tier(0, "0.05"), sp.Tier(1, "0.10")], basis=ATTAINMENT),
+            window=sp.Window.YEAR_TO_DATE)], proration=sp.ProrationBasis.CALENDAR_DAYS))
+        deal = [{"id": "D-2", "date": dt.date(2026, 4, 2), "payee": "ana", "amount": D(1000)}]
+        quotas = [sp.Quota("ana", "revenue", q, 90_000) for q in (Q1, "2026-Q2")]
+        st_ = compiled.evaluate(deal, "2026-Q2", payees=HIRED_1_FEB, quotas=quotas,
+                                assignments=[sp.Assignment("ana", end=dt.date(2026, 5, 31))]
+                                ).statement("ana")
+        assert ("quota and target incentive prorated: 2026-Q1 59 of 90 days, "
+                "2026-Q2 61 of 91 days = 50.00") in st_.lines[0].explanation
 
     def test_assignments_count_only_the_days_on_the_plan(self) -> None:
         """On the plan 1–31 January and again from 1 March: 31 + 31 = 62 of 90 days."""

@@ -54,6 +54,19 @@ class TestRamp:
         assert line.trace["ramp"][0]["factor"].startswith("0.38135593220338983")
         assert "quota ramped: 2026-Q1 × 38.1 %" in line.explanation
 
+    def test_a_year_to_date_commission_says_the_ramp_of_each_period(self) -> None:
+        """Hired 1 March, ramped 25 %, 50 %, 75 %: March at 25 % (Q1 × 25 %); April 50 %,
+        May 75 %, June in full: (0.5 × 30 + 0.75 × 31 + 30) / 91 = 68.25 / 91 = 75 %; the
+        year's quota so far 22,500 + 67,500."""
+        compiled = sp.compile_plan(sp.Plan("p", [sp.Commission("c", sp.RateTable(
+            [sp.Tier(0, "0.1")], basis=sp.BoundBasis.ATTAINMENT), window=sp.Window.YEAR_TO_DATE)],
+            ramp=("0.25", "0.5", "0.75")))
+        hired = sp.Payee("ana", start=dt.date(2026, 3, 1))
+        deal = [{"id": "D-1", "date": dt.date(2026, 4, 2), "payee": "ana", "amount": D(100)}]
+        line = compiled.evaluate(deal, Q2, payees=[hired], **INPUTS).statement("ana").lines[0]
+        assert "quota ramped: 2026-Q1 × 25 %, 2026-Q2 × 75 % = 10.00" in line.explanation
+        assert line.trace["quota"] == "90000.00"
+
     def test_after_the_ramp_the_full_quota_applies(self) -> None:
         hired = sp.Payee("ana", start=dt.date(2026, 1, 1))
         assert quota(plan(), hired, Q2) == D(90_000)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import decimal
 import io
 import pickle
 from decimal import Decimal
@@ -22,6 +23,7 @@ from salesperf.testing import plans, records
 from worked_results import PAYEES, PLAN, QUOTAS, RECORDS, evaluation, performance
 
 D = Decimal
+Q1 = "2026-Q1"
 
 
 def csv_text(table: sp.Table) -> str:
@@ -64,7 +66,7 @@ class TestLinesTable:
         both = ev.lines_table(earlier=True)
         assert both.columns["period"] == ["2026-Q1"] * 4 + ["2026-Q2"] * 2
 
-    @settings(max_examples=40, deadline=None)
+    @settings(max_examples=min(40, settings().max_examples), deadline=None)
     @given(plans(), records(), st.sampled_from(["2026-Q1", "2026-Q2", "2026-Q4"]))
     def test_the_columns_are_the_lines_values_for_every_plan(
             self, plan: sp.Plan, recs: list[object], period: str) -> None:
@@ -134,6 +136,138 @@ class TestOtherTables:
         assert len(ev.lines_table().columns["amount"]) == 4
 
 
+class TestTablesInFull:
+    """Every column of every table, and the earlier periods first when asked. (Mutation
+    testing: `statements_table`, `components_table` and `credits_table` were read only in
+    part.)"""
+
+    def test_a_statement_row_holds_every_settlement_field_and_its_line_count(self) -> None:
+        table = evaluation().statements_table()
+        assert table.names == (
+            "payee", "name", "period", "currency", "earned", "earned_ytd", "paid_before",
+            "payable", "draw", "top_up", "recovered", "forgiven", "balance_before",
+            "balance_after", "paid", "released", "held", "pay_currency", "pay_rate",
+            "pay_rate_date", "pay_amount", "lines")
+        ben = evaluation().statement("ben")
+        assert table.dicts()[1] == {
+            **{name: getattr(ben, name) for name in table.names[:-1]}, "lines": 2}
+        assert (ben.earned, ben.paid, ben.released, ben.held) == (
+            D("500.00"), D("500.00"), D("500.00"), D("0.00"))
+
+    def test_earlier_periods_statements_and_components_come_first(self) -> None:
+        ev = evaluation("2026-Q2")
+        assert [(r["payee"], r["period"], r["lines"]) for r in
+                ev.statements_table(earlier=True).dicts()] == [
+            ("ana", "2026-Q1", 2), ("ben", "2026-Q1", 2), ("ana", "2026-Q2", 1),
+            ("ben", "2026-Q2", 1)]
+        assert ev.statements_table().columns["period"] == ["2026-Q2", "2026-Q2"]
+        assert ev.components_table(earlier=True).rows() == [
+            ("ana", "2026-Q1", "commission", D("14500.00"), 2),
+            ("ben", "2026-Q1", "commission", D("500.00"), 2),
+            ("ana", "2026-Q2", "commission", D("500.00"), 1),
+            ("ben", "2026-Q2", "commission", D("500.00"), 1)]
+        assert ev.components_table().names == ("payee", "period", "component", "earned",
+                                               "lines")
+        assert len(ev.components_table()) == 2
+
+    def test_credits_given_as_values_are_tabled_by_payee_measure_date_and_record(
+            self) -> None:
+        day = dt.date(2026, 1, 5)
+
+        def credit(record: str, payee: str, measure: str, d: dt.date) -> sp.Credit:
+            return sp.Credit(record, payee, measure, d, D(1), D(1), D("0.5"), "r",
+                             sp.CreditKind.OVERLAY)
+
+        given = (credit("B", "ben", "revenue", day), credit("A", "ana", "units", day),
+                 credit("C", "ana", "revenue", day + dt.timedelta(1)),
+                 credit("B", "ana", "revenue", day), credit("A", "ana", "revenue", day))
+        table = sp.Evaluation("p", 1, Q1, (), given, ()).credits_table()
+        assert table.names == ("record", "payee", "measure", "date", "amount", "share",
+                               "factor", "rule", "kind")
+        assert [(r["payee"], r["measure"], r["record"]) for r in table.dicts()] == [
+            ("ana", "revenue", "A"), ("ana", "revenue", "B"), ("ana", "revenue", "C"),
+            ("ana", "units", "A"), ("ben", "revenue", "B")]
+        assert set(table.columns["kind"]) == {"overlay"}
+        assert table.rows()[0][3:] == (day, D(1), D(1), D("0.5"), "r", "overlay")
+
+    def test_each_table_is_named_for_what_it_holds(self) -> None:
+        ev = evaluation()
+        assert [t.name for t in (ev.lines_table(), ev.statements_table(),
+                                 ev.components_table(), ev.credits_table(),
+                                 ev.exclusions_table())] == [
+            "lines", "statements", "components", "credits", "exclusions"]
+        assert sp.Evaluation("p", 1, Q1, (), (), ()).credits_table().name == "credits"
+
+    def test_exclusions_table_names_its_columns(self) -> None:
+        table = sp.Evaluation("p", 1, Q1, (), (), (
+            sp.Exclusion("D-1", "why"), sp.Exclusion("D-2", "because", "ana"))).exclusions_table()
+        assert table.names == ("record", "payee", "reason")
+        assert table.rows() == [("D-1", None, "why"), ("D-2", "ana", "because")]
+
+
+class TestLineChunks:
+    """`Lines.chunks`, which the response stream writes from: a block's lines `size` at a
+    time, each chunk's values what the `Line` values say, rounded across the chunks as
+    within them, and a writer that writes line `first + k`'s trace and sentence."""
+
+    @pytest.mark.parametrize("size", [1, 2, 3, 1024])
+    def test_chunks_of_any_size_say_what_the_lines_say(self, size: int) -> None:
+        plan = sp.compile_plan(sp.Plan("p", [sp.Commission("c", sp.RateTable(
+            [sp.Tier(0, "0.0333")]), floor=100)]))
+        recs = [{"id": f"D-{i}", "date": dt.date(2026, 1, 1 + i), "payee": "ana",
+                 "amount": D(f"{i}15.55")} for i in range(5)]
+        st_ = plan.evaluate(recs, Q1, payees=[sp.Payee("ana")]).statement("ana")
+        chunks = list(st_.lines.chunks(size))  # type: ignore[attr-defined]
+        got = []
+        for c in chunks:
+            assert (c.component, c.payee, c.period) == ("c", "ana", Q1)
+            assert len(c.records) == len(c.dates) == len(c.exact) == len(c.amounts) <= size
+            for k in range(len(c.exact)):
+                trace = c.write.trace(c.first + k)
+                got.append((c.records[k], c.dates[k], c.exact[k], c.amounts[k],
+                            trace["exact"], c.write.text(c.first + k)))
+        want = [(li.record, li.date, li.exact, li.amount, li.trace["exact"],
+                 li.explanation.split(", paid ")[0]) for li in st_.lines]
+        assert got == want
+        assert len(want) == 6  # five deals and the floor
+        assert [c.first for c in chunks][:2] == ([0, size] if size < 5 else [0, 0])
+        assert sum(li.amount for li in st_.lines) == D("100.00")
+        assert any(li.amount != li.exact for li in st_.lines)  # rounding carried across
+
+    def test_by_default_a_chunk_is_1024_lines(self) -> None:
+        plan = sp.compile_plan(sp.Plan("p", [sp.Commission("c", sp.RateTable(
+            [sp.Tier(0, "0.1")]))]))
+        recs = [{"id": f"D-{i}", "date": dt.date(2026, 1, 1), "payee": "ana", "amount": D(i)}
+                for i in range(1030)]
+        lines = plan.evaluate(recs, Q1, payees=[sp.Payee("ana")]).statement("ana").lines
+        assert [(len(c.exact), c.first) for c in lines.chunks()] == [  # type: ignore[attr-defined]
+            (1024, 0), (6, 1024)]
+
+    def test_the_largest_amounts_are_rounded_in_any_caller_s_context(self) -> None:
+        """Running totals past 34 digits are still rounded to the cent exactly, and a
+        caller's own decimal context changes nothing."""
+        plan = sp.compile_plan(sp.Plan("p", [sp.Commission("c", sp.RateTable(
+            [sp.Tier(0, "1")]))]))
+        recs = [{"id": f"D-{i}", "date": dt.date(2026, 1, 1 + i), "payee": "ana",
+                 "amount": D("9.99E+31")} for i in range(3)]
+        lines = plan.evaluate(recs, Q1, payees=[sp.Payee("ana")]).statement("ana").lines
+        with decimal.localcontext(decimal.Context(prec=3)):
+            chunks = list(lines.chunks(2))  # type: ignore[attr-defined]
+            made = [li.amount for li in lines]
+        assert made == [D("99900000000000000000000000000000.00")] * 3
+        assert [a for c in chunks for a in c.amounts] == made
+        assert evaluation().lines_table().name == "lines"
+
+    def test_a_chunk_s_lists_are_its_own(self) -> None:
+        lines = evaluation().statement("ana").lines
+        first = next(iter(lines.chunks(1)))  # type: ignore[attr-defined]
+        first.exact.clear()
+        first.amounts.clear()
+        again = next(iter(lines.chunks(1)))  # type: ignore[attr-defined]
+        assert (again.exact, again.amounts, again.records) == (
+            [D("6000.00")], [D("6000.00")], ["D-1"])
+
+
 class TestLine:
     def test_a_line_made_by_hand_is_read_only_and_compares_by_value(self) -> None:
         line = sp.Line("c", "ana", "2026-Q1", "D-1", dt.date(2026, 1, 5), D("1.5"), D("1.50"))
@@ -143,12 +277,104 @@ class TestLine:
         assert {line: 1}[line.replace()] == 1
         assert line.replace(record=None).record is None
 
+    def test_a_changed_copy_keeps_its_line_s_explanation_and_lines_hash_apart(
+            self) -> None:
+        lines = evaluation().statement("ana").lines
+        second = lines[1]
+        copy_ = second.replace(record="D-2b")
+        assert copy_.record == "D-2b"
+        assert (copy_.trace, copy_.explanation) == (second.trace, second.explanation)
+        assert copy_.explanation.startswith("D-2 on 2026-03-10: credited 70,000.00")
+        assert len({hash(li) for li in lines}) == 2
+
     def test_a_line_pickles_and_copies_with_its_explanation(self) -> None:
         line = evaluation().statement("ben").lines[1]
         sent = pickle.loads(pickle.dumps(line))  # noqa: S301 - our own bytes, in a test
         for again in (sent, copy.copy(line), copy.deepcopy(line)):
             assert again == line
             assert again.explanation == line.explanation
+
+
+class TestFindingAStatement:
+    def test_by_id_then_by_display_name_ignoring_case(self) -> None:
+        team = [sp.Payee("ana", "Ana Ruiz"), sp.Payee("ben", "ana")]
+        ev = PLAN.evaluate(RECORDS[:3], Q1, payees=team, quotas=QUOTAS)
+        assert ev.statement("ana").payee == "ana"  # an id before a name
+        assert ev.statement("aNA rUIZ").payee == "ana"
+
+    def test_a_name_two_payees_share_finds_neither(self) -> None:
+        team = [sp.Payee("ana", "Sam Lee"), sp.Payee("ben", "sam lee")]
+        ev = PLAN.evaluate(RECORDS[:3], Q1, payees=team, quotas=QUOTAS)
+        with pytest.raises(sp.DataError) as caught:
+            ev.statement("Sam Lee")
+        assert (caught.value.record_id, caught.value.field) == (None, "payee")
+        assert caught.value.message == (
+            "no statement for 'Sam Lee' in 2026-Q1; statements are for ana (Sam Lee), "
+            "ben (sam lee)")
+
+    def test_the_error_lists_thirty_payees_and_counts_the_rest(self) -> None:
+        many = sp.Evaluation("p", 1, Q1, tuple(
+            sp.Statement(f"p{i:02}", Q1, "USD", (), (), D(0), D(0), D(0), D(0))
+            for i in range(32)), (), ())
+        with pytest.raises(sp.DataError) as caught:
+            many.statement("zed")
+        listed = ", ".join(f"p{i:02}" for i in range(30))
+        assert caught.value.message == (
+            f"no statement for 'zed' in 2026-Q1; statements are for {listed} and 2 more")
+        exactly = sp.Evaluation("p", 1, Q1, many.statements[:30], (), ())
+        with pytest.raises(sp.DataError, match=rf"statements are for {listed}$"):
+            exactly.statement("zed")
+        with pytest.raises(sp.DataError, match=r"statements are for nobody$"):
+            sp.Evaluation("p", 1, Q1, (), (), ()).statement("zed")
+
+
+class TestStatementText:
+    def test_with_traces_each_line_is_followed_by_its_key_facts(self) -> None:
+        """An attainment to a tenth of a percent; facts without a value are left out."""
+        text = evaluation().statement("ben").explain(traces=True).splitlines()
+        assert text == [
+            "Statement for ben, 2026-Q1 (USD)",
+            "  commission: 500.00",
+            ("          100.01  D-<3> on 2026-03-01: credited 1,000.05; revenue from 0.00 to "
+            "1,000.05 (0 % → 1 % of quota 100,000.00): 1,000.05 at 10 % = 100.00, paid 100.01 "
+            "after rounding to the running total"),
+            ("                  trace: rule all, tier 1, rate 0.10, quota 100000, "
+            "attainment_after 1 %, exact 100.0050, rounded 100.01"),
+            ("          399.99  floor: commission earned 100.00, lifted to the floor of 500.00, "
+            "paid 399.99 after rounding to the running total"),
+            "                  trace: exact 399.9950, rounded 399.99",
+            ("  earned this period 500.00; earned year to date 500.00; paid before 0.00; "
+            "payable 500.00")]
+        assert evaluation().statement("ben").explain() == "\n".join(
+            line for line in text if "trace:" not in line)
+
+    def test_a_named_payee_s_statement_names_them(self) -> None:
+        ev = PLAN.evaluate(RECORDS[:1], Q1, payees=[sp.Payee("ana", "Ana Ruiz")],
+                           quotas=QUOTAS)
+        assert ev.statement("ana").explain().startswith(
+            "Statement for Ana Ruiz (ana), 2026-Q1 (USD)\n")
+
+    def test_a_line_as_plain_data_is_its_fields_trace_and_sentence(self) -> None:
+        ben = evaluation().statement("ben")
+        line = ben.lines[0]
+        trace, text = line.details()
+        assert ben.to_dict()["lines"][0] == {
+            "component": "commission", "payee": "ben", "period": Q1, "record": "D-<3>",
+            "date": "2026-03-01", "exact": "100.0050", "amount": "100.01", "trace": trace,
+            "explanation": text}
+        assert trace["rounded"] == "100.01"
+        assert text.endswith(", paid 100.01 after rounding to the running total")
+        with pytest.raises(AttributeError, match=r"^a Line is read-only; use "
+                           r"replace\(amount=\.\.\.\) for a changed copy$"):
+            line.amount = D(0)
+        with pytest.raises(AttributeError, match=r"^a Line is read-only$"):
+            del line.amount
+        assert repr(line) == (
+            "Line(component='commission', payee='ben', period='2026-Q1', record='D-<3>', "
+            "date=datetime.date(2026, 3, 1), exact=Decimal('100.0050'), "
+            "amount=Decimal('100.01'))")
+        by_hand = sp.Line("c", "ana", Q1, None, dt.date(2026, 1, 1), D(1), D(1))
+        assert (by_hand.trace, by_hand.explanation) == ({"rounded": "1"}, "a line given by hand")
 
 
 class TestHtml:

@@ -53,6 +53,73 @@ class TestEarningUnderTheVersionInForce:
         assert lines[1].trace["cumulative_before"] == "50000"
         assert lines[1].explanation.endswith("; under plan version 2 = 7,000.00")
 
+    def test_a_spiff_pays_and_says_the_amount_of_its_record_s_version(self) -> None:
+        def spiffed(number: int, amount: int, start: dt.date | None) -> sp.Plan:
+            return sp.Plan("ae", [sp.Spiff("s", sp.Eq("logo", True, sp.Missing.FALSE),
+                                           amount=amount)], version=number,
+                           effective_from=start)
+        plan = sp.compile_plan([spiffed(1, 100, None), spiffed(2, 200, CHANGE)])
+        lines = plan.evaluate([deal(r, d, 10, logo=True) for r, d in (
+            ("D-1", dt.date(2026, 1, 10)), ("D-2", dt.date(2026, 3, 1)))], Q1,
+            payees=ANA).statement("ana").lines
+        assert [(line.amount, line.explanation) for line in lines] == [
+            (D("100.00"), "D-1 on 2026-01-10: SPIFF s: 100.00 × 100 % share = 100.00"),
+            (D("200.00"), "D-2 on 2026-03-01: SPIFF s: 200.00 × 100 % share = 200.00")]
+
+    def test_a_clawback_s_trace_names_the_version_it_was_credited_under(self) -> None:
+        records = [*DEALS, deal("X-1", dt.date(2026, 1, 20), -25_000, reverses="D-1")]
+        lines = sp.compile_plan([V1, V2]).evaluate(records, Q1, payees=ANA).statement(
+            "ana").lines
+        undo = next(line for line in lines if line.record == "X-1")
+        assert (undo.amount, undo.trace["kind"], undo.trace["version"]) == (
+            D("-2500.00"), "clawback", 1)
+
+    def test_a_target_bonus_pays_under_the_version_in_force_on_the_period_s_last_day(
+            self) -> None:
+        def bonus(number: int, top: str, start: dt.date | None) -> sp.Plan:
+            return sp.Plan("ae", [sp.TargetBonus("b", sp.Curve([(0, 0), (1, top)]))],
+                           version=number, effective_from=start)
+        plan = sp.compile_plan([bonus(1, "1", None), bonus(2, "2", CHANGE)])
+        st_ = plan.evaluate(DEALS[:1], Q1, payees=ANA,
+                            quotas=[sp.Quota("ana", "revenue", Q1, 100_000)],
+                            target_incentives=[sp.TargetIncentive("ana", Q1, 1000)]
+                            ).statement("ana")
+        assert st_.earned == D("1000.00")  # 50 % on version 2's curve: 2 × 0.5 × 1,000
+
+    def test_a_per_record_commission_earns_under_each_record_s_version(self) -> None:
+        per_record = []
+        for v in (V1, V2):
+            (commission,) = v.components
+            assert isinstance(commission, sp.Commission)
+            per_record.append(attrs.evolve(v, components=[attrs.evolve(
+                commission, application=sp.Application.PER_RECORD)]))
+        deals = [*DEALS, deal("D-3", dt.date(2026, 3, 2), 90_000)]
+        lines = sp.compile_plan(per_record).evaluate(deals, Q1, payees=ANA).statement(
+            "ana").lines
+        # each on its own: v1 10 % on D-1; v2 10 % to 80,000 and 20 % above on D-2 and D-3
+        assert [line.amount for line in lines] == [D("5000.00"), D("5000.00"), D("10000.00")]
+
+    def test_a_per_record_cap_holds_across_versions(self) -> None:
+        capped = [attrs.evolve(v, components=[sp.Commission("c", sp.RateTable(
+            [sp.Tier(0, rate)]), cap=sp.Cap(per_record=3000))]) for v, rate in (
+            (V1, "0.10"), (V2, "0.20"))]
+        lines = sp.compile_plan(capped).evaluate(DEALS, Q1, payees=ANA).statement(
+            "ana").lines
+        assert [line.amount for line in lines] == [D("3000.00"), D("3000.00")]
+        assert lines[1].explanation.endswith(
+            "; capped at 3,000.00 per record; under plan version 2 = 3,000.00")
+
+    def test_attainment_tiers_read_the_payee_s_quota_under_each_version(self) -> None:
+        versions = [attrs.evolve(v, components=[sp.Commission("c", sp.RateTable(
+            [sp.Tier(0, rate)], basis=sp.BoundBasis.ATTAINMENT))]) for v, rate in (
+            (V1, "0.10"), (V2, "0.20"))]
+        lines = sp.compile_plan(versions).evaluate(
+            DEALS, Q1, payees=ANA, quotas=[sp.Quota("ana", "revenue", Q1, 100_000)]
+        ).statement("ana").lines
+        assert [(line.amount, line.trace["quota"], line.trace["attainment_after"])
+                for line in lines] == [(D("5000.00"), "100000", "0.5"),
+                                       (D("10000.00"), "100000", "1")]
+
     def test_one_version_alone_writes_no_version(self) -> None:
         lines = sp.compile_plan(V1).evaluate(DEALS, Q1, payees=ANA).statement("ana").lines
         assert "version" not in lines[0].trace

@@ -345,8 +345,9 @@ def _arithmetic(terms: CommissionTerms, words: Words, before: Point, after: Poin
 
 
 def _taken_from(value: Decimal, undo: Reversal) -> Decimal:
-    """What the record a clawback reverses earned, from what the clawback takes back."""
-    return _DIV(DECIMAL_CONTEXT.minus(value), undo.fraction) if undo.fraction else _ZERO
+    """What the record a clawback reverses earned, from what the clawback takes back (its
+    share is never 0: a reversal that would take nothing is excluded when credited)."""
+    return _DIV(DECIMAL_CONTEXT.minus(value), undo.fraction)
 
 
 def credit_text(c: CreditRow, credited: str) -> str:

@@ -78,7 +78,7 @@ def reverse(pending: list[tuple[dt.date, str, int, Record]],
 def _reversal_share(rec: Record, orig_day: dt.date, original: object, window: int | None,
                     left: Decimal) -> Decimal | str:
     """The share of the record it reverses that a reversal takes back (all that is `left`
-    when it gives no amount), or why it cannot take any."""
+    when it gives no amount; nothing left is a reason), or why it cannot take any."""
     target = rec.attributes["reverses"]
     orig_amount, orig_cur = amount_of(original)
     if rec.date < orig_day:
@@ -87,7 +87,7 @@ def _reversal_share(rec: Record, orig_day: dt.date, original: object, window: in
         return (f"reverses {target} of {orig_day}, {(rec.date - orig_day).days} days "
                 f"before: outside the {window}-day clawback window")
     if rec.amount is None:
-        return left
+        return left if left else f"reverses {target}, which is already reversed in full"
     if not orig_amount:
         return f"reverses {target}, which has no amount to take a share of"
     if (rec.currency or None) != (orig_cur or None):

