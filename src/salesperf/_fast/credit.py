@@ -191,8 +191,8 @@ def credit(intake: Intake, plan: Plan, rules: VersionRules, dates: Dates,
         id_rank[by_id] = np.arange(len(where))
     group_rank = payee_code[where]
     chosen_days = days[where]
-    low = int(chosen_days.min()) if len(where) else 0
-    span = int(chosen_days.max()) - low + 1 if len(where) else 1
+    low = int(np.min(chosen_days)) if len(where) else 0
+    span = int(np.max(chosen_days)) - low + 1 if len(where) else 1
     if intake.ordered and span < 1 << 16 and len(names) < 1 << 16:
         # A record's place breaks ties: two stable radix sorts of 16-bit keys, by day and
         # then by payee.

@@ -196,7 +196,7 @@ class FastCommission:
         peak_b = float(np.abs(bounds).max()) if bounds.size else 0.0
         peak_s = max([float(np.abs(starts).max()) if starts.size else 0.0]
                      + [abs(float(c)) for c in caps_all])
-        if ((peak_x + peak_b) * float(rate.max(initial=1)) + peak_s >= _SAFE
+        if ((peak_x + peak_b) * float(np.max(rate, initial=1)) + peak_s >= _SAFE
                 or peak_x >= _SAFE):
             raise Unsupported("amounts too large for exact 64-bit arithmetic")
         group = np.repeat(np.arange(count), groups.size)
