@@ -16,6 +16,11 @@ if [ "${1:-}" = "results" ]; then
   exec "$venv/bin/mutmut" results
 fi
 if [ "${1:-}" = "retest" ]; then  # mutmut keeps a survivor's result until its code changes
+  # mutmut runs for a mutant only the tests its stats saw calling the function, and keeps
+  # those stats across runs: a function split or renamed since is credited only to tests
+  # added later (149 mutants of a helper split from `terms` looked like survivors). Retest
+  # collects the stats afresh (about a minute) before running the survivors again.
+  rm -f mutants/mutmut-stats.json
   "$venv/bin/python" - <<'PY'
 import json, pathlib
 for meta in pathlib.Path("mutants/src").rglob("*.meta"):

@@ -637,6 +637,13 @@ class TestFloors:
         plan = compiled(sp.Commission("c", flat("0.1"), floor=1000))
         assert amounts(statement(plan, [deal("D-1", day(1), 10_000)])) == [D("1000.00")]
 
+    def test_earnings_short_of_the_floor_by_less_than_one_are_lifted(self) -> None:
+        """9,995 at 10 % earns 999.50: a floor of 1,000 adds a line of 0.50."""
+        plan = compiled(sp.Commission("c", flat("0.1"), floor=1000))
+        st = statement(plan, [deal("D-1", day(1), 9995)])
+        assert amounts(st) == [D("999.50"), D("0.50")]
+        assert st.earned == D("1000.00")
+
     def test_earnings_above_the_floor_are_not_changed(self) -> None:
         plan = compiled(sp.Commission("c", flat("0.1"), floor=1000))
         assert amounts(statement(plan, [deal("D-1", day(1), 30_000)])) == [D("3000.00")]
@@ -934,6 +941,28 @@ class TestCrediting:
             ("D-1", D("5000.0"), "services"), ("D-2", D("10000"), "all")]
         assert "(100 % share × 50 % credit)" in ev.statement("ana").lines[0].explanation
 
+    def test_a_plain_record_with_payee_and_payees_is_read_as_a_record(self) -> None:
+        """A dict that also names `payees` is not the common record the inline path
+        credits: it is read as a whole, and two payees without a split are an error."""
+        record = {"id": "D-1", "date": day(1), "payee": "ana", "payees": ["ana", "ben"],
+                  "amount": D(1000)}
+        with pytest.raises(sp.DataError, match="2 payees and no split"):
+            run(compiled(sp.Commission("c", flat("0.1"))), [record],
+                payees=[sp.Payee("ana"), sp.Payee("ben")])
+
+    def test_a_plain_record_s_bad_values_are_named_as_a_record_s(self) -> None:
+        """A currency that is not text, a rule field's value that cannot be looked up (a
+        list): the same answer as for the `Record` — its field named, or no rule matched."""
+        plan = compiled(sp.Commission("c", flat("0.1")),
+                        credit_rules=[sp.CreditRule("cloud", where=sp.Eq("product", "cloud"))])
+        base = {"id": "D-1", "date": day(1), "payee": "ana", "amount": D(1000)}
+        with pytest.raises(sp.DataError, match="must be an ISO 4217 code, got 5") as err:
+            run(plan, [{**base, "currency": 5, "product": "cloud"}])
+        assert err.value.field == "currency"
+        ev = run(plan, [{**base, "product": ["cloud"]}])
+        assert [(e.record, e.reason) for e in ev.exclusions] == [
+            ("D-1", "no crediting rule matched")]
+
     def test_a_record_with_several_payees_and_no_split_is_an_error(self) -> None:
         with pytest.raises(sp.DataError, match="no split") as err:
             run(compiled(sp.Commission("c", flat("0.1"))),
@@ -1027,6 +1056,33 @@ class TestCrediting:
         assert [(e.payee, e.reason) for e in ev.exclusions] == [
             ("lead", "rollup: payee 'lead' not employed on 2026-02-15"),
             ("zed", "unknown payee 'zed'")]
+
+    def test_a_record_only_an_overlay_credits_is_credited_not_excluded(self) -> None:
+        """No crediting rule matches the record, an overlay does: the overlay's payees are
+        credited (in a measure no rule credits) and the record is not "unmatched"."""
+        plan = compiled(sp.Commission("c", flat("0.1")),
+                        sp.Commission("s", flat("0.01"), measure="specialist"),
+                        credit_rules=[sp.CreditRule("cloud", where=sp.Eq("product", "cloud"))],
+                        extra_credit=[sp.Overlay("o", ["Ann", "sam"], measure="specialist")])
+        record = {"id": "D-1", "date": day(2), "payee": "ana", "amount": D(1000),
+                  "product": "onprem"}
+        ev = run(plan, [record], payees=[sp.Payee("ana"), sp.Payee("sam")])
+        assert [(c.payee, c.measure, c.amount, c.kind) for c in ev.credits] == [
+            ("sam", "specialist", D(1000), sp.CreditKind.OVERLAY)]
+        assert [(e.payee, e.reason) for e in ev.exclusions] == [("Ann", "unknown payee 'Ann'")]
+        assert ev.statement("sam").earned == D("10.00")
+
+    def test_a_record_no_rule_matches_is_excluded_before_its_payees(self) -> None:
+        """Exclusions are sorted by record, then payee — the record's own (no payee) first,
+        whatever the payees' names — then reason."""
+        plan = compiled(sp.Commission("c", flat("0.1")),
+                        credit_rules=[sp.CreditRule("cloud", where=sp.Eq("product", "cloud"))],
+                        extra_credit=[sp.Overlay("o", ["Ann"])])
+        record = {"id": "D-1", "date": day(2), "payee": "ana", "amount": D(1000),
+                  "product": "onprem"}
+        ev = run(plan, [record])
+        assert [(e.payee, e.reason) for e in ev.exclusions] == [
+            (None, "no crediting rule matched"), ("Ann", "unknown payee 'Ann'")]
 
     def test_a_rollup_of_one_measure_passes_over_the_record_s_other_measures(self) -> None:
         hierarchy = sp.Hierarchy.of([sp.Payee("mia"), sp.Payee("ana", manager="mia")])
@@ -1187,6 +1243,18 @@ class TestMissingInputs:
             run(plan, [deal("D-1", day(1), 100)], quotas=[quota(0)])
         assert str(err.value) == (
             "field 'quotas': the quota of payee 'ana' for 'revenue' in 2026-Q1 is 0; "
+            "component 'c' has attainment tiers")
+
+    def test_a_zero_quota_names_the_year_to_date_window(self) -> None:
+        """A payee who joins in April, under a year-to-date window: the quota that is 0 is
+        the window's, named by its dates."""
+        plan = compiled(sp.Commission("c", table((0, "0.1"), (1, "0.2"), basis=ATTAINMENT),
+                                      window=YTD))
+        with pytest.raises(sp.DataError) as err:
+            run(plan, [deal("D-1", day(5), 100)], Q2, quotas=[quota(0, Q2)],
+                payees=[sp.Payee("ana", start=day(4, 1))])
+        assert err.value.message == (
+            "the quota of payee 'ana' for 'revenue' in 2026-01-01..2026-06-30 is 0; "
             "component 'c' has attainment tiers")
 
     def test_a_year_to_date_window_needs_the_quota_of_every_period_so_far(self) -> None:

@@ -12,7 +12,7 @@ import decimal
 import pickle
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 import pytest
@@ -93,6 +93,64 @@ class TestFastPaths:
             alone = fast.earn(credited, only=[p.id], **kw).to_dict()
             assert [s for s in together["statements"] if s["payee"] == p.id] == alone[
                 "statements"]
+
+    # Terms that depend on more of the payee than the quota: each shape must not be shared.
+    LOGOS = (sp.CreditRule("sales", where=sp.Ne("kind", "logo", sp.Missing.TRUE)),
+             sp.CreditRule("logos", "new_logos", sp.Eq("kind", "logo", sp.Missing.FALSE)))
+    TABLE = sp.RateTable([sp.Tier(0, "0.02"), sp.Tier("0.5", "0.05"), sp.Tier(1, "0.1")],
+                         basis=sp.BoundBasis.ATTAINMENT)
+    PERSONAL: ClassVar[dict[str, dict[str, Any]]] = {
+        "gate on another measure": {"gate": sp.Gate("0.5", measure="new_logos")},
+        "multiplier": {"multiplier": sp.Multiplier("new_logos", sp.Curve(
+            [(0, 1), ("0.5", "1.2"), (1, "1.5")], kind=sp.CurveKind.STEPS))},
+        "cap by target incentive": {"cap": sp.Cap(target_incentive_multiple="0.1")},
+        "proration": {"plan": {"proration": sp.ProrationBasis.CALENDAR_DAYS}},
+        "ramp": {"plan": {"ramp": ("0.5", "0.75")}},
+        "quota only": {},
+    }
+
+    @pytest.mark.parametrize("shape", list(PERSONAL))
+    def test_terms_that_depend_on_more_than_the_quota_are_each_payee_s_own(
+            self, shape: str) -> None:
+        """Three payees with the same quota, but different attainments of another measure,
+        target incentives and start dates (bo joins in February): under a gate on another
+        measure, a multiplier, a cap by target incentive, proration or a ramp each payee's
+        statement — amounts, traces, sentences — is what earning for them alone gives and
+        what the general path gives (terms are shared only when they depend on the quota
+        alone)."""
+        fields = dict(self.PERSONAL[shape])
+        of_plan = fields.pop("plan", {})
+        plan = sp.compile_plan(sp.Plan("p", [sp.Commission("c", self.TABLE, **fields)],
+                                       credit_rules=self.LOGOS, **of_plan))
+        people = [sp.Payee("ana"), sp.Payee("bo", start=dt.date(2026, 2, 10)), sp.Payee("cy")]
+        recs = [{"id": f"{kind}-{p.id}-{i}", "date": dt.date(2026, 3, 1 + i), "payee": p.id,
+                 "amount": D(amount), "kind": kind}
+                for p in people for i, (kind, amount) in enumerate(
+                    [("sale", 30_000), ("logo", 1), ("sale", 12_000)])]
+        def inputs(ana: Decimal) -> dict[str, Any]:
+            return {"quotas": [sp.Quota(p.id, "revenue", Q1, ana if p.id == "ana" else 40_000)
+                               for p in people]
+                    + [sp.Quota(p.id, "new_logos", Q1, n) for p, n in zip(people, (1, 4, 2),
+                                                                            strict=True)],
+                    "target_incentives": [sp.TargetIncentive(p.id, Q1, ti) for p, ti in zip(
+                        people, (5000, 5000, 30_000), strict=True)]}
+
+        kw = inputs(D(40_000))
+        if of_plan:  # ana's quota is bo's prorated or ramped one, as written: equal
+            # quotas, and only the notes of bo's terms tell them apart
+            bo = plan.evaluate(recs, Q1, payees=people, **kw).statement("bo").lines[0]
+            kw = inputs(D(bo.trace["quota"]))
+        together = outcome(plan, recs, Q1, payees=people, **kw)
+        assert isinstance(together, dict), together
+        assert together == outcome(without_fast_paths(plan), recs, Q1, payees=people, **kw)
+        credited = plan.credit(recs, Q1, payees=people)
+        alone = {p.id: plan.earn(credited, only=[p.id], **kw).to_dict()["statements"]
+                 for p in people}
+        for p in people:
+            assert [s for s in together["statements"] if s["payee"] == p.id] == alone[p.id]
+        earned = {s["payee"]: s["earned"] for s in together["statements"]}
+        if shape != "quota only":  # the payees' terms differ, and so do their earnings
+            assert len({earned["ana"], earned["bo"], earned["cy"]}) > 1, earned
 
     def test_equal_quotas_written_differently_are_not_shared(self) -> None:
         """40000 and 40000.00 are equal, yet each payee's tier bounds keep their quota's
@@ -447,6 +505,25 @@ class TestCumulativeRounding:
                 assert all(abs(line.amount - line.exact) <= unit for line in lines)
                 assert sum(line.amount for line in lines) == sp.currency(cur).round(
                     sum(exact, D(0)), mode)
+            for s in year:  # the totals are the lines' sums, rounded alike
+                assert s.earned == sum((line.amount for line in s.lines), D(0))
+                assert {t.component: t.earned for t in s.components if t.lines} == {
+                    c: sum((line.amount for line in s.lines if line.component == c), D(0))
+                    for c in {line.component for line in s.lines}}
+
+    @pytest.mark.parametrize(("mode", "earned"), [
+        ("HALF_UP", "0.13"), ("HALF_EVEN", "0.12"), ("HALF_DOWN", "0.12"), ("UP", "0.13"),
+        ("DOWN", "0.12"), ("CEILING", "0.13"), ("FLOOR", "0.12")])
+    def test_a_half_cent_total_is_rounded_as_the_plan_says(self, mode: str,
+                                                           earned: str) -> None:
+        """10 % of 1.25 is 0.125: the line, the component's total and the statement are
+        rounded in the plan's mode, never in the context's (half even): found by mutation
+        testing, which rounded the totals half even and no other test noticed."""
+        plan = sp.compile_plan(sp.Plan("p", [sp.Commission("c", sp.RateTable(
+            [sp.Tier(0, "0.1")]))], rounding=sp.RoundingMode[mode]))
+        st = plan.evaluate([{"id": "D-1", "date": dt.date(2026, 1, 5), "payee": "ana",
+                             "amount": D("1.25")}], Q1, payees=[sp.Payee("ana")]).statement("ana")
+        assert (st.lines[0].amount, st.components[0].earned, st.earned) == (D(earned),) * 3
 
 
 # -- supplied metrics --------------------------------------------------------------------------

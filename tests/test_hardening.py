@@ -93,6 +93,22 @@ class TestRecordNumbersAreBoundedAndComputable:
             lines = digits34.add(lines, D(line["amount"]))
         assert lines == digits34.plus(D(statement["earned"]))
 
+    def test_lines_of_the_largest_amounts_are_read_in_any_context(self) -> None:
+        """Lines are rounded in salesperf's own context when read, whatever the caller's:
+        here Python's default (28 digits) while amounts of 33 digits and the floor's line
+        lifting their refunds back to 1,000 need 34."""
+        plan = sp.compile_plan(sp.Plan("p", [sp.Commission(
+            "c", sp.RateTable([sp.Tier(0, 1)]), floor=1000)]))
+        big = D("9999999999999999999999999999999.99")
+        minus = D("-9999999999999999999999999999999.99")  # -big would round to 28 digits
+        recs = [{"id": f"D-{i}", "date": f"2026-02-0{i}", "payee": "ana", "amount": amount}
+                for i, amount in enumerate([big, minus, minus], start=1)]
+        ev = plan.evaluate(recs, "2026-Q1", payees=[sp.Payee("ana")])
+        with decimal.localcontext(decimal.Context()):
+            amounts = [line.amount for line in ev.statement("ana").lines]
+        assert amounts == [big, minus, minus, D("10000000000000000000000000000999.99")]
+        assert ev.statement("ana").earned == D("1000.00")
+
     def test_the_smallest_quota_is_explained(self) -> None:
         doc = example_request()
         for quota in doc["quotas"]:

@@ -96,6 +96,55 @@ class TestRecoverableDraw:
             D("3000.00"), D("1200.00"), D("1800.00"), D("0.00"))
 
 
+class TestSettlementEdges:
+    """Where each rule of `payments` turns: recovery above a draw limited by the room above
+    it, balances and payables under one unit, a limit not reached, the year's end."""
+
+    def test_recovery_above_a_draw_takes_only_the_room_above_it(self) -> None:
+        """Q1 earns 1,500 under a draw of 4,000 (balance 2,500); Q2 earns 5,000 under the
+        same draw: 1,000 above it is recovered, 1,500 stays owed."""
+        records = [deal("D-1", dt.date(2026, 2, 1), 15_000),
+                   deal("D-2", dt.date(2026, 5, 1), 50_000)]
+        draws = [sp.Draw("ana", q, 4000) for q in QUARTERS[:2]]
+        _, q2 = year(flat_plan().evaluate(records, "2026-Q2", payees=ANA, draws=draws))
+        assert (q2.payable, q2.recovered, q2.paid, q2.balance_after) == (
+            D("5000.00"), D("1000.00"), D("4000.00"), D("1500.00"))
+
+    @pytest.mark.parametrize(("opening", "recovered"), [("0.50", "0.50"), ("0.125", "0.13")])
+    def test_a_balance_under_one_is_recovered_rounded_half_up(self, opening: str,
+                                                            recovered: str) -> None:
+        """An opening balance is taken to the cent half up (0.125 is 0.13, where half even
+        would give 0.12), and recovered however small."""
+        st = flat_plan().evaluate([deal("D-1", dt.date(2026, 2, 1), 1000)], "2026-Q1",
+                                  payees=ANA, opening_balances={"ana": opening}).statement("ana")
+        assert (st.recovered, st.balance_after) == (D(recovered), D("0.00"))
+
+    def test_a_limit_not_reached_is_not_quoted(self) -> None:
+        st = flat_plan(recovery_limit=1000).evaluate(
+            [deal("D-1", dt.date(2026, 2, 1), 10_000)], "2026-Q1", payees=ANA,
+            opening_balances={"ana": "300"}).statement("ana")
+        assert st.recovered == D("300.00")
+        assert st.settlement[0] == (
+            "recovered 300.00 of the balance of 300.00 from the payable of 1,000.00")
+
+    def test_a_payable_under_one_is_topped_up_not_negative(self) -> None:
+        """Earned 0.50 under a draw of 100: topped up by 99.50, nothing negative."""
+        st = flat_plan().evaluate([deal("D-1", dt.date(2026, 2, 1), 5)], "2026-Q1",
+                                  payees=ANA, draws=[sp.Draw("ana", "2026-Q1", 100)]
+                                  ).statement("ana")
+        assert (st.payable, st.top_up, st.forgiven, st.paid, st.balance_after) == (
+            D("0.50"), D("99.50"), D("0.00"), D("100.00"), D("99.50"))
+        assert st.settlement[0] == ("draw of 100.00 tops up the payable of 0.50 by 99.50, "
+                                    "recoverable: added to the balance")
+
+    def test_a_balance_is_forgiven_at_the_year_s_end_not_before(self) -> None:
+        draws = [sp.Draw("ana", "2026-Q1", 500)]
+        ev = flat_plan(at_year_end=sp.BalancePolicy.FORGIVE).evaluate(
+            [], "2026-Q4", payees=ANA, draws=draws)
+        assert [(s.forgiven, s.balance_after) for s in year(ev)] == [
+            (D("0.00"), D("500.00"))] * 3 + [(D("500.00"), D(0))]
+
+
 class TestNonRecoverableDraw:
     def test_the_issue_s_case(self) -> None:
         """A non-recoverable draw of 3,000 with earnings 1,200 pays 3,000; balance 0."""
@@ -153,6 +202,11 @@ class TestInputs:
     def test_a_negative_opening_balance_is_a_definition_error(self) -> None:
         with pytest.raises(sp.DefinitionError, match="opening_balances"):
             flat_plan().evaluate([], "2026-Q1", payees=ANA, opening_balances={"ana": "-5"})
+
+    def test_a_bad_paid_amount_is_reported_with_its_payee_and_period(self) -> None:
+        with pytest.raises(sp.DefinitionError) as err:
+            flat_plan().evaluate([], "2026-Q1", payees=ANA, paid={("ana", "2026-Q1"): "abc"})
+        assert [p.path for p in err.value.problems] == ["paid['ana', '2026-Q1']"]
 
     def test_a_negative_recovery_limit_is_reported_with_its_path(self) -> None:
         with pytest.raises(sp.DefinitionError, match=r"plan\.payments\.recovery_limit"):
