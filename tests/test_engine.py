@@ -644,6 +644,15 @@ class TestFloors:
         assert amounts(st) == [D("999.50"), D("0.50")]
         assert st.earned == D("1000.00")
 
+    @pytest.mark.parametrize(("mode", "lift"), [(sp.RoundingMode.HALF_UP, "0.51"),
+                                                 (sp.RoundingMode.HALF_EVEN, "0.50")])
+    def test_a_floor_s_line_is_rounded_as_the_plan_says(self, mode: sp.RoundingMode,
+                                                        lift: str) -> None:
+        """999.50 earned under a floor of 1,000.005: the floor's line of 0.505 is rounded
+        in the plan's mode."""
+        plan = compiled(sp.Commission("c", flat("0.1"), floor="1000.005"), rounding=mode)
+        assert amounts(statement(plan, [deal("D-1", day(1), 9995)])) == [D("999.50"), D(lift)]
+
     def test_earnings_above_the_floor_are_not_changed(self) -> None:
         plan = compiled(sp.Commission("c", flat("0.1"), floor=1000))
         assert amounts(statement(plan, [deal("D-1", day(1), 30_000)])) == [D("3000.00")]
