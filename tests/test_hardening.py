@@ -93,34 +93,6 @@ class TestRecordNumbersAreBoundedAndComputable:
             lines = digits34.add(lines, D(line["amount"]))
         assert lines == digits34.plus(D(statement["earned"]))
 
-    def test_lines_past_34_digits_are_read_in_any_context(self) -> None:
-        """Lines are rounded in their own context when read, whatever the caller's (here
-        Python's default, 28 digits) and past salesperf's 34: eleven of the largest amounts
-        in Q1 and twenty-two refunds of them in Q2 make running totals of 33 digits before
-        the point (35 to the cent), at the start of Q2's block and of the floor's line
-        that lifts Q2 back to 1,000. Totals past 34 digits are exact to 34 digits."""
-        plan = sp.compile_plan(sp.Plan("p", [sp.Commission(
-            "c", sp.RateTable([sp.Tier(0, 1)]), floor=1000)]))
-        big = D("9999999999999999999999999999999.99")
-        minus = D("-9999999999999999999999999999999.99")  # -big would round to 28 digits
-        recs = [{"id": f"D-{i}", "date": f"2026-02-{i:02}", "payee": "ana", "amount": big}
-                for i in range(1, 12)]
-        recs += [{"id": f"R-{i}", "date": f"2026-05-{i:02}", "payee": "ana", "amount": minus}
-                 for i in range(1, 23)]
-        ev = plan.evaluate(recs, "2026-Q2", payees=[sp.Payee("ana")])
-        (q1,), q2 = ev.earlier, ev.statement("ana")
-        with decimal.localcontext(decimal.Context()):
-            lines = [[line.amount for line in st.lines] for st in (q1, q2)]
-        assert len(lines[0]) == 11
-        assert len(lines[1]) == 23  # the refunds and the floor's line
-        digits34 = decimal.Context(prec=34)
-        for st, amounts in zip((q1, q2), lines, strict=True):
-            added = D(0)
-            for amount in amounts:
-                added = digits34.add(added, amount)
-            assert added == digits34.plus(st.earned)
-        assert q2.earned == D("1000.00")
-
     def test_the_smallest_quota_is_explained(self) -> None:
         doc = example_request()
         for quota in doc["quotas"]:
