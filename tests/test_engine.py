@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import functools
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -659,8 +660,7 @@ class TestFloors:
         in Q1 and twenty-two refunds of them in Q2 make running totals of 33 digits before
         the point (35 to the cent), at the start of Q2's block and of the floor's line
         that lifts Q2 back to 1,000. Totals past 34 digits are exact to 34 digits."""
-        plan = sp.compile_plan(sp.Plan("p", [sp.Commission(
-            "c", flat(1), floor=1000)]))
+        plan = compiled(sp.Commission("c", flat(1), floor=1000))
         big = D("9999999999999999999999999999999.99")
         minus = D("-9999999999999999999999999999999.99")  # -big would round to 28 digits
         recs = [{"id": f"D-{i}", "date": f"2026-02-{i:02}", "payee": "ana", "amount": big}
@@ -675,10 +675,7 @@ class TestFloors:
         assert len(lines[1]) == 23  # the refunds and the floor's line
         digits34 = decimal.Context(prec=34)
         for st, amounts in zip((q1, q2), lines, strict=True):
-            added = D(0)
-            for amount in amounts:
-                added = digits34.add(added, amount)
-            assert added == digits34.plus(st.earned)
+            assert functools.reduce(digits34.add, amounts, D(0)) == digits34.plus(st.earned)
         assert q2.earned == D("1000.00")
 
     def test_earnings_above_the_floor_are_not_changed(self) -> None:

@@ -24,6 +24,7 @@ from salesperf._engine.compiled import without_fast_paths
 from salesperf._engine.explain import money
 from salesperf._engine.statements import paid_text
 from salesperf.testing import plans, rate_tables, records
+from test_engine import LOGOS_RULES  # a second measure: new logos
 
 D = Decimal
 Q1 = "2026-Q1"
@@ -95,8 +96,6 @@ class TestFastPaths:
                 "statements"]
 
     # Terms that depend on more of the payee than the quota: each shape must not be shared.
-    LOGOS = (sp.CreditRule("sales", where=sp.Ne("kind", "logo", sp.Missing.TRUE)),
-             sp.CreditRule("logos", "new_logos", sp.Eq("kind", "logo", sp.Missing.FALSE)))
     TABLE = sp.RateTable([sp.Tier(0, "0.02"), sp.Tier("0.5", "0.05"), sp.Tier(1, "0.1")],
                          basis=sp.BoundBasis.ATTAINMENT)
     PERSONAL: ClassVar[dict[str, dict[str, Any]]] = {
@@ -121,13 +120,14 @@ class TestFastPaths:
         fields = dict(self.PERSONAL[shape])
         of_plan = fields.pop("plan", {})
         plan = sp.compile_plan(sp.Plan("p", [sp.Commission("c", self.TABLE, **fields)],
-                                       credit_rules=self.LOGOS, **of_plan))
+                                       credit_rules=LOGOS_RULES, **of_plan))
         people = [sp.Payee("ana"), sp.Payee("bo", start=dt.date(2026, 2, 10)), sp.Payee("cy")]
         recs = [{"id": f"{kind}-{p.id}-{i}", "date": dt.date(2026, 3, 1 + i), "payee": p.id,
                  "amount": D(amount), "kind": kind}
                 for p in people for i, (kind, amount) in enumerate(
                     [("sale", 30_000), ("logo", 1), ("sale", 12_000)])]
-        def inputs(ana: Decimal) -> dict[str, Any]:
+
+        def targets(ana: Decimal) -> dict[str, Any]:  # ana's revenue quota given
             return {"quotas": [sp.Quota(p.id, "revenue", Q1, ana if p.id == "ana" else 40_000)
                                for p in people]
                     + [sp.Quota(p.id, "new_logos", Q1, n) for p, n in zip(people, (1, 4, 2),
@@ -135,11 +135,11 @@ class TestFastPaths:
                     "target_incentives": [sp.TargetIncentive(p.id, Q1, ti) for p, ti in zip(
                         people, (5000, 5000, 30_000), strict=True)]}
 
-        kw = inputs(D(40_000))
+        kw = targets(D(40_000))
         if of_plan:  # ana's quota is bo's prorated or ramped one, as written: equal
             # quotas, and only the notes of bo's terms tell them apart
             bo = plan.evaluate(recs, Q1, payees=people, **kw).statement("bo").lines[0]
-            kw = inputs(D(bo.trace["quota"]))
+            kw = targets(D(bo.trace["quota"]))
         together = outcome(plan, recs, Q1, payees=people, **kw)
         assert isinstance(together, dict), together
         assert together == outcome(without_fast_paths(plan), recs, Q1, payees=people, **kw)
