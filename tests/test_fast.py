@@ -166,6 +166,37 @@ class TestSameEvaluation:
             compiled, rows, period, False, **kw)
 
 
+    @given(st.lists(st.fixed_dictionaries({}, optional={
+               "product": st.sampled_from(["a", "b", None, 1, True, D("1.0"), D(0), False]),
+               "region": st.sampled_from(["x", "y", None, 0])}), min_size=1, max_size=40),
+           st.sampled_from([
+               sp.Eq("product", "b", sp.Missing.FALSE),
+               sp.Eq("product", True, sp.Missing.TRUE),
+               sp.AllOf([sp.In("product", ["b", 1], sp.Missing.FALSE),
+                         sp.Ne("region", "x", sp.Missing.TRUE)]),
+               sp.AnyOf([sp.Eq("region", 0, sp.Missing.FALSE),
+                         sp.NotIn("product", [D(0)], sp.Missing.FALSE)])]),
+           st.booleans())
+    def test_conditions_over_fields_of_any_plain_values_answer_as_record_by_record(
+            self, fields: list[dict[str, Any]], where: Any, shuffled: bool) -> None:
+        """Fields read once as columns and picked from: equal values of different types
+        (1, True, 1.0), None and a missing field answer as crediting answers them."""
+        plan = sp.compile_plan(sp.Plan("p", [
+            sp.Commission("c", sp.RateTable([sp.Tier(0, "0.1")])),
+            sp.Spiff("s", where, amount="10")],
+            credit_rules=[sp.CreditRule("one", where=sp.Eq("product", 1, sp.Missing.FALSE),
+                                        factor="2"), sp.CreditRule("rest")]))
+        deals = [{"id": f"D-{i:03d}", "date": dt.date(2026, 1 + i % 3, 1 + i % 28),
+                  "payee": "ana", "amount": D(100 + i), **extra}
+                 for i, extra in enumerate(fields)]
+        if shuffled:
+            deals.reverse()
+        kw: dict[str, Any] = {"payees": PAYEES}
+        assert plan.explain_path(deals, "2026-Q1", **kw) == ()
+        assert everything(plan, deals, "2026-Q1", True, **kw) == everything(
+            plan, deals, "2026-Q1", False, **kw)
+
+
 class TestExplainPath:
     """`explain_path` names every reason a plan, or an evaluation, takes the pure path."""
 
@@ -246,6 +277,29 @@ class TestExplainPath:
         arrived = pickle.loads(pickle.dumps(fast))  # noqa: S301 - our own bytes, in a test
         assert arrived == pure
         assert arrived.to_dict() == pure.to_dict()
+
+    @pytest.mark.parametrize("currency", [["USD"], {"code": "USD"}, 840])
+    def test_a_currency_that_is_not_text_takes_the_pure_path_and_its_error(
+            self, currency: object) -> None:
+        """Found in review: an unhashable currency raised a bare TypeError from the
+        accelerated path, where the pure path names the record and field."""
+        plan = sp.compile_plan(sp.Plan("p", [sp.Commission("c", sp.RateTable(
+            [sp.Tier(0, "0.1")]))]))
+        deals = [{"id": "D-1", "date": dt.date(2026, 1, 5), "payee": "ana",
+                  "amount": D("100.00")},
+                 {"id": "D-2", "date": dt.date(2026, 1, 6), "payee": "ana",
+                  "amount": D("100.00"), "currency": currency}]
+        kw: dict[str, Any] = {"payees": PAYEES}
+        assert plan.explain_path(deals, "2026-Q1", **kw) == (
+            "a record's currency is not text",)
+        with pytest.raises(sp.DataError, match="record 'D-2', field 'currency'"):
+            plan.evaluate(deals, "2026-Q1", accelerated=True, **kw)
+        columns = {"id": np.array(["D-1", "D-2"]), "payee": np.array(["ana", "ana"]),
+                   "date": np.array(["2026-01-05", "2026-01-06"], dtype="datetime64[D]"),
+                   "amount": np.array([10000, 10000]),
+                   "currency": np.array([None, currency], dtype=object)}
+        assert plan.explain_path(columns, "2026-Q1", **kw) == (
+            "a record's currency is not text",)
 
     def test_records_given_once_are_read_once(self) -> None:
         """A generator is read into a list first, so that a fallback reads it again."""

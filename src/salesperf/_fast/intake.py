@@ -77,6 +77,13 @@ def _minor_units(amounts: Sequence[Decimal], scale: int) -> Ints:
     return out
 
 
+def _one_currency(currencies: Sequence[object], home: str) -> None:
+    if not set(map(type, currencies)) <= {str, type(None)}:
+        raise Unsupported("a record's currency is not text")
+    if any(c is not None and c != home for c in set(currencies)):
+        raise Unsupported(f"a record is in another currency than the plan's ({home})")
+
+
 def from_records(records: list[Any], home: str, places: int) -> Intake:
     """Plain dicts of exact types (as the pure engine's inline path reads them) or `Record`
     values, each with one payee, no split, no reversal, in the plan currency."""
@@ -116,8 +123,7 @@ def from_records(records: list[Any], home: str, places: int) -> Intake:
         raise Unsupported("a record's date is not a date")
     if set(map(type, amounts)) != {Decimal}:
         raise Unsupported("a record's amount is not a Decimal")
-    if any(c is not None and c != home for c in set(curs)):
-        raise Unsupported(f"a record is in another currency than the plan's ({home})")
+    _one_currency(curs, home)
     # Ids often come in order (a database's key): then they are unique and sorted already.
     ordered = all(map(operator.lt, ids, islice(ids, 1, None)))
     if not ordered and len(set(ids)) != len(ids):
@@ -125,17 +131,19 @@ def from_records(records: list[Any], home: str, places: int) -> Intake:
     day_numbers = np.fromiter(map(dt.date.toordinal, days), np.int64, len(days))
     cents = _minor_units(amounts, places)
 
+    columns: dict[str, list[Any]] = {}
+
     def field(name: str, chosen: Ints | None) -> list[Any]:
-        if chosen is None:
+        # A field is read once, in record order, and then picked from: picking records
+        # scattered in memory costs several times more than reading them in order.
+        column = columns.get(name)
+        if column is None:
             try:
-                return list(map(itemgetter(name), records))
+                column = list(map(itemgetter(name), records))
             except (KeyError, TypeError):  # a record without it, or a `Record`
-                return [r.get(name) for r in records]
-        picked = [records[i] for i in chosen.tolist()]
-        try:
-            return list(map(itemgetter(name), picked))
-        except (KeyError, TypeError):
-            return [r.get(name) for r in picked]
+                column = [r.get(name) for r in records]
+            columns[name] = column
+        return column if chosen is None else _picked(column, chosen)
 
     def test(predicate: Callable[[Any], bool], i: int) -> bool:
         return predicate(records[i])
@@ -144,6 +152,13 @@ def from_records(records: list[Any], home: str, places: int) -> Intake:
                     amounts.__getitem__)
     intake.ordered = ordered
     return intake
+
+
+def _picked(column: list[Any], chosen: Ints) -> list[Any]:
+    """The values of a column at the places `chosen`."""
+    if len(chosen) < 2:  # itemgetter of one place gives the value, not a tuple
+        return [column[i] for i in chosen.tolist()]
+    return list(itemgetter(*chosen.tolist())(column))
 
 
 def _as_array(values: object) -> npt.NDArray[Any]:
@@ -214,9 +229,8 @@ def from_columns(columns: object, home: str, places: int) -> Intake:
         raise Unsupported("the columns differ in length")
     if "payees" in data or "split" in data or "reverses" in data:
         raise Unsupported("the columns name several payees, splits or reversals")
-    if "currency" in data and any(c is not None and c != home
-                                  for c in set(data["currency"].tolist())):
-        raise Unsupported(f"a record is in another currency than the plan's ({home})")
+    if "currency" in data:
+        _one_currency(data["currency"].tolist(), home)
     ids: Any = data["id"]
     if ids.dtype.kind != "U":  # text as NumPy holds it; anything else is checked
         ids, ordered = ids.tolist(), False
