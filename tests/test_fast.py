@@ -294,7 +294,7 @@ class TestExplainPath:
             "a record's currency is not text",)
         with pytest.raises(sp.DataError, match="record 'D-2', field 'currency'"):
             plan.evaluate(deals, "2026-Q1", accelerated=True, **kw)
-        columns = {"id": np.array(["D-1", "D-2"]), "payee": np.array(["ana", "ana"]),
+        columns: Any = {"id": np.array(["D-1", "D-2"]), "payee": np.array(["ana", "ana"]),
                    "date": np.array(["2026-01-05", "2026-01-06"], dtype="datetime64[D]"),
                    "amount": np.array([10000, 10000]),
                    "currency": np.array([None, currency], dtype=object)}
