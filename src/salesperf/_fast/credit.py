@@ -133,7 +133,7 @@ def credit(intake: Intake, plan: Plan, rules: VersionRules, dates: Dates,
         inside = (days >= first) & (days <= int(accepted[-1]))
         date_ok[inside] = table[days[inside] - first]
     exclusions: list[Exclusion] = []
-    ids, payees = intake.ids, intake.payees
+    ids = intake.ids
     why_day: dict[int, str] = {}
     for i in np.flatnonzero(~date_ok).tolist():
         d = int(days[i])
@@ -147,15 +147,14 @@ def credit(intake: Intake, plan: Plan, rules: VersionRules, dates: Dates,
                       for i in np.flatnonzero(date_ok & (rule == _NO_RULE)).tolist())
     # Payees: those on the plan all year need no check; the others are asked, by day.
     whole = roster.whole_year
-    names = sorted(set(payees))
-    codes = dict(zip(names, range(len(names)), strict=True))
-    payee_code = np.fromiter(map(codes.__getitem__, payees), np.int64, n)
+    names, payee_code = intake.names, intake.payees
     ok_payee = np.fromiter((p in whole for p in names), bool, len(names))
     credited = hit.copy()
     for i in np.flatnonzero(hit & ~ok_payee[payee_code] if n else hit).tolist():
-        why = roster.why_not(payees[i], dt.date.fromordinal(int(days[i])))
+        pid = names[payee_code[i]]
+        why = roster.why_not(pid, dt.date.fromordinal(int(days[i])))
         if why:
-            exclusions.append(Exclusion(str(ids[i]), why, payees[i]))
+            exclusions.append(Exclusion(str(ids[i]), why, pid))
             credited[i] = False
     exclusions.sort(key=lambda e: (e.record, e.payee or "", e.reason))
     # SPIFFs: tested on the records credited on a day one runs, as crediting tests them.
@@ -182,7 +181,9 @@ def credit(intake: Intake, plan: Plan, rules: VersionRules, dates: Dates,
     if intake.ordered:  # the ids in order: a record's place is its rank
         id_rank = np.arange(len(where))
     else:
-        id_text = (ids if isinstance(ids, np.ndarray) else np.asarray(ids))[where]
+        id_text = ids[where]
+        if id_text.dtype.kind != "U":  # text as NumPy sorts it, checked just below
+            id_text = np.asarray(id_text.tolist())
         by_id = np.argsort(id_text, kind="stable")
         ordered = id_text[by_id]
         if len(ordered) > 1 and bool(np.any(ordered[1:] == ordered[:-1])):

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from itertools import islice, repeat
 from operator import itemgetter
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -41,17 +41,26 @@ class Unsupported(Exception):  # noqa: N818 - a reason, not an error: the pure p
 
 class Intake:
     """The records as the accelerated path reads them: ids, dates (as day ordinals), payees
-    and amounts (integers of 10**-scale) as columns, and how to read a record's field."""
+    (as codes into their names, sorted) and amounts (integers of 10**-scale) as columns, and
+    how to read a record's field.
 
-    __slots__ = ("amounts", "days", "decimal", "field", "ids", "ordered", "payees", "records",
-                 "scale", "test")
+    Columns of Python values are NumPy arrays of objects (or of text), not lists: the
+    garbage collector traverses every list it finds young, and a million-value list held
+    through an evaluation cost two collections of about 50 ms each at 1,000,000 records
+    (`benchmarks/fast.py`); an array it does not traverse."""
 
-    def __init__(self, ids: Any, days: Ints, payees: list[str], amounts: Ints,
+    __slots__ = ("amounts", "days", "decimal", "field", "ids", "names", "ordered", "payees",
+                 "records", "scale", "test")
+
+    def __init__(self, ids: npt.NDArray[Any], days: Ints, payees: list[str], amounts: Ints,
                  scale: int, records: Sequence[object],
                  field: Callable[[str, Ints | None], Any],
                  test: Callable[[Callable[[Any], bool], int], bool],
                  decimal: Callable[[int], Decimal]) -> None:
-        self.ids, self.days, self.payees, self.amounts = ids, days, payees, amounts
+        self.ids, self.days, self.amounts = ids, days, amounts
+        self.names = sorted(set(payees))  # each payee once
+        codes = dict(zip(self.names, range(len(self.names)), strict=True))
+        self.payees: Ints = np.fromiter(map(codes.__getitem__, payees), np.int64, len(payees))
         self.scale, self.records = scale, records
         self.decimal = decimal  # record i's amount, the Decimal the pure engine reads
         self.ordered = False  # the ids are given in increasing order (so unique)
@@ -69,12 +78,20 @@ def _minor_units(amounts: Sequence[Decimal], scale: int) -> Ints:
         out = np.fromiter(map(int, map(_EXACT.to_integral_exact,
                                        map(_EXACT.multiply, amounts, repeat(unit)))),
                           np.int64, len(amounts))
-    except (decimal.Inexact, decimal.InvalidOperation, decimal.Overflow, OverflowError):
+    except (decimal.Inexact, decimal.InvalidOperation, decimal.Overflow, OverflowError,
+            ValueError):
+        if not all(map(Decimal.is_finite, amounts)):  # NaN, infinite: read only here
+            raise Unsupported("an amount is not a finite number") from None
         raise Unsupported(f"an amount has more than {scale} decimal places, or is too "
                           "large for exact 64-bit arithmetic") from None
     if len(out) and int(np.abs(out).max()) >= _LIMIT:
         raise Unsupported("an amount is too large for exact 64-bit arithmetic")
     return out
+
+
+def _untracked(values: Sequence[Any]) -> npt.NDArray[Any]:
+    """The values as a NumPy array of objects, each as it is (see `Intake`)."""
+    return np.fromiter(values, object, len(values))
 
 
 def _one_currency(currencies: Sequence[object], home: str) -> None:
@@ -88,8 +105,9 @@ def from_records(records: list[Any], home: str, places: int) -> Intake:
     """Plain dicts of exact types (as the pure engine's inline path reads them) or `Record`
     values, each with one payee, no split, no reversal, in the plan currency."""
     if not records:
-        return Intake([], np.zeros(0, np.int64), [], np.zeros(0, np.int64), places, records,
-                      lambda name, chosen: [], lambda test, i: test(records[i]), Decimal)
+        return Intake(np.zeros(0, object), np.zeros(0, np.int64), [], np.zeros(0, np.int64),
+                      places, records, lambda name, chosen: [],
+                      lambda test, i: test(records[i]), Decimal)
     kinds = set(map(type, records))
     if kinds == {dict}:
         fields = set().union(*records)  # every field some record has, in one pass
@@ -131,7 +149,7 @@ def from_records(records: list[Any], home: str, places: int) -> Intake:
     day_numbers = np.fromiter(map(dt.date.toordinal, days), np.int64, len(days))
     cents = _minor_units(amounts, places)
 
-    columns: dict[str, list[Any]] = {}
+    columns: dict[str, npt.NDArray[Any]] = {}
 
     def field(name: str, chosen: Ints | None) -> list[Any]:
         # A field is read once, in record order, and then picked from: picking records
@@ -139,26 +157,20 @@ def from_records(records: list[Any], home: str, places: int) -> Intake:
         column = columns.get(name)
         if column is None:
             try:
-                column = list(map(itemgetter(name), records))
+                values = list(map(itemgetter(name), records))
             except (KeyError, TypeError):  # a record without it, or a `Record`
-                column = [r.get(name) for r in records]
-            columns[name] = column
-        return column if chosen is None else _picked(column, chosen)
+                values = [r.get(name) for r in records]
+            column = columns[name] = _untracked(values)
+        picked: list[Any] = (column if chosen is None else column[chosen]).tolist()
+        return picked
 
     def test(predicate: Callable[[Any], bool], i: int) -> bool:
         return predicate(records[i])
 
-    intake = Intake(ids, day_numbers, payees, cents, places, records, field, test,
-                    amounts.__getitem__)
+    intake = Intake(_untracked(ids), day_numbers, payees, cents, places, records, field, test,
+                    _untracked(amounts).__getitem__)
     intake.ordered = ordered
     return intake
-
-
-def _picked(column: list[Any], chosen: Ints) -> list[Any]:
-    """The values of a column at the places `chosen`."""
-    if len(chosen) < 2:  # itemgetter of one place gives the value, not a tuple
-        return [column[i] for i in chosen.tolist()]
-    return list(itemgetter(*chosen.tolist())(column))
 
 
 def _as_array(values: object) -> npt.NDArray[Any]:
@@ -233,11 +245,12 @@ def from_columns(columns: object, home: str, places: int) -> Intake:
         _one_currency(data["currency"].tolist(), home)
     ids: Any = data["id"]
     if ids.dtype.kind != "U":  # text as NumPy holds it; anything else is checked
-        ids, ordered = ids.tolist(), False
-        if ids and set(map(type, ids)) != {str}:
+        given, ordered = ids.tolist(), False
+        if given and set(map(type, given)) != {str}:
             raise Unsupported("a record's id is not text")
-        if len(set(ids)) != len(ids):
+        if len(set(given)) != len(given):
             raise Unsupported("two records have the same id")
+        ids = _untracked(given)
     else:
         ordered = len(ids) < 2 or bool(np.all(ids[1:] > ids[:-1]))
         if not ordered and len(np.unique(ids)) != len(ids):
@@ -254,18 +267,22 @@ def from_columns(columns: object, home: str, places: int) -> Intake:
             raise Unsupported("a record's date is not a date")
         days = np.fromiter(map(dt.date.toordinal, values), np.int64, len(values))
     amount = data["amount"]
+    as_decimal: Callable[[int], Decimal]
     if amount.dtype.kind in "iu":
         cents = amount.astype(np.int64)
         if len(cents) and int(np.abs(cents).max()) >= _LIMIT:
             raise Unsupported("an amount is too large for exact 64-bit arithmetic")
-        def as_decimal(i: int) -> Decimal:
+
+        def in_minor_units(i: int) -> Decimal:
             return Decimal(int(cents[i])).scaleb(-places)
+
+        as_decimal = in_minor_units
     else:
         decimals = amount.tolist()
         if decimals and set(map(type, decimals)) != {Decimal}:
             raise Unsupported("the amounts are neither integers (minor units) nor Decimals")
         cents = _minor_units(decimals, places)
-        as_decimal = decimals.__getitem__
+        as_decimal = cast("Callable[[int], Decimal]", _untracked(decimals).__getitem__)
     rows = _LazyRows(data, places)
 
     def field(name: str, chosen: Ints | None) -> Any:
