@@ -332,8 +332,7 @@ class TestExplainPath:
         assert intake.field("product", None) == ["a", "a", "a"]
         assert intake.field("product", np.array([2, 0])) == ["a", "a"]
         assert intake.decimal(1) is deals[1]["amount"]
-        held = [intake.ids, intake.days, intake.payees, intake.amounts,
-                intake.decimal.__self__]  # type: ignore[attr-defined]
+        held = [intake.ids, intake.days, intake.payees, intake.amounts]
         assert all(isinstance(column, np.ndarray) for column in held)
         assert not any(gc.is_tracked(column) for column in held)
 

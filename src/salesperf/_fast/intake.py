@@ -161,14 +161,19 @@ def from_records(records: list[Any], home: str, places: int) -> Intake:
             except (KeyError, TypeError):  # a record without it, or a `Record`
                 values = [r.get(name) for r in records]
             column = columns[name] = _untracked(values)
+            if chosen is None:
+                return values
         picked: list[Any] = (column if chosen is None else column[chosen]).tolist()
         return picked
 
     def test(predicate: Callable[[Any], bool], i: int) -> bool:
         return predicate(records[i])
 
+    # A plain dict's amount is read from it again (when a line is made from its credit).
+    decimal = (cast("Callable[[int], Decimal]", _untracked(amounts).__getitem__)
+               if kinds != {dict} else lambda i: records[i]["amount"])
     intake = Intake(_untracked(ids), day_numbers, payees, cents, places, records, field, test,
-                    _untracked(amounts).__getitem__)
+                    decimal)
     intake.ordered = ordered
     return intake
 
