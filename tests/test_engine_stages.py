@@ -577,6 +577,30 @@ class TestSuppliedMetrics:
 
 
 class TestExplanations:
+    @given(st.decimals(allow_nan=False, allow_infinity=False))
+    def test_a_percentage_is_the_fraction_times_a_hundred_in_plain_digits(
+            self, value: Decimal) -> None:
+        """`pct` moves the point two places (`scaleb`, cheaper than multiplying by 100)."""
+        from salesperf._engine.explain import pct
+        from salesperf._money import DECIMAL_CONTEXT
+
+        hundred = DECIMAL_CONTEXT.multiply(value, D(100)).normalize(DECIMAL_CONTEXT)
+        assert pct(value) == f"{hundred:f} %"
+
+    @given(rate_tables(sp.BoundBasis.AMOUNT), st.decimals(-10**7, 10**7, places=2),
+           st.decimals(-10**7, 10**7, places=2))
+    def test_a_move_within_one_tier_is_sliced_as_across_tiers(
+            self, table: sp.RateTable, before: Decimal, after: Decimal) -> None:
+        """`Rates.slices`' fast path (a move within one tier is one slice) gives what the
+        walk across tiers gives, and `Rates.at` what the table pays."""
+        from salesperf._engine.rates import Rates
+
+        rates = Rates(table, None)
+        low, high = sorted((before, after))
+        first, top = rates.tier_of(low), rates.tier_of(high)
+        assert rates.slices(before, after) == rates._crossing(low, high, first, top)
+        assert rates.at(after, rates.tier_of(after)) == rates(after)
+
     @given(st.decimals(-1000, 1000, places=4), st.decimals(-1000, 1000, places=2))
     def test_a_sentence_says_what_was_paid_exactly_when_the_two_are_written_apart(
             self, exact: Decimal, amount: Decimal) -> None:
@@ -587,6 +611,22 @@ class TestExplanations:
         assert (said != "text") == (money(exact) != money(amount))
         assert said in ("text", f"text, paid {money(amount)} after rounding to the running total")
         assert paid_text("t", D("-0.001"), D("0.00")).startswith("t, paid 0.00 after")
+
+    def test_a_line_is_said_capped_by_its_earnings_after_the_gate_not_the_table(
+            self) -> None:
+        """Paying only above a gate at 5,000: 11,000 at 10 % is 1,100 on the table but earns
+        600, under the cap of 1,000 — not capped; 16,000 earns 1,100 — capped."""
+        plan = sp.compile_plan(sp.Plan("p", [sp.Commission(
+            "c", sp.RateTable([sp.Tier(0, "0.1")]), cap=sp.Cap(per_period="1000"),
+            gate=sp.Gate("0.5", pay_from_first_unit=False))]))
+        kw: dict[str, Any] = {"payees": [sp.Payee("ana")],
+                              "quotas": [sp.Quota("ana", "revenue", Q1, 10_000)]}
+        for amount, capped in ((11_000, False), (16_000, True)):
+            deals = [{"id": "D-1", "date": dt.date(2026, 1, 5), "payee": "ana",
+                      "amount": D(amount)}]
+            line = plan.evaluate(deals, Q1, **kw).statement("ana").lines[0]
+            assert ("capped at 1,000.00 for the window" in line.explanation) is capped
+            assert line.amount == (D(1000) if capped else D(600))
 
     def test_a_line_paid_other_than_its_exact_figure_says_so(self) -> None:
         """Three deals each earning 1/3: exact 0.333…, paid 0.33, 0.34, 0.33 (example G). The

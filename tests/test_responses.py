@@ -190,6 +190,21 @@ class TestPlainData:
         assert json.dumps(fast) == json.dumps(general)
         assert fast == general
 
+    @given(st.decimals() | st.builds(Decimal, st.sampled_from(
+               ["sNaN", "-sNaN", "NaN123", "-0E+5", "1E-7", "-1.50E-6", "123E+3"])),
+           st.booleans())
+    def test_digits_writes_what_the_f_format_writes(self, value: Decimal,
+                                                     capitals: bool) -> None:
+        """`digits`' fast path (`str` when it writes no exponent), for every Decimal —
+        NaNs, infinities, any exponent — under a context writing either letter."""
+        import decimal
+
+        from salesperf._plain import digits
+
+        with decimal.localcontext() as ctx:
+            ctx.capitals = int(capitals)
+            assert digits(value) == f"{value:f}"
+
     def test_values_of_subclasses_are_written_as_their_checks_write_them(self) -> None:
         """`to_plain` writes the exact types results hold most by a table (fast path); a
         subclass of one of them — a datetime, an enum of text or numbers — is not in the

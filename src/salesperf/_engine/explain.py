@@ -26,7 +26,6 @@ __all__ = ["CommissionTerms", "CommissionWriter", "LineFacts", "Point", "SpiffWr
 
 _ZERO = Decimal(0)
 _ONE = Decimal(1)
-_HUNDRED = Decimal(100)
 _CENT = Decimal("0.01")
 _PERMILLE = Decimal("0.001")
 _MUL = DECIMAL_CONTEXT.multiply
@@ -36,7 +35,7 @@ _SUB = DECIMAL_CONTEXT.subtract
 
 def pct(value: Decimal) -> str:
     """A fraction as a percentage for a sentence: 0.125 → '12.5 %'."""
-    return f"{_MUL(value, _HUNDRED).normalize(DECIMAL_CONTEXT):f} %"
+    return f"{digits(value.scaleb(2, DECIMAL_CONTEXT).normalize(DECIMAL_CONTEXT))} %"
 
 
 def prorated(parts: Sequence[Mapping[str, str]]) -> str:
@@ -109,6 +108,10 @@ class CommissionTerms:
                 value = _SUB(value, self.gate_value)
             value = _MUL(value, self.factor)
         return value if cap is None or not capped or value <= cap else cap
+
+    def uncapped(self, point: Point) -> Decimal:
+        """Earnings at a point's measure, before the cap (its tier known when plain)."""
+        return self.base.at(point.x, point.tier) if self.plain else self.earn(point.x, False)
 
     def per_record(self, amount: Decimal) -> Decimal:
         """What one credit earns on its own, capped per record (not yet for the period)."""
@@ -371,7 +374,7 @@ def _why(terms: CommissionTerms, before: Point, after: Point, value: Decimal,
             out.append(f"passes the gate at {money(threshold)}, paying "
                        + ("from the first unit" if terms.pay_all else "only above it"))
     cap, per_record_cap = terms.cap, terms.per_record_cap
-    if cap is not None and cumulative and terms.earn(after.x, False) > cap:
+    if cap is not None and cumulative and terms.uncapped(after) > cap:
         out.append(f"capped at {money(cap)} for the window")
     if per_record_cap is not None and (
             _SUB(terms.earn(after.x), terms.earn(before.x)) if cumulative

@@ -62,7 +62,10 @@ class Rates:
                                              and i > (self.retro_through or 0))
 
     def __call__(self, x: Decimal) -> Decimal:
-        i = self.tier_of(x)
+        return self.at(x, self.tier_of(x))
+
+    def at(self, x: Decimal, i: int) -> Decimal:
+        """f(x), x in tier i."""
         if self.marginal_from(i):
             return _ADD(self.starts[i], _MUL(_SUB(x, self.bounds[i]), self.rates[i]))
         return _MUL(x, self.rates[i])
@@ -77,6 +80,13 @@ class Rates:
         # not the size of the table. (A tier never decreases as x grows.)
         low, high, first, top = ((before, after, tier_before, tier_after) if before <= after
                                  else (after, before, tier_after, tier_before))
+        if first == top:  # within one tier (most lines): the whole move
+            return [(first, _SUB(high, low))] if high > low else []
+        return self._crossing(low, high, first, top)
+
+    def _crossing(self, low: Decimal, high: Decimal, first: int,
+                  top: int) -> list[tuple[int, Decimal]]:
+        """`slices` from tier `first` (low's) to tier `top` (high's), low <= high."""
         bounds, last = self.bounds, len(self.bounds) - 1
         out = []
         for i in range(first, top + 1):
