@@ -592,14 +592,13 @@ class TestExplanations:
     def test_a_move_within_one_tier_is_sliced_as_across_tiers(
             self, table: sp.RateTable, before: Decimal, after: Decimal) -> None:
         """`Rates.slices`' fast path (a move within one tier is one slice) gives what the
-        walk across tiers gives, and `Rates.at` what the table pays."""
+        walk across tiers gives."""
         from salesperf._engine.rates import Rates
 
         rates = Rates(table, None)
         low, high = sorted((before, after))
         first, top = rates.tier_of(low), rates.tier_of(high)
         assert rates.slices(before, after) == rates._crossing(low, high, first, top)
-        assert rates.at(after, rates.tier_of(after)) == rates(after)
 
     @given(st.decimals(-1000, 1000, places=4), st.decimals(-1000, 1000, places=2))
     def test_a_sentence_says_what_was_paid_exactly_when_the_two_are_written_apart(
@@ -611,6 +610,22 @@ class TestExplanations:
         assert (said != "text") == (money(exact) != money(amount))
         assert said in ("text", f"text, paid {money(amount)} after rounding to the running total")
         assert paid_text("t", D("-0.001"), D("0.00")).startswith("t, paid 0.00 after")
+
+    @given(rate_tables(sp.BoundBasis.AMOUNT), st.decimals(-10**7, 10**7, places=2),
+           st.none() | st.decimals(0, 10**6, places=2), st.booleans(), st.booleans(),
+           st.sampled_from([D(1), D("0.5"), D(2)]), st.none() | st.decimals(0, 10**5, places=2))
+    def test_earnings_before_the_cap_at_a_point_are_the_terms_earnings(
+            self, table: sp.RateTable, x: Decimal, threshold: Decimal | None, pay_all: bool,
+            open_gate: bool, factor: Decimal, cap: Decimal | None) -> None:
+        """`CommissionTerms.uncapped`'s fast path (plain terms: the table at the tier the
+        point already found) gives what `earn(x, capped=False)` gives, gate and multiplier
+        or not."""
+        from salesperf._engine.explain import CommissionTerms, Point
+        from salesperf._engine.rates import Rates
+
+        terms = CommissionTerms(sp.Commission("c", table), Rates(table, None), None, {}, (),
+                                threshold, pay_all, open_gate, cap, None, factor)
+        assert terms.uncapped(Point(terms, x, True)) == terms.earn(x, False)
 
     def test_a_line_is_said_capped_by_its_earnings_after_the_gate_not_the_table(
             self) -> None:

@@ -324,15 +324,23 @@ class TestExplainPath:
         50 ms each; columns are held as NumPy arrays, which it does not traverse."""
         import gc
 
-        from salesperf._fast.intake import from_records
+        from salesperf._fast.intake import from_columns, from_records
 
         deals = [{"id": f"D-{i}", "date": dt.date(2026, 1, 5), "payee": "ana",
-                  "amount": D("1.50"), "product": "a"} for i in range(3)]
+                  "amount": D(f"1.5{i}"), "product": "abc"[i]} for i in range(3)]
         intake = from_records(deals, "USD", 2)
-        assert intake.field("product", None) == ["a", "a", "a"]
-        assert intake.field("product", np.array([2, 0])) == ["a", "a"]
+        assert intake.field("product", None) == ["a", "b", "c"]
+        assert intake.field("product", np.array([2, 0])) == ["c", "a"]
         assert intake.decimal(1) is deals[1]["amount"]
-        held = [intake.ids, intake.days, intake.payees, intake.amounts]
+        # Columns of text and Decimals as objects (as a DataFrame gives them) are kept so.
+        columns = from_columns({"id": np.array(["D-0", "D-1"], dtype=object),
+                                "date": np.array(["2026-01-05"] * 2, dtype="datetime64[D]"),
+                                "payee": np.array(["ana", "ana"], dtype=object),
+                                "amount": np.array([D("1.50"), D("2")], dtype=object)},
+                               "USD", 2)
+        assert columns.decimal(1) == D("2")
+        held = [intake.ids, intake.days, intake.payees, intake.amounts, columns.ids,
+                columns.payees, columns.amounts]
         assert all(isinstance(column, np.ndarray) for column in held)
         assert not any(gc.is_tracked(column) for column in held)
 
